@@ -1,0 +1,62 @@
+"""Base class of the generated synchronous client.
+
+Hand-written, copied verbatim into the generated package by ariadne-codegen. It does no I/O of its
+own: each operation goes to a transport that the facade supplies (HTTP, auth, retries and error
+mapping live there), so the generated code stays a pure description of the operations.
+"""
+
+from typing import Any, Optional, Protocol
+
+from pydantic import BaseModel as PydanticBaseModel
+
+from .base_model import UNSET
+
+
+class Transport(Protocol):
+    """Sends one GraphQL operation and returns the response's `data` object."""
+
+    def execute(
+        self,
+        query: str,
+        operation_name: Optional[str],
+        variables: dict[str, Any],
+        **options: Any,
+    ) -> dict[str, Any]: ...
+
+
+class BaseClient:
+    """Turns a generated method call into a call of the transport."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+
+    def execute(
+        self,
+        query: str,
+        operation_name: Optional[str] = None,
+        variables: Optional[dict[str, Any]] = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        return self.transport.execute(
+            query, operation_name, to_json_variables(variables), **kwargs
+        )
+
+    def get_data(self, response: dict[str, Any]) -> dict[str, Any]:
+        return response
+
+
+def to_json_variables(variables: Optional[dict[str, Any]]) -> dict[str, Any]:
+    """Drops unset arguments and turns input models into plain JSON values."""
+    return {
+        key: _to_json(value)
+        for key, value in (variables or {}).items()
+        if value is not UNSET
+    }
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, PydanticBaseModel):
+        return value.model_dump(by_alias=True, exclude_unset=True)
+    if isinstance(value, list):
+        return [_to_json(item) for item in value]
+    return value
