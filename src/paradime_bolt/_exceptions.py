@@ -1,0 +1,191 @@
+"""The one exception tree of paradime-bolt: everything the client raises is a `BoltError`.
+
+    BoltError
+    ├── ConfigurationError          missing or invalid endpoint, key or secret
+    ├── InvalidArgumentError        a method argument is invalid; caught before any request
+    └── APIError                    anything that went wrong talking to the API
+        ├── TransportError          the request failed on the wire (connect, read, write)
+        │   └── RequestTimeoutError the request took longer than its timeout
+        ├── HTTPStatusError         a non-2xx answer; carries `status_code`
+        │   ├── AuthenticationError 401 and 403
+        │   ├── RateLimitError      429
+        │   └── ServerError         5xx
+        ├── GraphQLResponseError    the answer carried `errors`; keeps them all and partial data
+        │   └── AlreadyRunningError the schedule already has a run in progress
+        ├── InvalidResponseError    not JSON, no `data`, or a payload that does not fit the schema
+        └── OperationFailedError    the payload said `ok: false`; names the operation and the ask
+
+Messages never contain the API secret: they are built from the operation, the arguments the
+caller passed (which never include credentials) and what the server said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "APIError",
+    "AlreadyRunningError",
+    "AuthenticationError",
+    "BoltError",
+    "ConfigurationError",
+    "GraphQLErrorDetail",
+    "GraphQLResponseError",
+    "HTTPStatusError",
+    "InvalidArgumentError",
+    "InvalidResponseError",
+    "OperationFailedError",
+    "RateLimitError",
+    "RequestTimeoutError",
+    "ServerError",
+    "TransportError",
+]
+
+_BODY_EXCERPT = 500
+
+
+class BoltError(Exception):
+    """Root of every error raised by paradime-bolt."""
+
+
+class ConfigurationError(BoltError):
+    """The client cannot be configured: a setting is missing or invalid."""
+
+
+class InvalidArgumentError(BoltError, ValueError):
+    """An argument passed to a method is invalid; nothing was sent."""
+
+
+class APIError(BoltError):
+    """A call to the Bolt API failed. `operation` names the GraphQL operation, when known."""
+
+    def __init__(self, message: str, *, operation: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.operation = operation
+
+
+class TransportError(APIError):
+    """The request failed on the wire: the connection could not be made, or broke."""
+
+
+class RequestTimeoutError(TransportError):
+    """The request did not complete within its timeout."""
+
+
+class HTTPStatusError(APIError):
+    """The server answered with a non-2xx status. `body` is an excerpt of what it sent."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        body: str = "",
+        headers: Mapping[str, str] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        super().__init__(message, operation=operation)
+        self.status_code = status_code
+        self.body = body[:_BODY_EXCERPT]
+        self.headers = dict(headers or {})
+
+
+class AuthenticationError(HTTPStatusError):
+    """The server refused the credentials (401) or their capabilities (403)."""
+
+
+class RateLimitError(HTTPStatusError):
+    """The server asked us to slow down (429)."""
+
+
+class ServerError(HTTPStatusError):
+    """The server failed (5xx)."""
+
+
+@dataclass(frozen=True)
+class GraphQLErrorDetail:
+    """One entry of a GraphQL response's `errors` list."""
+
+    message: str
+    path: tuple[str | int, ...] = ()
+    locations: tuple[tuple[int, int], ...] = ()
+    extensions: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, raw: object) -> GraphQLErrorDetail:
+        """Reads one error object leniently: a malformed entry still yields a message."""
+        if not isinstance(raw, Mapping):
+            return cls(message=str(raw))
+        message = raw.get("message")
+        path = raw.get("path")
+        locations = raw.get("locations")
+        extensions = raw.get("extensions")
+        return cls(
+            message=message if isinstance(message, str) else str(message),
+            path=tuple(p for p in path if isinstance(p, str | int))
+            if isinstance(path, list)
+            else (),
+            locations=tuple(
+                (int(loc["line"]), int(loc["column"]))
+                for loc in locations
+                if isinstance(loc, Mapping)
+                and isinstance(loc.get("line"), int)
+                and isinstance(loc.get("column"), int)
+            )
+            if isinstance(locations, list)
+            else (),
+            extensions=dict(extensions) if isinstance(extensions, Mapping) else {},
+        )
+
+    def __str__(self) -> str:
+        where = ".".join(str(p) for p in self.path)
+        return f"{self.message} (at {where})" if where else self.message
+
+
+class GraphQLResponseError(APIError):
+    """The server answered with GraphQL `errors`. Every error is kept, and so is partial `data`."""
+
+    def __init__(
+        self,
+        errors: Sequence[GraphQLErrorDetail],
+        *,
+        data: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        self.errors = list(errors)
+        self.data = dict(data) if data is not None else None
+        summary = "; ".join(str(e) for e in self.errors) or "unspecified GraphQL error"
+        prefix = f"{operation}: " if operation else ""
+        super().__init__(f"{prefix}{summary}", operation=operation)
+
+    @property
+    def messages(self) -> list[str]:
+        """The message of every error, in order."""
+        return [e.message for e in self.errors]
+
+
+class AlreadyRunningError(GraphQLResponseError):
+    """The schedule already has a run in progress (the server's `AlreadyRunningException`)."""
+
+
+class InvalidResponseError(APIError):
+    """The answer could not be read: not JSON, no `data`, or a payload that breaks the schema."""
+
+    def __init__(self, message: str, *, operation: str | None = None, body: str = "") -> None:
+        super().__init__(message, operation=operation)
+        self.body = body[:_BODY_EXCERPT]
+
+
+class OperationFailedError(APIError):
+    """The payload said `ok: false`: the server did not do, or find, what was asked."""
+
+    def __init__(self, operation: str, arguments: Mapping[str, Any]) -> None:
+        self.arguments = dict(arguments)
+        asked = ", ".join(f"{k}={v!r}" for k, v in self.arguments.items())
+        super().__init__(
+            f"{operation} returned ok: false for {asked or 'the request'}",
+            operation=operation,
+        )

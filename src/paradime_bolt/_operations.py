@@ -1,0 +1,136 @@
+"""What the sync and async facades share around each generated call: option passing,
+validation errors turned into `InvalidResponseError`, null payloads and `ok: false`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol, TypeVar
+
+import pydantic
+
+from ._exceptions import InvalidArgumentError, InvalidResponseError, OperationFailedError
+from ._generated.input_types import BoltCommandInput as CommandInput
+from ._types import NotGiven, Timeout
+
+__all__ = [
+    "call_options",
+    "check_ok",
+    "require",
+    "schedule_selector",
+    "trigger_arguments",
+    "validating",
+]
+
+T = TypeVar("T")
+
+
+class _HasOk(Protocol):
+    @property
+    def ok(self) -> bool: ...
+
+
+OkT = TypeVar("OkT", bound=_HasOk)
+
+
+def call_options(timeout: Timeout | NotGiven, max_retries: int | NotGiven) -> dict[str, Any]:
+    """The per-call options the transport understands, leaving out the ones not given."""
+    options: dict[str, Any] = {}
+    if not isinstance(timeout, NotGiven):
+        options["timeout"] = timeout
+    if not isinstance(max_retries, NotGiven):
+        options["max_retries"] = max_retries
+    return options
+
+
+@contextmanager
+def validating(operation: str) -> Iterator[None]:
+    """Turns a payload that does not fit the generated models into `InvalidResponseError`."""
+    try:
+        yield
+    except pydantic.ValidationError as exc:
+        raise InvalidResponseError(
+            f"{operation}: the response does not fit the schema: {describe(exc)}",
+            operation=operation,
+        ) from None
+
+
+def describe(exc: pydantic.ValidationError, limit: int = 5) -> str:
+    """Where and why validation failed, without echoing the (possibly huge) input values."""
+    parts = []
+    for error in exc.errors(include_url=False, include_input=False)[:limit]:
+        where = ".".join(str(p) for p in error["loc"]) or "<root>"
+        parts.append(f"{where}: {error['msg']}")
+    more = exc.error_count() - limit
+    if more > 0:
+        parts.append(f"and {more} more")
+    return "; ".join(parts)
+
+
+def require(value: T | None, operation: str, field: str) -> T:
+    """The operation's payload; a null one (with no GraphQL error) is an invalid response."""
+    if value is None:
+        raise InvalidResponseError(
+            f"{operation}: `{field}` is null in the response", operation=operation
+        )
+    return value
+
+
+def check_ok(payload: OkT, operation: str, arguments: Mapping[str, Any]) -> OkT:
+    """Returns the payload, or raises `OperationFailedError` when it says `ok: false`."""
+    if not payload.ok:
+        raise OperationFailedError(operation, arguments)
+    return payload
+
+
+def schedule_selector(schedule_name: str | None, slug: str | None) -> dict[str, str]:
+    """The `scheduleName`/`slug` pair the API takes: exactly one, non-empty."""
+    if (schedule_name is None) == (slug is None):
+        raise InvalidArgumentError("pass exactly one of schedule_name= and slug=")
+    if schedule_name is not None:
+        return {"schedule_name": _non_empty("schedule_name", schedule_name)}
+    return {"slug": _non_empty("slug", slug or "")}
+
+
+def trigger_arguments(
+    *,
+    schedule_name: str | None,
+    slug: str | None,
+    commands: Sequence[str] | None,
+    branch: str | None,
+    pr_number: int | None,
+    reason: str | None,
+    command_configs: Sequence[CommandInput] | None,
+    continue_on_error: bool | None,
+) -> dict[str, Any]:
+    """Checks a trigger's arguments and keeps only those given, so unset ones are not sent."""
+    arguments: dict[str, Any] = schedule_selector(schedule_name, slug)
+    if commands is not None and command_configs is not None:
+        raise InvalidArgumentError("pass commands= or command_configs=, not both")
+    if commands is not None:
+        if isinstance(commands, str):
+            raise InvalidArgumentError("commands= takes a list of commands, not one string")
+        if not commands:
+            raise InvalidArgumentError(
+                "commands= must not be empty; leave it out to run the schedule's own commands"
+            )
+        arguments["commands"] = [_non_empty("commands[]", c) for c in commands]
+    if command_configs is not None:
+        if not command_configs:
+            raise InvalidArgumentError("command_configs= must not be empty")
+        arguments["command_configs"] = list(command_configs)
+    if branch is not None:
+        arguments["branch"] = _non_empty("branch", branch)
+    if pr_number is not None:
+        arguments["pr_number"] = pr_number
+    if reason is not None:
+        arguments["reason"] = reason
+    if continue_on_error is not None:
+        arguments["continue_on_error"] = continue_on_error
+    return arguments
+
+
+def _non_empty(name: str, value: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidArgumentError(f"{name} must be a non-empty string, not {value!r}")
+    return value

@@ -1,0 +1,234 @@
+"""The HTTP side of the client: headers, timeouts, retries and error mapping, sync and async.
+
+The generated client hands every operation to `execute()`; nothing else in the package speaks
+HTTP to the GraphQL endpoint. Per-call `timeout=` and `max_retries=` arrive here as options.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import platform
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from ._config import ClientConfig, check_timeout
+from ._exceptions import (
+    APIError,
+    ConfigurationError,
+    RequestTimeoutError,
+    TransportError,
+)
+from ._response import read_graphql_response
+from ._retry import RetryPolicy, never_reached_server
+from ._types import NOT_GIVEN, NotGiven, Timeout
+from ._version import __version__
+
+__all__ = ["AsyncTransport", "SyncTransport", "user_agent"]
+
+logger = logging.getLogger("paradime_bolt")
+
+
+def user_agent() -> str:
+    """Names this package and its version, then the Python and httpx versions."""
+    return (
+        f"paradime-bolt/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
+    )
+
+
+class _TransportCore:
+    """What the sync and async transports share: headers, options and error mapping."""
+
+    def __init__(self, config: ClientConfig, *, owns_client: bool, policy: RetryPolicy) -> None:
+        self.config = config
+        self.owns_client = owns_client
+        self.policy = policy
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "User-Agent": user_agent(),
+            "X-API-KEY": self.config.api_key,
+            "X-API-SECRET": self.config.api_secret.get_secret_value(),
+        }
+
+    def options(self, options: dict[str, Any]) -> tuple[Any, int]:
+        """Per-call (timeout, max_retries), falling back to the client's settings."""
+        unknown = set(options) - {"timeout", "max_retries"}
+        if unknown:
+            raise ConfigurationError(f"unknown per-call option(s): {', '.join(sorted(unknown))}")
+        timeout: Timeout | NotGiven = options.get("timeout", NOT_GIVEN)
+        retries: int | NotGiven = options.get("max_retries", NOT_GIVEN)
+        if isinstance(timeout, NotGiven):
+            resolved_timeout: Any = (
+                self.config.timeout if self.owns_client else httpx.USE_CLIENT_DEFAULT
+            )
+        else:
+            check_timeout(timeout)
+            resolved_timeout = timeout
+        resolved_retries = self.config.max_retries if isinstance(retries, NotGiven) else retries
+        if (
+            isinstance(resolved_retries, bool)
+            or not isinstance(resolved_retries, int)
+            or resolved_retries < 0
+        ):
+            raise ConfigurationError(
+                f"max_retries must be a non-negative integer, not {resolved_retries!r}"
+            )
+        return resolved_timeout, resolved_retries
+
+    def wrap_exception(self, exc: httpx.HTTPError, operation: str | None) -> APIError:
+        label = f"{operation}: " if operation else ""
+        detail = str(exc) or type(exc).__name__
+        detail = detail.replace(self.config.api_secret.get_secret_value(), "**********")
+        if isinstance(exc, httpx.TimeoutException):
+            return RequestTimeoutError(
+                f"{label}the request to {self.config.endpoint} timed out ({type(exc).__name__})",
+                operation=operation,
+            )
+        return TransportError(
+            f"{label}could not reach {self.config.endpoint}: {detail}", operation=operation
+        )
+
+    def read(self, response: httpx.Response, operation: str | None) -> dict[str, Any]:
+        return read_graphql_response(
+            response, operation=operation, redact=self.config.api_secret.get_secret_value()
+        )
+
+    def retry_or_raise(
+        self,
+        error: APIError,
+        *,
+        attempt: int,
+        max_retries: int,
+        is_mutation: bool,
+        sent: bool,
+    ) -> float:
+        """The delay before the next attempt, or raises `error` when no retry is allowed."""
+        if attempt >= max_retries or not self.policy.should_retry(
+            error, is_mutation=is_mutation, sent=sent
+        ):
+            raise error
+        delay = self.policy.delay(attempt, error)
+        logger.info(
+            "retrying %s in %.2fs (attempt %d of %d) after: %s",
+            error.operation or "request",
+            delay,
+            attempt + 2,
+            max_retries + 1,
+            error.message,
+        )
+        return delay
+
+
+def _is_mutation(query: str) -> bool:
+    return query.lstrip().startswith("mutation")
+
+
+def _payload(query: str, operation_name: str | None, variables: dict[str, Any]) -> dict[str, Any]:
+    payload: dict[str, Any] = {"query": query, "variables": variables}
+    if operation_name:
+        payload["operationName"] = operation_name
+    return payload
+
+
+class SyncTransport(_TransportCore):
+    """Sends operations over an `httpx.Client`, its own or one the caller owns."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        http_client: httpx.Client | None = None,
+        *,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(config, owns_client=http_client is None, policy=policy or RetryPolicy())
+        self.http = http_client or httpx.Client(timeout=config.timeout, follow_redirects=False)
+        self.sleep = sleep
+
+    def execute(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any],
+        **options: Any,
+    ) -> dict[str, Any]:
+        timeout, max_retries = self.options(options)
+        payload = _payload(query, operation_name, variables)
+        mutation = _is_mutation(query)
+        attempt = 0
+        while True:
+            logger.debug("POST %s (attempt %d)", operation_name, attempt + 1)
+            try:
+                response = self.http.post(
+                    self.config.endpoint, json=payload, headers=self.headers(), timeout=timeout
+                )
+                return self.read(response, operation_name)
+            except httpx.HTTPError as exc:
+                error = self.wrap_exception(exc, operation_name)
+                sent = not never_reached_server(exc)
+            except APIError as exc:
+                error, sent = exc, True
+            delay = self.retry_or_raise(
+                error, attempt=attempt, max_retries=max_retries, is_mutation=mutation, sent=sent
+            )
+            self.sleep(delay)
+            attempt += 1
+
+    def close(self) -> None:
+        if self.owns_client:
+            self.http.close()
+
+
+class AsyncTransport(_TransportCore):
+    """Sends operations over an `httpx.AsyncClient`, its own or one the caller owns."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        http_client: httpx.AsyncClient | None = None,
+        *,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        super().__init__(config, owns_client=http_client is None, policy=policy or RetryPolicy())
+        self.http = http_client or httpx.AsyncClient(timeout=config.timeout, follow_redirects=False)
+        self.sleep = sleep
+
+    async def execute(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any],
+        **options: Any,
+    ) -> dict[str, Any]:
+        timeout, max_retries = self.options(options)
+        payload = _payload(query, operation_name, variables)
+        mutation = _is_mutation(query)
+        attempt = 0
+        while True:
+            logger.debug("POST %s (attempt %d)", operation_name, attempt + 1)
+            try:
+                response = await self.http.post(
+                    self.config.endpoint, json=payload, headers=self.headers(), timeout=timeout
+                )
+                return self.read(response, operation_name)
+            except httpx.HTTPError as exc:
+                error = self.wrap_exception(exc, operation_name)
+                sent = not never_reached_server(exc)
+            except APIError as exc:
+                error, sent = exc, True
+            delay = self.retry_or_raise(
+                error, attempt=attempt, max_retries=max_retries, is_mutation=mutation, sent=sent
+            )
+            await self.sleep(delay)
+            attempt += 1
+
+    async def aclose(self) -> None:
+        if self.owns_client:
+            await self.http.aclose()

@@ -1,0 +1,46 @@
+"""Readable names for the generated payload models the client returns.
+
+The generated classes are named after their operation and field path
+(`BoltRunStatusBoltRunStatusCommands`); these aliases are the names to use in your own code.
+They are the same classes, so `isinstance` and type checking work with either name.
+"""
+
+from ._generated.bolt_command import BoltCommandBoltCommand as CommandDetails
+from ._generated.bolt_command import BoltCommandBoltCommandResources as Resource
+from ._generated.bolt_resource_url import BoltResourceUrlBoltResourceUrl as ResourceUrl
+from ._generated.bolt_run_status import BoltRunStatusBoltRunStatus as RunStatus
+from ._generated.bolt_run_status import BoltRunStatusBoltRunStatusCommands as RunCommand
+from ._generated.bolt_schedule_name import BoltScheduleNameBoltScheduleName as ScheduleDetails
+from ._generated.cancel_bolt_run import CancelBoltRunCancelBoltRun as CancelResult
+from ._generated.input_types import BoltCommandInput as CommandInput
+from ._generated.input_types import BoltScheduleFilter as ScheduleFilter
+from ._generated.list_bolt_schedules import ListBoltSchedulesListBoltSchedules as SchedulePage
+from ._generated.list_bolt_schedules import ListBoltSchedulesListBoltSchedulesSchedules as Schedule
+from ._generated.list_bolt_schedules import (
+    ListBoltSchedulesListBoltSchedulesSchedulesDeferredSchedule as DeferredSchedule,
+)
+from ._generated.list_bolt_schedules import (
+    ListBoltSchedulesListBoltSchedulesSchedulesNotifications as Notifications,
+)
+from ._generated.list_bolt_schedules import (
+    ListBoltSchedulesListBoltSchedulesSchedulesTurboCi as TurboCi,
+)
+from ._generated.trigger_bolt_run import TriggerBoltRunTriggerBoltRun as TriggeredRun
+
+__all__ = [
+    "CancelResult",
+    "CommandDetails",
+    "CommandInput",
+    "DeferredSchedule",
+    "Notifications",
+    "Resource",
+    "ResourceUrl",
+    "RunCommand",
+    "RunStatus",
+    "Schedule",
+    "ScheduleDetails",
+    "ScheduleFilter",
+    "SchedulePage",
+    "TriggeredRun",
+    "TurboCi",
+]
