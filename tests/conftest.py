@@ -1,0 +1,89 @@
+"""Shared fixtures: test credentials, the documented examples, and sync/async twin calls."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from paradime_bolt import AsyncBoltClient, BoltClient
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ENDPOINT = "https://api.test.paradime.io/api/v1/abcdefghijklmnop/graphql"
+API_KEY = "test-api-key"
+API_SECRET = "sk-test-0123456789-NEVER-PRINT-ME"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the developer's own Paradime credentials."""
+    for var in ("PARADIME_API_ENDPOINT", "PARADIME_API_KEY", "PARADIME_API_SECRET"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture
+def bolt_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARADIME_API_ENDPOINT", ENDPOINT)
+    monkeypatch.setenv("PARADIME_API_KEY", API_KEY)
+    monkeypatch.setenv("PARADIME_API_SECRET", API_SECRET)
+
+
+def docs_examples() -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = json.loads(
+        (FIXTURES / "docs_examples.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+class Twin:
+    """Calls a client method on the sync or the async client, with the same arguments."""
+
+    def __init__(self, kind: str, **client_kwargs: Any) -> None:
+        self.kind = kind
+        self.client_kwargs: dict[str, Any] = {
+            "endpoint": ENDPOINT,
+            "api_key": API_KEY,
+            "api_secret": API_SECRET,
+            "max_retries": 0,
+            **client_kwargs,
+        }
+
+        self.sleeps: list[float] = []
+
+    def __repr__(self) -> str:
+        return f"Twin({self.kind})"
+
+    def _record_sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+    async def _record_async_sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+    def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        if self.kind == "sync":
+            with BoltClient(**self.client_kwargs) as client:
+                client._transport.sleep = self._record_sleep  # retries do not wait in tests
+                return getattr(client, method)(*args, **kwargs)
+
+        async def run() -> Any:
+            async with AsyncBoltClient(**self.client_kwargs) as client:
+                client._transport.sleep = self._record_async_sleep
+                return await getattr(client, method)(*args, **kwargs)
+
+        return asyncio.run(run())
+
+    def with_options(self, **client_kwargs: Any) -> Twin:
+        return Twin(self.kind, **{**self.client_kwargs, **client_kwargs})
+
+
+@pytest.fixture(params=["sync", "async"])
+def twin(request: pytest.FixtureRequest) -> Iterator[Twin]:
+    return Twin(request.param)
+
+
+def graphql_body(data: Any) -> dict[str, Any]:
+    return {"data": data}
