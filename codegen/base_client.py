@@ -5,7 +5,7 @@ own: each operation goes to a transport that the facade supplies (HTTP, auth, re
 mapping live there), so the generated code stays a pure description of the operations.
 """
 
-from typing import Any, Optional, Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel as PydanticBaseModel
 
@@ -18,7 +18,7 @@ class Transport(Protocol):
     def execute(
         self,
         query: str,
-        operation_name: Optional[str],
+        operation_name: str | None,
         variables: dict[str, Any],
         **options: Any,
     ) -> dict[str, Any]: ...
@@ -33,25 +33,19 @@ class BaseClient:
     def execute(
         self,
         query: str,
-        operation_name: Optional[str] = None,
-        variables: Optional[dict[str, Any]] = None,
+        operation_name: str | None = None,
+        variables: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> dict[str, Any]:
-        return self.transport.execute(
-            query, operation_name, to_json_variables(variables), **kwargs
-        )
+        return self.transport.execute(query, operation_name, to_json_variables(variables), **kwargs)
 
     def get_data(self, response: dict[str, Any]) -> dict[str, Any]:
         return response
 
 
-def to_json_variables(variables: Optional[dict[str, Any]]) -> dict[str, Any]:
+def to_json_variables(variables: dict[str, Any] | None) -> dict[str, Any]:
     """Drops unset arguments and turns input models into plain JSON values."""
-    return {
-        key: _to_json(value)
-        for key, value in (variables or {}).items()
-        if value is not UNSET
-    }
+    return {key: _to_json(value) for key, value in (variables or {}).items() if value is not UNSET}
 
 
 def _to_json(value: Any) -> Any:

@@ -6,7 +6,7 @@ Hand-written, copied verbatim into the generated package by ariadne-codegen. Lik
 twin it does no I/O: each operation is awaited on a transport that the facade supplies.
 """
 
-from typing import Any, Optional, Protocol
+from typing import Any, Protocol
 
 from .base_client import to_json_variables
 
@@ -17,7 +17,7 @@ class AsyncTransport(Protocol):
     async def execute(
         self,
         query: str,
-        operation_name: Optional[str],
+        operation_name: str | None,
         variables: dict[str, Any],
         **options: Any,
     ) -> dict[str, Any]: ...
@@ -32,8 +32,8 @@ class AsyncBaseClient:
     async def execute(
         self,
         query: str,
-        operation_name: Optional[str] = None,
-        variables: Optional[dict[str, Any]] = None,
+        operation_name: str | None = None,
+        variables: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> dict[str, Any]:
         return await self.transport.execute(
