@@ -8,7 +8,8 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 RUN := $(UV) run --locked --all-extras
-GENERATED := src/paradime_bolt/_generated
+GENERATED_DIR := src/paradime_bolt/_generated
+GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
 
 .PHONY: help install generate check-generated lint typecheck pytest test demo
 
@@ -22,10 +23,11 @@ $(UV):
 install: $(UV) ## Create .venv from uv.lock (all extras and the dev group).
 	$(UV) sync --locked --all-extras
 
-generate: install ## Regenerate src/paradime_bolt/_generated from schema.graphql and queries/.
-	rm -rf $(GENERATED)
+generate: install ## Regenerate _generated/ from the schema and queries/, and _client.py from _async_client.py.
+	rm -rf $(GENERATED_DIR)
 	$(RUN) ariadne-codegen --config codegen.toml
 	$(RUN) ariadne-codegen --config codegen-async.toml
+	$(RUN) python scripts/unasync.py
 
 check-generated: generate ## Fail when the committed generated code is stale or incomplete.
 	@git diff --exit-code --stat -- $(GENERATED) || { echo "generated code is stale: run 'make generate' and commit" >&2; exit 1; }

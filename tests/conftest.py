@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from paradime_bolt import AsyncBoltClient, BoltClient
@@ -76,6 +77,20 @@ class Twin:
 
         return asyncio.run(run())
 
+    def collect(self, method: str, *args: Any, **kwargs: Any) -> list[Any]:
+        """Runs an iterator method to the end, inside the client's lifetime."""
+        if self.kind == "sync":
+            with BoltClient(**self.client_kwargs) as client:
+                client._transport.sleep = self._record_sleep
+                return list(getattr(client, method)(*args, **kwargs))
+
+        async def run() -> list[Any]:
+            async with AsyncBoltClient(**self.client_kwargs) as client:
+                client._transport.sleep = self._record_async_sleep
+                return [item async for item in getattr(client, method)(*args, **kwargs)]
+
+        return asyncio.run(run())
+
     def with_options(self, **client_kwargs: Any) -> Twin:
         return Twin(self.kind, **{**self.client_kwargs, **client_kwargs})
 
@@ -87,3 +102,37 @@ def twin(request: pytest.FixtureRequest) -> Iterator[Twin]:
 
 def graphql_body(data: Any) -> dict[str, Any]:
     return {"data": data}
+
+
+class GraphQLScript:
+    """A fake Bolt server for pytest-httpx: answers each operation from its own queue of `data`
+    payloads (the last one repeats), and records the operations and variables it was sent."""
+
+    def __init__(self, httpx_mock: Any) -> None:
+        self.queues: dict[str, list[Any]] = {}
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        httpx_mock.add_callback(self._answer, url=ENDPOINT, is_reusable=True, is_optional=True)
+
+    def on(self, operation: str, *payloads: Any) -> GraphQLScript:
+        self.queues.setdefault(operation, []).extend(payloads)
+        return self
+
+    def count(self, operation: str) -> int:
+        return sum(1 for name, _ in self.calls if name == operation)
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        name = body["operationName"]
+        self.calls.append((name, body["variables"]))
+        queue = self.queues.get(name)
+        if not queue:
+            return httpx.Response(500, json={"errors": [{"message": f"unscripted {name}"}]})
+        payload = queue.pop(0) if len(queue) > 1 else queue[0]
+        if isinstance(payload, httpx.Response):
+            return payload
+        return httpx.Response(200, json=payload)
+
+
+@pytest.fixture
+def script(httpx_mock: Any) -> GraphQLScript:
+    return GraphQLScript(httpx_mock)

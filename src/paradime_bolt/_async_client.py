@@ -1,17 +1,36 @@
-"""`AsyncBoltClient`: the asynchronous twin of `BoltClient`, with the same methods and types.
+"""`AsyncBoltClient`: the asynchronous facade over the generated client.
 
-Each method has an explicit signature, calls the generated operation of the same name, and
-returns the operation's payload itself. Every failure is a `BoltError`.
+This file is the source of both twins: `scripts/unasync.py` writes `_client.py` (`BoltClient`)
+from it, so the two always have the same methods, arguments and types. Edit this one.
+
+Each API method has an explicit signature, calls the generated operation of the same name and
+returns the operation's payload itself. The workflow methods (waiting, paging, logs, artifacts)
+are built from those. Every failure is a `BoltError`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import io
+import json
+import os
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import httpx
 
+from ._artifacts import Artifact, atomic_file, rank_commands, target_path
 from ._config import ClientConfig, resolve_config
+from ._exceptions import (
+    ArtifactNotFoundError,
+    InvalidArgumentError,
+    InvalidResponseError,
+    OperationFailedError,
+    RunTimeoutError,
+)
 from ._generated.async_client import AsyncBoltGraphQLClient
 from ._generated.base_model import UNSET
 from ._generated.input_types import BoltScheduleFilter
@@ -25,14 +44,21 @@ from ._operations import (
 )
 from ._transport import AsyncTransport
 from ._types import NOT_GIVEN, NotGiven, Timeout
+from ._waiting import DEFAULT_WAIT_TIMEOUT, FinishedRun, PollBackoff, run_failed_error
 from .models import (
     CancelResult,
     CommandDetails,
     CommandInput,
+    LogLine,
+    LogPage,
     ResourceUrl,
+    RunPage,
+    RunProgress,
     RunStatus,
+    Schedule,
     ScheduleDetails,
     SchedulePage,
+    SuspendResult,
     TriggeredRun,
 )
 
@@ -40,15 +66,15 @@ __all__ = ["AsyncBoltClient"]
 
 
 class AsyncBoltClient:
-    """An asynchronous Bolt API client, the twin of `BoltClient`.
+    """An asynchronous Bolt API client.
 
     Configuration comes from the keyword arguments, else from PARADIME_API_ENDPOINT,
     PARADIME_API_KEY and PARADIME_API_SECRET. `timeout` (seconds) and `max_retries` apply to
-    every call and can be overridden per call. Pass `http_client=` to use an `httpx.AsyncClient`
-    you own (proxies, certificates, event hooks); the client then leaves closing it to you.
+    every call and can be overridden per call. Pass `http_client=` to use an httpx client you
+    own (proxies, certificates, event hooks); the client then leaves closing it to you.
 
         async with AsyncBoltClient() as bolt:
-            run_id = (await bolt.trigger_bolt_run("daily run")).run_id
+            run = await bolt.trigger_and_wait("daily run", raise_on_failure=True)
     """
 
     def __init__(
@@ -77,9 +103,8 @@ class AsyncBoltClient:
         return self._config
 
     def __repr__(self) -> str:
-        return (
-            f"AsyncBoltClient(endpoint={self._config.endpoint!r}, api_key={self._config.api_key!r})"
-        )
+        name = type(self).__name__
+        return f"{name}(endpoint={self._config.endpoint!r}, api_key={self._config.api_key!r})"
 
     async def aclose(self) -> None:
         """Closes the HTTP client if this client created it."""
@@ -95,6 +120,8 @@ class AsyncBoltClient:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+    # -- the API, one method per operation -------------------------------------------------
 
     async def list_bolt_schedules(
         self,
@@ -200,9 +227,24 @@ class AsyncBoltClient:
             result = await self._graphql.bolt_run_status(
                 run_id=run_id, **call_options(timeout, max_retries)
             )
-        return check_ok(
-            require(result.bolt_run_status, op, "boltRunStatus"), op, {"run_id": run_id}
-        )
+        payload = require(result.bolt_run_status, op, "boltRunStatus")
+        return check_ok(payload, op, {"run_id": run_id})
+
+    async def bolt_run_progress(
+        self,
+        run_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RunProgress:
+        """A run's state and its commands without their logs: cheap enough to poll."""
+        op = "BoltRunProgress"
+        with validating(op):
+            result = await self._graphql.bolt_run_progress(
+                run_id=run_id, **call_options(timeout, max_retries)
+            )
+        payload = require(result.bolt_run_status, op, "boltRunStatus")
+        return check_ok(payload, op, {"run_id": run_id})
 
     async def bolt_command(
         self,
@@ -235,3 +277,315 @@ class AsyncBoltClient:
             )
         payload = require(result.bolt_resource_url, op, "boltResourceUrl")
         return check_ok(payload, op, {"resource_id": resource_id})
+
+    async def list_bolt_runs(
+        self,
+        schedule_name: str | None = None,
+        *,
+        slug: str | None = None,
+        offset: int = 0,
+        limit: int = 10,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RunPage:
+        """A schedule's runs, newest first. Unknown schedule: `OperationFailedError`."""
+        op = "ListBoltRuns"
+        arguments = schedule_selector(schedule_name, slug)
+        with validating(op):
+            result = await self._graphql.list_bolt_runs(
+                offset=offset, limit=limit, **arguments, **call_options(timeout, max_retries)
+            )
+        return check_ok(require(result.list_bolt_runs, op, "listBoltRuns"), op, arguments)
+
+    async def bolt_command_logs(
+        self,
+        command_id: int,
+        cursor: str | None = None,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> LogPage:
+        """One page of a command's log lines; pass the returned `cursor` back to read on."""
+        op = "BoltCommandLogs"
+        with validating(op):
+            result = await self._graphql.bolt_command_logs(
+                command_id=command_id,
+                cursor=UNSET if cursor is None else cursor,
+                **call_options(timeout, max_retries),
+            )
+        payload = require(result.bolt_command_logs, op, "boltCommandLogs")
+        return check_ok(payload, op, {"command_id": command_id})
+
+    async def retry_bolt_run(
+        self,
+        schedule_run_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TriggeredRun:
+        """Starts a new run that re-runs the failed commands of a finished run."""
+        op = "RetryBoltRun"
+        with validating(op):
+            result = await self._graphql.retry_bolt_run(
+                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+            )
+            payload = require(result.retry_bolt_run, op, "retryBoltRun")
+            return TriggeredRun.model_validate(payload.model_dump(by_alias=True))
+
+    async def retry_all_bolt_run(
+        self,
+        schedule_run_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TriggeredRun:
+        """Starts a new run that re-runs every command of a finished run but the set-up ones."""
+        op = "RetryAllBoltRun"
+        with validating(op):
+            result = await self._graphql.retry_all_bolt_run(
+                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+            )
+            payload = require(result.retry_all_bolt_run, op, "retryAllBoltRun")
+            return TriggeredRun.model_validate(payload.model_dump(by_alias=True))
+
+    async def retry_bolt_run_from_failure(
+        self,
+        schedule_name: str | None = None,
+        *,
+        slug: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TriggeredRun:
+        """Re-runs a schedule's latest failed run from its failing command."""
+        op = "RetryBoltRunFromFailure"
+        arguments = schedule_selector(schedule_name, slug)
+        with validating(op):
+            result = await self._graphql.retry_bolt_run_from_failure(
+                **arguments, **call_options(timeout, max_retries)
+            )
+            payload = require(result.retry_bolt_run_from_failure, op, "retryBoltRunFromFailure")
+            return TriggeredRun.model_validate(payload.model_dump(by_alias=True))
+
+    async def suspend_bolt_schedule(
+        self,
+        schedule_name: str | None = None,
+        *,
+        slug: str | None = None,
+        suspend: bool = True,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SuspendResult:
+        """Suspends a schedule (`suspend=False` resumes it). Unknown: `OperationFailedError`."""
+        op = "SuspendBoltSchedule"
+        arguments = schedule_selector(schedule_name, slug)
+        with validating(op):
+            result = await self._graphql.suspend_bolt_schedule(
+                suspend=suspend, **arguments, **call_options(timeout, max_retries)
+            )
+        payload = require(result.suspend_bolt_schedule, op, "suspendBoltSchedule")
+        return check_ok(payload, op, {**arguments, "suspend": suspend})
+
+    # -- workflows ---------------------------------------------------------------------------
+
+    async def wait_for_run(
+        self,
+        run_id: int,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 10.0,
+        cancel_on_timeout: bool = False,
+        raise_on_failure: bool = False,
+        on_progress: Callable[[RunProgress], object] | None = None,
+    ) -> RunStatus:
+        """Polls until the run ends and returns its final status, with every command's logs.
+
+        Polls start `poll_interval` seconds apart and back off to `max_poll_interval`, so a run
+        is seen ending at most that long after it does. `timeout=None` waits forever. On timeout
+        raises `RunTimeoutError`, after cancelling the run when `cancel_on_timeout`. With
+        `raise_on_failure`, a run that ends ERROR, FAILED or CANCELED raises `RunFailedError`.
+        `on_progress` is called with each polled `RunProgress` (state and commands, no logs).
+        """
+        if timeout is not None and timeout <= 0:
+            raise InvalidArgumentError(f"timeout must be positive or None, not {timeout!r}")
+        backoff = PollBackoff(poll_interval, max_poll_interval)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for interval in backoff.intervals():
+            progress = await self.bolt_run_progress(run_id)
+            if on_progress is not None:
+                on_progress(progress)
+            if progress.run_state.is_terminal:
+                break
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if (
+                remaining is not None
+                and remaining <= 0
+                and not await self._timed_out(run_id, timeout or 0.0, progress, cancel_on_timeout)
+            ):
+                break
+            await asyncio.sleep(interval if remaining is None else min(interval, remaining))
+        status = await self.bolt_run_status(run_id)
+        if raise_on_failure and status.run_state.is_failure:
+            raise run_failed_error(run_id, status)
+        return status
+
+    async def _timed_out(
+        self, run_id: int, timeout: float, progress: RunProgress, cancel: bool
+    ) -> bool:
+        """Raises `RunTimeoutError`, or returns False when the run ended while we cancelled."""
+        if not cancel:
+            raise RunTimeoutError(run_id, timeout, state=progress.state)
+        try:
+            await self.cancel_bolt_run(run_id)
+        except OperationFailedError:
+            latest = await self.bolt_run_progress(run_id)
+            if latest.run_state.is_terminal:
+                return False
+            raise RunTimeoutError(run_id, timeout, state=latest.state) from None
+        raise RunTimeoutError(run_id, timeout, state=progress.state, canceled=True)
+
+    async def trigger_and_wait(
+        self,
+        schedule_name: str | None = None,
+        commands: Sequence[str] | None = None,
+        branch: str | None = None,
+        *,
+        slug: str | None = None,
+        pr_number: int | None = None,
+        reason: str | None = None,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 10.0,
+        cancel_on_timeout: bool = False,
+        raise_on_failure: bool = False,
+        on_progress: Callable[[RunProgress], object] | None = None,
+    ) -> FinishedRun:
+        """Triggers a run and waits for it (`trigger_bolt_run`, then `wait_for_run`); returns
+        the run's id with its final status."""
+        run = await self.trigger_bolt_run(
+            schedule_name, commands, branch, slug=slug, pr_number=pr_number, reason=reason
+        )
+        status = await self.wait_for_run(
+            run.run_id,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            cancel_on_timeout=cancel_on_timeout,
+            raise_on_failure=raise_on_failure,
+            on_progress=on_progress,
+        )
+        return FinishedRun(run.run_id, status)
+
+    async def iter_schedules(
+        self, *, show_inactive: bool = False, page_size: int = 50, suspended: bool | None = None
+    ) -> AsyncIterator[Schedule]:
+        """Every schedule, page by page, until a short or empty page or `total_count`."""
+        if page_size < 1:
+            raise InvalidArgumentError(f"page_size must be at least 1, not {page_size}")
+        offset = 0
+        while True:
+            page = await self.list_bolt_schedules(
+                offset, page_size, show_inactive, suspended=suspended
+            )
+            for schedule in page.schedules:
+                yield schedule
+            offset += len(page.schedules)
+            if len(page.schedules) < page_size or offset >= page.total_count:
+                return
+
+    async def iter_command_logs(
+        self, command_id: int, *, follow: bool = True, poll_interval: float = 1.0
+    ) -> AsyncIterator[LogLine]:
+        """A command's log lines in order. With `follow`, waits for new lines until the command
+        has finished; without, stops at the end of what is written so far."""
+        cursor: str | None = None
+        while True:
+            page = await self.bolt_command_logs(command_id, cursor)
+            for line in page.lines:
+                yield line
+            if page.finished or (not page.lines and not follow):
+                return
+            if not page.lines:
+                await asyncio.sleep(poll_interval)
+            cursor = page.cursor
+
+    async def find_artifact(self, run_id: int, path: str) -> Artifact:
+        """The resource at `path` (e.g. `target/manifest.json`) among a run's commands, from the
+        latest successful dbt command if it has one. Missing: `ArtifactNotFoundError`."""
+        progress = await self.bolt_run_progress(run_id)
+        for command in rank_commands(progress.commands or []):
+            details = await self.bolt_command(command.id)
+            for resource in details.resources or []:
+                if resource.path == path:
+                    return Artifact(
+                        resource_id=resource.id,
+                        path=resource.path,
+                        command_id=command.id,
+                        command=command.command,
+                        return_code=command.return_code,
+                    )
+        raise ArtifactNotFoundError(run_id, path)
+
+    async def download_resource(
+        self,
+        resource_id: int,
+        dest: str | os.PathLike[str],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Path:
+        """Downloads a resource to `dest` (a file, or a directory to put it in) and returns the
+        path written. The bytes go to a temporary file that replaces `dest` only once complete
+        and checked: a failure never leaves a partial file."""
+        url = await self._resource_url(resource_id)
+        dest_path = target_path(dest, url)
+        operation = f"download of resource {resource_id}"
+
+        async def attempt() -> None:
+            with atomic_file(dest_path) as handle:
+                await self._transport.stream_get(
+                    url, handle.write, timeout=self._download_timeout(timeout), operation=operation
+                )
+
+        await self._transport.with_retries(
+            attempt, operation, is_mutation=False, max_retries=self._retries(max_retries)
+        )
+        return dest_path
+
+    async def download_json_artifact(self, run_id: int, path: str = "target/manifest.json") -> Any:
+        """Finds a run's JSON artifact (manifest.json, run_results.json, ...) and parses it."""
+        artifact = await self.find_artifact(run_id, path)
+        url = await self._resource_url(artifact.resource_id)
+        operation = f"download of {path}"
+
+        async def attempt() -> bytes:
+            buffer = io.BytesIO()
+            await self._transport.stream_get(
+                url, buffer.write, timeout=self._download_timeout(NOT_GIVEN), operation=operation
+            )
+            return buffer.getvalue()
+
+        content = await self._transport.with_retries(
+            attempt, operation, is_mutation=False, max_retries=self._retries(NOT_GIVEN)
+        )
+        try:
+            return json.loads(content)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise InvalidResponseError(
+                f"{path} of run {run_id} is not valid JSON: {exc}", operation=operation
+            ) from None
+
+    async def _resource_url(self, resource_id: int) -> str:
+        url = (await self.bolt_resource_url(resource_id)).url
+        if not url:
+            raise InvalidResponseError(
+                f"BoltResourceUrl returned no url for resource {resource_id}",
+                operation="BoltResourceUrl",
+            )
+        return url
+
+    def _download_timeout(self, timeout: Timeout | NotGiven) -> Any:
+        return self._transport.options(call_options(timeout, NOT_GIVEN))[0]
+
+    def _retries(self, max_retries: int | NotGiven) -> int:
+        return self._transport.options(call_options(NOT_GIVEN, max_retries))[1]

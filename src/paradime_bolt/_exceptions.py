@@ -3,6 +3,9 @@
     BoltError
     ├── ConfigurationError          missing or invalid endpoint, key or secret
     ├── InvalidArgumentError        a method argument is invalid; caught before any request
+    ├── RunTimeoutError             waiting for a run outlasted its timeout
+    ├── RunFailedError              a run ended ERROR, FAILED or CANCELED (raise_on_failure=True)
+    ├── ArtifactNotFoundError       no command of the run produced that artifact
     └── APIError                    anything that went wrong talking to the API
         ├── TransportError          the request failed on the wire (connect, read, write)
         │   └── RequestTimeoutError the request took longer than its timeout
@@ -28,6 +31,7 @@ from typing import Any
 __all__ = [
     "APIError",
     "AlreadyRunningError",
+    "ArtifactNotFoundError",
     "AuthenticationError",
     "BoltError",
     "ConfigurationError",
@@ -39,6 +43,8 @@ __all__ = [
     "OperationFailedError",
     "RateLimitError",
     "RequestTimeoutError",
+    "RunFailedError",
+    "RunTimeoutError",
     "ServerError",
     "TransportError",
 ]
@@ -189,3 +195,69 @@ class OperationFailedError(APIError):
             f"{operation} returned ok: false for {asked or 'the request'}",
             operation=operation,
         )
+
+
+class RunTimeoutError(BoltError):
+    """A run did not end within the time given to wait for it.
+
+    `state` is the last state seen; `canceled` is True when the run was cancelled on timeout.
+    """
+
+    def __init__(
+        self, run_id: int, timeout: float, *, state: str | None, canceled: bool = False
+    ) -> None:
+        self.run_id = run_id
+        self.timeout = timeout
+        self.state = state
+        self.canceled = canceled
+        then = "; it was cancelled" if canceled else ""
+        super().__init__(
+            f"run {run_id} did not finish within {timeout:g}s (last state {state or 'unknown'})"
+            f"{then}"
+        )
+
+
+class RunFailedError(BoltError):
+    """A run ended ERROR, FAILED or CANCELED. Carries the failing command and its output's tail."""
+
+    def __init__(
+        self,
+        run_id: int,
+        *,
+        state: str | None,
+        command: str | None = None,
+        command_id: int | None = None,
+        return_code: int | None = None,
+        stdout_tail: str = "",
+        stderr_tail: str = "",
+        status: Any = None,
+    ) -> None:
+        self.run_id = run_id
+        self.state = state
+        self.command = command
+        self.command_id = command_id
+        self.return_code = return_code
+        self.stdout_tail = stdout_tail
+        self.stderr_tail = stderr_tail
+        self.status = status
+        message = f"run {run_id} ended {state or 'in an unknown state'}"
+        if command is not None:
+            message += f": `{command}` exited with return code {return_code}"
+        output = stderr_tail or stdout_tail
+        if output:
+            message += "\n" + output
+        super().__init__(message)
+
+    @property
+    def output_tail(self) -> str:
+        """The end of the failing command's stderr, or of its stdout when stderr is empty."""
+        return self.stderr_tail or self.stdout_tail
+
+
+class ArtifactNotFoundError(BoltError):
+    """No command of the run produced a resource at that path."""
+
+    def __init__(self, run_id: int, path: str) -> None:
+        self.run_id = run_id
+        self.path = path
+        super().__init__(f"run {run_id} has no artifact at {path!r}")

@@ -31,6 +31,11 @@ def read_graphql_response(
         raise status_error(response, operation=operation, redact=redact)
     try:
         body = json.loads(response.content)
+    except RecursionError:
+        raise InvalidResponseError(
+            f"{_label(operation)}the response JSON is nested too deeply to read",
+            operation=operation,
+        ) from None
     except (ValueError, UnicodeDecodeError):
         raise InvalidResponseError(
             f"{_label(operation)}the response is not JSON "
@@ -102,7 +107,7 @@ def _error_summary(response: httpx.Response, redact: str) -> str:
     text = _text(response)
     try:
         body = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return _scrub(" ".join(text.split())[:200], redact)
     if isinstance(body, dict) and isinstance(body.get("errors"), list):
         messages = [GraphQLErrorDetail.from_json(e).message for e in body["errors"]]

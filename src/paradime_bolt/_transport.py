@@ -11,7 +11,7 @@ import logging
 import platform
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -22,7 +22,7 @@ from ._exceptions import (
     RequestTimeoutError,
     TransportError,
 )
-from ._response import read_graphql_response
+from ._response import read_graphql_response, status_error
 from ._retry import RetryPolicy, never_reached_server
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
@@ -30,6 +30,7 @@ from ._version import __version__
 __all__ = ["AsyncTransport", "SyncTransport", "user_agent"]
 
 logger = logging.getLogger("paradime_bolt")
+T = TypeVar("T")
 
 
 def user_agent() -> str:
@@ -94,10 +95,12 @@ class _TransportCore:
             f"{label}could not reach {self.config.endpoint}: {detail}", operation=operation
         )
 
+    @property
+    def redact(self) -> str:
+        return self.config.api_secret.get_secret_value()
+
     def read(self, response: httpx.Response, operation: str | None) -> dict[str, Any]:
-        return read_graphql_response(
-            response, operation=operation, redact=self.config.api_secret.get_secret_value()
-        )
+        return read_graphql_response(response, operation=operation, redact=self.redact)
 
     def retry_or_raise(
         self,
@@ -123,6 +126,16 @@ class _TransportCore:
             error.message,
         )
         return delay
+
+
+def check_length(response: httpx.Response, operation: str) -> None:
+    """Fails a download whose body is shorter or longer than its Content-Length announced."""
+    announced = response.headers.get("content-length", "")
+    if announced.isdigit() and int(announced) != response.num_bytes_downloaded:
+        raise TransportError(
+            f"{operation}: received {response.num_bytes_downloaded} of {announced} bytes",
+            operation=operation,
+        )
 
 
 def _is_mutation(query: str) -> bool:
@@ -160,25 +173,56 @@ class SyncTransport(_TransportCore):
     ) -> dict[str, Any]:
         timeout, max_retries = self.options(options)
         payload = _payload(query, operation_name, variables)
-        mutation = _is_mutation(query)
-        attempt = 0
+
+        def attempt() -> dict[str, Any]:
+            logger.debug("POST %s", operation_name)
+            response = self.http.post(
+                self.config.endpoint, json=payload, headers=self.headers(), timeout=timeout
+            )
+            return self.read(response, operation_name)
+
+        return self.with_retries(
+            attempt, operation_name, is_mutation=_is_mutation(query), max_retries=max_retries
+        )
+
+    def with_retries(
+        self,
+        attempt: Callable[[], T],
+        operation: str | None,
+        *,
+        is_mutation: bool,
+        max_retries: int,
+    ) -> T:
+        """Runs `attempt` until it succeeds or the retry policy gives up; errors are ours."""
+        number = 0
         while True:
-            logger.debug("POST %s (attempt %d)", operation_name, attempt + 1)
             try:
-                response = self.http.post(
-                    self.config.endpoint, json=payload, headers=self.headers(), timeout=timeout
-                )
-                return self.read(response, operation_name)
+                return attempt()
             except httpx.HTTPError as exc:
-                error = self.wrap_exception(exc, operation_name)
+                error = self.wrap_exception(exc, operation)
                 sent = not never_reached_server(exc)
             except APIError as exc:
                 error, sent = exc, True
             delay = self.retry_or_raise(
-                error, attempt=attempt, max_retries=max_retries, is_mutation=mutation, sent=sent
+                error, attempt=number, max_retries=max_retries, is_mutation=is_mutation, sent=sent
             )
             self.sleep(delay)
-            attempt += 1
+            number += 1
+
+    def stream_get(
+        self, url: str, write: Callable[[bytes], object], *, timeout: Any, operation: str
+    ) -> int:
+        """GETs a download URL (no API credentials: it is pre-signed) into `write`."""
+        with self.http.stream(
+            "GET", url, headers={"User-Agent": user_agent()}, timeout=timeout
+        ) as response:
+            if not response.is_success:
+                response.read()
+                raise status_error(response, operation=operation, redact=self.redact)
+            for chunk in response.iter_bytes():
+                write(chunk)
+            check_length(response, operation)
+            return response.num_bytes_downloaded
 
     def close(self) -> None:
         if self.owns_client:
@@ -209,25 +253,56 @@ class AsyncTransport(_TransportCore):
     ) -> dict[str, Any]:
         timeout, max_retries = self.options(options)
         payload = _payload(query, operation_name, variables)
-        mutation = _is_mutation(query)
-        attempt = 0
+
+        async def attempt() -> dict[str, Any]:
+            logger.debug("POST %s", operation_name)
+            response = await self.http.post(
+                self.config.endpoint, json=payload, headers=self.headers(), timeout=timeout
+            )
+            return self.read(response, operation_name)
+
+        return await self.with_retries(
+            attempt, operation_name, is_mutation=_is_mutation(query), max_retries=max_retries
+        )
+
+    async def with_retries(
+        self,
+        attempt: Callable[[], Awaitable[T]],
+        operation: str | None,
+        *,
+        is_mutation: bool,
+        max_retries: int,
+    ) -> T:
+        """Runs `attempt` until it succeeds or the retry policy gives up; errors are ours."""
+        number = 0
         while True:
-            logger.debug("POST %s (attempt %d)", operation_name, attempt + 1)
             try:
-                response = await self.http.post(
-                    self.config.endpoint, json=payload, headers=self.headers(), timeout=timeout
-                )
-                return self.read(response, operation_name)
+                return await attempt()
             except httpx.HTTPError as exc:
-                error = self.wrap_exception(exc, operation_name)
+                error = self.wrap_exception(exc, operation)
                 sent = not never_reached_server(exc)
             except APIError as exc:
                 error, sent = exc, True
             delay = self.retry_or_raise(
-                error, attempt=attempt, max_retries=max_retries, is_mutation=mutation, sent=sent
+                error, attempt=number, max_retries=max_retries, is_mutation=is_mutation, sent=sent
             )
             await self.sleep(delay)
-            attempt += 1
+            number += 1
+
+    async def stream_get(
+        self, url: str, write: Callable[[bytes], object], *, timeout: Any, operation: str
+    ) -> int:
+        """GETs a download URL (no API credentials: it is pre-signed) into `write`."""
+        async with self.http.stream(
+            "GET", url, headers={"User-Agent": user_agent()}, timeout=timeout
+        ) as response:
+            if not response.is_success:
+                await response.aread()
+                raise status_error(response, operation=operation, redact=self.redact)
+            async for chunk in response.aiter_bytes():
+                write(chunk)
+            check_length(response, operation)
+            return response.num_bytes_downloaded
 
     async def aclose(self) -> None:
         if self.owns_client:

@@ -8,7 +8,17 @@ from .bolt_command import (
     BoltCommandBoltCommand,
     BoltCommandBoltCommandResources,
 )
+from .bolt_command_logs import (
+    BoltCommandLogs,
+    BoltCommandLogsBoltCommandLogs,
+    BoltCommandLogsBoltCommandLogsLines,
+)
 from .bolt_resource_url import BoltResourceUrl, BoltResourceUrlBoltResourceUrl
+from .bolt_run_progress import (
+    BoltRunProgress,
+    BoltRunProgressBoltRunStatus,
+    BoltRunProgressBoltRunStatusCommands,
+)
 from .bolt_run_status import (
     BoltRunStatus,
     BoltRunStatusBoltRunStatus,
@@ -17,6 +27,12 @@ from .bolt_run_status import (
 from .bolt_schedule_name import BoltScheduleName, BoltScheduleNameBoltScheduleName
 from .cancel_bolt_run import CancelBoltRun, CancelBoltRunCancelBoltRun
 from .input_types import BoltCommandInput, BoltScheduleFilter
+from .list_bolt_runs import (
+    ListBoltRuns,
+    ListBoltRunsListBoltRuns,
+    ListBoltRunsListBoltRunsRuns,
+    ListBoltRunsListBoltRunsRunsGitInfo,
+)
 from .list_bolt_schedules import (
     ListBoltSchedules,
     ListBoltSchedulesListBoltSchedules,
@@ -28,6 +44,16 @@ from .list_bolt_schedules import (
     ListBoltSchedulesListBoltSchedulesSchedulesNotificationsSlackNotifications,
     ListBoltSchedulesListBoltSchedulesSchedulesTurboCi,
 )
+from .retry_all_bolt_run import RetryAllBoltRun, RetryAllBoltRunRetryAllBoltRun
+from .retry_bolt_run import RetryBoltRun, RetryBoltRunRetryBoltRun
+from .retry_bolt_run_from_failure import (
+    RetryBoltRunFromFailure,
+    RetryBoltRunFromFailureRetryBoltRunFromFailure,
+)
+from .suspend_bolt_schedule import (
+    SuspendBoltSchedule,
+    SuspendBoltScheduleSuspendBoltSchedule,
+)
 from .trigger_bolt_run import TriggerBoltRun, TriggerBoltRunTriggerBoltRun
 
 __all__ = [
@@ -38,8 +64,14 @@ __all__ = [
     "BoltCommandBoltCommand",
     "BoltCommandBoltCommandResources",
     "BoltCommandInput",
+    "BoltCommandLogs",
+    "BoltCommandLogsBoltCommandLogs",
+    "BoltCommandLogsBoltCommandLogsLines",
     "BoltResourceUrl",
     "BoltResourceUrlBoltResourceUrl",
+    "BoltRunProgress",
+    "BoltRunProgressBoltRunStatus",
+    "BoltRunProgressBoltRunStatusCommands",
     "BoltRunStatus",
     "BoltRunStatusBoltRunStatus",
     "BoltRunStatusBoltRunStatusCommands",
@@ -48,6 +80,10 @@ __all__ = [
     "BoltScheduleNameBoltScheduleName",
     "CancelBoltRun",
     "CancelBoltRunCancelBoltRun",
+    "ListBoltRuns",
+    "ListBoltRunsListBoltRuns",
+    "ListBoltRunsListBoltRunsRuns",
+    "ListBoltRunsListBoltRunsRunsGitInfo",
     "ListBoltSchedules",
     "ListBoltSchedulesListBoltSchedules",
     "ListBoltSchedulesListBoltSchedulesSchedules",
@@ -57,6 +93,14 @@ __all__ = [
     "ListBoltSchedulesListBoltSchedulesSchedulesNotificationsMsTeamsNotifications",
     "ListBoltSchedulesListBoltSchedulesSchedulesNotificationsSlackNotifications",
     "ListBoltSchedulesListBoltSchedulesSchedulesTurboCi",
+    "RetryAllBoltRun",
+    "RetryAllBoltRunRetryAllBoltRun",
+    "RetryBoltRun",
+    "RetryBoltRunFromFailure",
+    "RetryBoltRunFromFailureRetryBoltRunFromFailure",
+    "RetryBoltRunRetryBoltRun",
+    "SuspendBoltSchedule",
+    "SuspendBoltScheduleSuspendBoltSchedule",
     "TriggerBoltRun",
     "TriggerBoltRunTriggerBoltRun",
 ]

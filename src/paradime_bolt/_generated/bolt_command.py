@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .bolt_types import CommandTimesMixin
 
 
 class BoltCommand(BaseModel):
@@ -14,7 +15,7 @@ class BoltCommand(BaseModel):
     )
 
 
-class BoltCommandBoltCommand(BaseModel):
+class BoltCommandBoltCommand(BaseModel, CommandTimesMixin):
     command: Optional[str] = Field(default=None)
     start_dttm: Optional[str] = Field(alias="startDttm", default=None)
     end_dttm: Optional[str] = Field(alias="endDttm", default=None)

@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .bolt_types import CommandTimesMixin, RunStateMixin
 
 
 class BoltRunStatus(BaseModel):
@@ -14,13 +15,13 @@ class BoltRunStatus(BaseModel):
     )
 
 
-class BoltRunStatusBoltRunStatus(BaseModel):
+class BoltRunStatusBoltRunStatus(BaseModel, RunStateMixin):
     ok: bool
     state: Optional[str] = Field(default=None)
     commands: Optional[list["BoltRunStatusBoltRunStatusCommands"]] = Field(default=None)
 
 
-class BoltRunStatusBoltRunStatusCommands(BaseModel):
+class BoltRunStatusBoltRunStatusCommands(BaseModel, CommandTimesMixin):
     id: int
     command: str
     start_dttm: Optional[str] = Field(alias="startDttm", default=None)

@@ -6,12 +6,19 @@ from typing import Any, Optional, Union
 from .base_client import BaseClient
 from .base_model import UNSET, UnsetType
 from .bolt_command import BoltCommand
+from .bolt_command_logs import BoltCommandLogs
 from .bolt_resource_url import BoltResourceUrl
+from .bolt_run_progress import BoltRunProgress
 from .bolt_run_status import BoltRunStatus
 from .bolt_schedule_name import BoltScheduleName
 from .cancel_bolt_run import CancelBoltRun
 from .input_types import BoltCommandInput, BoltScheduleFilter
+from .list_bolt_runs import ListBoltRuns
 from .list_bolt_schedules import ListBoltSchedules
+from .retry_all_bolt_run import RetryAllBoltRun
+from .retry_bolt_run import RetryBoltRun
+from .retry_bolt_run_from_failure import RetryBoltRunFromFailure
+from .suspend_bolt_schedule import SuspendBoltSchedule
 from .trigger_bolt_run import TriggerBoltRun
 
 
@@ -46,6 +53,32 @@ class BoltGraphQLClient(BaseClient):
         data = self.get_data(response)
         return BoltCommand.model_validate(data)
 
+    def bolt_command_logs(
+        self,
+        command_id: int,
+        cursor: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> BoltCommandLogs:
+        query = gql("""
+            query BoltCommandLogs($commandId: Int!, $cursor: String) {
+              boltCommandLogs(commandId: $commandId, cursor: $cursor) {
+                ok
+                lines {
+                  stream
+                  line
+                }
+                cursor
+                finished
+              }
+            }
+            """)
+        variables: dict[str, object] = {"commandId": command_id, "cursor": cursor}
+        response = self.execute(
+            query=query, operation_name="BoltCommandLogs", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return BoltCommandLogs.model_validate(data)
+
     def bolt_resource_url(self, resource_id: int, **kwargs: Any) -> BoltResourceUrl:
         query = gql("""
             query BoltResourceUrl($resourceId: Int!) {
@@ -61,6 +94,29 @@ class BoltGraphQLClient(BaseClient):
         )
         data = self.get_data(response)
         return BoltResourceUrl.model_validate(data)
+
+    def bolt_run_progress(self, run_id: int, **kwargs: Any) -> BoltRunProgress:
+        query = gql("""
+            query BoltRunProgress($runId: Int!) {
+              boltRunStatus(runId: $runId) {
+                ok
+                state
+                commands {
+                  id
+                  command
+                  startDttm
+                  endDttm
+                  returnCode
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"runId": run_id}
+        response = self.execute(
+            query=query, operation_name="BoltRunProgress", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return BoltRunProgress.model_validate(data)
 
     def bolt_run_status(self, run_id: int, **kwargs: Any) -> BoltRunStatus:
         query = gql("""
@@ -131,6 +187,52 @@ class BoltGraphQLClient(BaseClient):
         )
         data = self.get_data(response)
         return CancelBoltRun.model_validate(data)
+
+    def list_bolt_runs(
+        self,
+        offset: int,
+        limit: int,
+        schedule_name: Union[Optional[str], UnsetType] = UNSET,
+        slug: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ListBoltRuns:
+        query = gql("""
+            query ListBoltRuns($scheduleName: String, $slug: String, $offset: Int!, $limit: Int!) {
+              listBoltRuns(
+                scheduleName: $scheduleName
+                slug: $slug
+                offset: $offset
+                limit: $limit
+              ) {
+                ok
+                runs {
+                  id
+                  state
+                  actor
+                  actorEmail
+                  startDttm
+                  endDttm
+                  parentScheduleRunId
+                  gitInfo {
+                    branch
+                    commitHash
+                    pullRequestId
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "scheduleName": schedule_name,
+            "slug": slug,
+            "offset": offset,
+            "limit": limit,
+        }
+        response = self.execute(
+            query=query, operation_name="ListBoltRuns", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ListBoltRuns.model_validate(data)
 
     def list_bolt_schedules(
         self,
@@ -219,6 +321,89 @@ class BoltGraphQLClient(BaseClient):
         )
         data = self.get_data(response)
         return ListBoltSchedules.model_validate(data)
+
+    def retry_all_bolt_run(
+        self, schedule_run_id: int, **kwargs: Any
+    ) -> RetryAllBoltRun:
+        query = gql("""
+            mutation RetryAllBoltRun($scheduleRunId: Int!) {
+              retryAllBoltRun(scheduleRunId: $scheduleRunId) {
+                runId
+              }
+            }
+            """)
+        variables: dict[str, object] = {"scheduleRunId": schedule_run_id}
+        response = self.execute(
+            query=query, operation_name="RetryAllBoltRun", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return RetryAllBoltRun.model_validate(data)
+
+    def retry_bolt_run(self, schedule_run_id: int, **kwargs: Any) -> RetryBoltRun:
+        query = gql("""
+            mutation RetryBoltRun($scheduleRunId: Int!) {
+              retryBoltRun(scheduleRunId: $scheduleRunId) {
+                runId
+              }
+            }
+            """)
+        variables: dict[str, object] = {"scheduleRunId": schedule_run_id}
+        response = self.execute(
+            query=query, operation_name="RetryBoltRun", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return RetryBoltRun.model_validate(data)
+
+    def retry_bolt_run_from_failure(
+        self,
+        schedule_name: Union[Optional[str], UnsetType] = UNSET,
+        slug: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> RetryBoltRunFromFailure:
+        query = gql("""
+            mutation RetryBoltRunFromFailure($scheduleName: String, $slug: String) {
+              retryBoltRunFromFailure(scheduleName: $scheduleName, slug: $slug) {
+                runId
+              }
+            }
+            """)
+        variables: dict[str, object] = {"scheduleName": schedule_name, "slug": slug}
+        response = self.execute(
+            query=query,
+            operation_name="RetryBoltRunFromFailure",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return RetryBoltRunFromFailure.model_validate(data)
+
+    def suspend_bolt_schedule(
+        self,
+        suspend: bool,
+        schedule_name: Union[Optional[str], UnsetType] = UNSET,
+        slug: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> SuspendBoltSchedule:
+        query = gql("""
+            mutation SuspendBoltSchedule($scheduleName: String, $slug: String, $suspend: Boolean!) {
+              suspendBoltSchedule(scheduleName: $scheduleName, slug: $slug, suspend: $suspend) {
+                ok
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "scheduleName": schedule_name,
+            "slug": slug,
+            "suspend": suspend,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="SuspendBoltSchedule",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return SuspendBoltSchedule.model_validate(data)
 
     def trigger_bolt_run(
         self,

@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .bolt_types import ScheduleMixin
 
 
 class ListBoltSchedules(BaseModel):
@@ -19,7 +20,7 @@ class ListBoltSchedulesListBoltSchedules(BaseModel):
     total_count: int = Field(alias="totalCount")
 
 
-class ListBoltSchedulesListBoltSchedulesSchedules(BaseModel):
+class ListBoltSchedulesListBoltSchedulesSchedules(BaseModel, ScheduleMixin):
     name: str
     slug: Optional[str] = Field(default=None)
     schedule: str

@@ -1,0 +1,93 @@
+"""Artifacts: which command of a run to look in for a path, and writing downloads atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Protocol
+from urllib.parse import unquote, urlsplit
+
+__all__ = ["Artifact", "atomic_file", "is_infrastructure", "rank_commands", "target_path"]
+
+_INFRASTRUCTURE_PREFIXES = (
+    "git clone",
+    "git checkout",
+    "git pull",
+    "dbt deps",
+    "dbt clean",
+    "dbt debug",
+    "pip install",
+    "poetry install",
+    "npm install",
+)
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A resource found among a run's commands."""
+
+    resource_id: int
+    path: str
+    command_id: int
+    command: str
+    return_code: int | None
+
+
+class _Command(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def command(self) -> str: ...
+    @property
+    def return_code(self) -> int | None: ...
+
+
+def is_infrastructure(command: str) -> bool:
+    """Bolt's set-up steps (git clone, dbt deps, installs): they produce no dbt artifacts."""
+    text = " ".join(command.split()).lower()
+    return text.startswith(_INFRASTRUCTURE_PREFIXES)
+
+
+def rank_commands(commands: Sequence[_Command]) -> list[_Command]:
+    """Where to look for an artifact, best first: successful dbt commands, latest first; then
+    the other dbt commands (a failed `dbt test` still writes a manifest); then the rest."""
+
+    def rank(command: _Command) -> tuple[int, int]:
+        is_dbt = " ".join(command.command.split()).lower().startswith("dbt ")
+        succeeded = command.return_code == 0
+        group = 0 if (is_dbt and succeeded) else 1 if is_dbt else 2
+        return (group, -command.id)
+
+    return sorted((c for c in commands if not is_infrastructure(c.command)), key=rank)
+
+
+def target_path(dest: str | os.PathLike[str], url: str) -> Path:
+    """`dest` itself, or, when it is a directory, the file named by the URL's last segment."""
+    path = Path(dest)
+    if path.is_dir():
+        name = Path(unquote(urlsplit(url).path)).name or "resource"
+        return path / name
+    return path
+
+
+@contextlib.contextmanager
+def atomic_file(dest: Path) -> Iterator[IO[bytes]]:
+    """A temporary file beside `dest`, renamed over it only if the block completes."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, on every path
+        dir=dest.parent, prefix=f".{dest.name}.", suffix=".part", delete=False
+    )
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, dest)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(handle.name)
+        raise

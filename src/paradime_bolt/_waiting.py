@@ -1,0 +1,106 @@
+"""Waiting for runs: the polling schedule, and what a failed run's error should carry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ._exceptions import InvalidArgumentError, RunFailedError
+from .models import RunCommand, RunState, RunStatus
+
+__all__ = [
+    "DEFAULT_WAIT_TIMEOUT",
+    "FinishedRun",
+    "PollBackoff",
+    "failing_command",
+    "run_failed_error",
+    "tail",
+]
+
+DEFAULT_WAIT_TIMEOUT = 3600.0
+TAIL_LINES = 30
+
+
+@dataclass(frozen=True)
+class PollBackoff:
+    """Poll intervals that start at `initial` seconds and grow by `factor` up to `maximum`.
+
+    Short runs are seen finishing quickly; long runs cost few polls. A run is seen finishing
+    at most `maximum` seconds after it ends.
+    """
+
+    initial: float = 1.0
+    maximum: float = 10.0
+    factor: float = 1.5
+
+    def __post_init__(self) -> None:
+        if not self.initial > 0 or not self.maximum >= self.initial or not self.factor >= 1:
+            raise InvalidArgumentError(
+                "poll_interval must be positive and max_poll_interval at least poll_interval"
+            )
+
+    def intervals(self) -> Iterator[float]:
+        interval = self.initial
+        while True:
+            yield interval
+            interval = min(interval * self.factor, self.maximum)
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    """A run that was triggered and waited for: its id and its final status."""
+
+    run_id: int
+    status: RunStatus
+
+    @property
+    def run_state(self) -> RunState:
+        return self.status.run_state
+
+    @property
+    def commands(self) -> list[RunCommand]:
+        return list(self.status.commands or [])
+
+
+class _Command(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def command(self) -> str: ...
+    @property
+    def return_code(self) -> int | None: ...
+
+
+def failing_command(commands: Sequence[_Command]) -> _Command | None:
+    """The command that failed the run: the latest with a positive return code, else the latest
+    with any non-zero one (Bolt marks commands that never ran properly with negative codes)."""
+    failed = [c for c in commands if c.return_code not in (0, None)]
+    if not failed:
+        return None
+    positive = [c for c in failed if (c.return_code or 0) > 0]
+    return max(positive or failed, key=lambda c: c.id)
+
+
+def tail(text: str | None, lines: int = TAIL_LINES) -> str:
+    """The last `lines` lines of a log."""
+    if not text:
+        return ""
+    return "\n".join(text.rstrip("\n").splitlines()[-lines:])
+
+
+def run_failed_error(run_id: int, status: RunStatus) -> RunFailedError:
+    """The error for a run that ended in failure, naming its failing command."""
+    commands = status.commands or []
+    culprit = failing_command(commands)
+    detail = next((c for c in commands if culprit is not None and c.id == culprit.id), None)
+    return RunFailedError(
+        run_id,
+        state=status.state,
+        command=culprit.command if culprit else None,
+        command_id=culprit.id if culprit else None,
+        return_code=culprit.return_code if culprit else None,
+        stdout_tail=tail(detail.stdout) if detail else "",
+        stderr_tail=tail(detail.stderr) if detail else "",
+        status=status,
+    )
