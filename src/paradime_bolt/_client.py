@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -60,6 +60,9 @@ from .models import (
     SuspendResult,
     TriggeredRun,
 )
+
+if TYPE_CHECKING:
+    from .webhooks import BoltRunEvent
 
 __all__ = ["BoltClient"]
 
@@ -569,6 +572,24 @@ class BoltClient:
             raise InvalidResponseError(
                 f"{path} of run {run_id} is not valid JSON: {exc}", operation=operation
             ) from None
+
+    # -- webhook follow-ups: always our own operations, keyed by the ids in the event ----------
+
+    def failed_command_details(self, event: BoltRunEvent) -> list[CommandDetails]:
+        """Each failed command of a webhook event, fetched in full (logs, resources) by its id.
+
+        The GraphQL strings the event carries are never executed."""
+        return [self.bolt_command(command.id) for command in event.failed_commands]
+
+    def download_event_artifact(
+        self, event: BoltRunEvent, path: str, dest: str | os.PathLike[str]
+    ) -> Path:
+        """Downloads the resource at `path` (e.g. `target/manifest.json`) that a webhook event
+        lists, latest command first. Missing: `ArtifactNotFoundError`."""
+        resource = event.find_resource(path)
+        if resource is None:
+            raise ArtifactNotFoundError(None, path)
+        return self.download_resource(resource.id, dest)
 
     def _resource_url(self, resource_id: int) -> str:
         url = (self.bolt_resource_url(resource_id)).url

@@ -255,9 +255,11 @@ class RunFailedError(BoltError):
 
 
 class ArtifactNotFoundError(BoltError):
-    """No command of the run produced a resource at that path."""
+    """No command of the run (or of the webhook event, when `run_id` is None) produced a
+    resource at that path."""
 
-    def __init__(self, run_id: int, path: str) -> None:
+    def __init__(self, run_id: int | None, path: str) -> None:
         self.run_id = run_id
         self.path = path
-        super().__init__(f"run {run_id} has no artifact at {path!r}")
+        where = f"run {run_id}" if run_id is not None else "the webhook event"
+        super().__init__(f"{where} has no artifact at {path!r}")

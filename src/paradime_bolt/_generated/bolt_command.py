@@ -30,7 +30,3 @@ class BoltCommandBoltCommand(BaseModel, CommandTimesMixin):
 class BoltCommandBoltCommandResources(BaseModel):
     id: int
     path: str
-
-
-BoltCommand.model_rebuild()
-BoltCommandBoltCommand.model_rebuild()

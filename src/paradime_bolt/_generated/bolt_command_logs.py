@@ -24,7 +24,3 @@ class BoltCommandLogsBoltCommandLogs(BaseModel):
 class BoltCommandLogsBoltCommandLogsLines(BaseModel):
     stream: str
     line: str
-
-
-BoltCommandLogs.model_rebuild()
-BoltCommandLogsBoltCommandLogs.model_rebuild()

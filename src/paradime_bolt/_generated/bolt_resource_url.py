@@ -17,6 +17,3 @@ class BoltResourceUrl(BaseModel):
 class BoltResourceUrlBoltResourceUrl(BaseModel):
     ok: bool
     url: Optional[str] = Field(default=None)
-
-
-BoltResourceUrl.model_rebuild()

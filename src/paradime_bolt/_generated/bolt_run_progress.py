@@ -29,7 +29,3 @@ class BoltRunProgressBoltRunStatusCommands(BaseModel, CommandTimesMixin):
     start_dttm: Optional[str] = Field(alias="startDttm", default=None)
     end_dttm: Optional[str] = Field(alias="endDttm", default=None)
     return_code: Optional[int] = Field(alias="returnCode", default=None)
-
-
-BoltRunProgress.model_rebuild()
-BoltRunProgressBoltRunStatus.model_rebuild()

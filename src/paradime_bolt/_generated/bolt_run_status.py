@@ -29,7 +29,3 @@ class BoltRunStatusBoltRunStatusCommands(BaseModel, CommandTimesMixin):
     stdout: str
     stderr: str
     return_code: Optional[int] = Field(alias="returnCode", default=None)
-
-
-BoltRunStatus.model_rebuild()
-BoltRunStatusBoltRunStatus.model_rebuild()

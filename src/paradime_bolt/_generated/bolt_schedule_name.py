@@ -23,6 +23,3 @@ class BoltScheduleNameBoltScheduleName(BaseModel):
     uuid: Optional[str] = Field(default=None)
     source: Optional[str] = Field(default=None)
     suspended: Optional[bool] = Field(default=None)
-
-
-BoltScheduleName.model_rebuild()

@@ -16,6 +16,3 @@ class CancelBoltRun(BaseModel):
 
 class CancelBoltRunCancelBoltRun(BaseModel):
     ok: bool
-
-
-CancelBoltRun.model_rebuild()

@@ -39,8 +39,3 @@ class ListBoltRunsListBoltRunsRunsGitInfo(BaseModel):
     branch: Optional[str] = Field(default=None)
     commit_hash: Optional[str] = Field(alias="commitHash", default=None)
     pull_request_id: Optional[str] = Field(alias="pullRequestId", default=None)
-
-
-ListBoltRuns.model_rebuild()
-ListBoltRunsListBoltRuns.model_rebuild()
-ListBoltRunsListBoltRunsRuns.model_rebuild()

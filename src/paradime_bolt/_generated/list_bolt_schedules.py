@@ -120,9 +120,3 @@ class ListBoltSchedulesListBoltSchedulesSchedulesNotificationsMsTeamsNotificatio
     events: Optional[list[str]] = Field(default=None)
     template_slug: Optional[str] = Field(alias="templateSlug", default=None)
     template_name: Optional[str] = Field(alias="templateName", default=None)
-
-
-ListBoltSchedules.model_rebuild()
-ListBoltSchedulesListBoltSchedules.model_rebuild()
-ListBoltSchedulesListBoltSchedulesSchedules.model_rebuild()
-ListBoltSchedulesListBoltSchedulesSchedulesNotifications.model_rebuild()

@@ -16,6 +16,3 @@ class RetryAllBoltRun(BaseModel):
 
 class RetryAllBoltRunRetryAllBoltRun(BaseModel):
     run_id: int = Field(alias="runId")
-
-
-RetryAllBoltRun.model_rebuild()

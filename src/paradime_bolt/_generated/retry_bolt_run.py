@@ -16,6 +16,3 @@ class RetryBoltRun(BaseModel):
 
 class RetryBoltRunRetryBoltRun(BaseModel):
     run_id: int = Field(alias="runId")
-
-
-RetryBoltRun.model_rebuild()

@@ -16,6 +16,3 @@ class RetryBoltRunFromFailure(BaseModel):
 
 class RetryBoltRunFromFailureRetryBoltRunFromFailure(BaseModel):
     run_id: int = Field(alias="runId")
-
-
-RetryBoltRunFromFailure.model_rebuild()

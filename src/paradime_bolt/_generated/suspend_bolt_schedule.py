@@ -16,6 +16,3 @@ class SuspendBoltSchedule(BaseModel):
 
 class SuspendBoltScheduleSuspendBoltSchedule(BaseModel):
     ok: bool
-
-
-SuspendBoltSchedule.model_rebuild()

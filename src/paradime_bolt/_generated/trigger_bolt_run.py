@@ -16,6 +16,3 @@ class TriggerBoltRun(BaseModel):
 
 class TriggerBoltRunTriggerBoltRun(BaseModel):
     run_id: int = Field(alias="runId")
-
-
-TriggerBoltRun.model_rebuild()
