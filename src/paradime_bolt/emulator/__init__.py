@@ -1,0 +1,61 @@
+"""A local emulator of the Paradime Bolt GraphQL API, served from the project's schema.graphql.
+
+Start it with ``paradime-bolt-emulator`` (or ``python -m paradime_bolt.emulator``), or in tests::
+
+    with EmulatorServer(port=0, db=tmp_path / "bolt.db") as server:
+        httpx.post(server.endpoint, json={"query": "{ listBoltSchedules { totalCount } }"},
+                   headers={"X-API-KEY": server.api_key, "X-API-SECRET": server.api_secret})
+
+The endpoint is ``http://<host>:<port>/graphql`` and needs ``X-API-KEY``/``X-API-SECRET`` (the
+development defaults are ``bolt-emulator-key``/``bolt-emulator-secret``); a wrong or missing header
+gives HTTP 401 with a GraphQL-style ``errors`` body (``extensions.code: UNAUTHENTICATED``).
+``GET /healthz`` and signed ``GET /resources/<id>?expires=..&signature=..`` need no headers.
+Schedules come from a ``paradime_schedules.yml``-shaped file (see ``schedules``), state from SQLite.
+
+How the emulator answers, consistently:
+
+- Fields that *look something up* answer an unknown schedule, run, command or resource with
+  ``ok: false`` and null fields (required lists empty, as ``boltCommandLogs.lines``):
+  ``boltScheduleName``, ``listBoltRuns``, ``boltRunStatus``, ``boltCommand``,
+  ``boltCommandLogs``, ``boltResourceUrl``, ``cancelBoltRun`` (also false for a finished run)
+  and ``suspendBoltSchedule``.
+- Mutations that *start a run* report problems as GraphQL errors with ``data.<field>: null``:
+  ``ScheduleNotFoundException: no schedule with scheduleName 'x'`` (or ``slug 'x'``),
+  ``RunNotFoundException: no run with id 1``, ``AlreadyRunningException: schedule 'x' already has
+  a run in progress (run 15001 is RUNNING)`` (retrying an unfinished run also says
+  ``AlreadyRunningException``), and ``NothingToRetryException: ...`` when nothing failed.
+- Passing both or neither of ``scheduleName`` and ``slug`` is a GraphQL error
+  ``InvalidArgumentsException: pass exactly one of scheduleName or slug``; so are a negative
+  offset, a limit below 1, ``commands`` together with ``commandConfigs``, and a bad log cursor.
+  Every such error carries ``extensions.code`` (``ALREADY_RUNNING``, ``NOT_FOUND``,
+  ``NOTHING_TO_RETRY``, ``BAD_USER_INPUT``).
+
+Runs go STARTING -> RUNNING -> SUCCESS or ERROR (or CANCELED), executing ``git clone ...`` and
+``dbt deps`` before the schedule's commands; their future is planned at trigger time from the YAML
+scripting, so state follows from the clock and survives restarts. Timestamps use the docs' format
+``YYYY-MM-DD HH:MM:SS.ffffff`` (UTC). Schedules are never triggered by their cron: ``nextRunAt``
+is computed, runs only start through the API.
+"""
+
+from .app import create_app
+from .cli import add_arguments, build_parser, main, run
+from .config import DEFAULT_API_KEY, DEFAULT_API_SECRET, GRAPHQL_PATH, EmulatorConfig
+from .events import RunEvent, RunEventListener
+from .schedules import ScheduleFileError
+from .server import EmulatorServer
+
+__all__ = [
+    "DEFAULT_API_KEY",
+    "DEFAULT_API_SECRET",
+    "GRAPHQL_PATH",
+    "EmulatorConfig",
+    "EmulatorServer",
+    "RunEvent",
+    "RunEventListener",
+    "ScheduleFileError",
+    "add_arguments",
+    "build_parser",
+    "create_app",
+    "main",
+    "run",
+]

@@ -1,0 +1,98 @@
+"""The emulator's ASGI app: the guarded GraphQL endpoint, signed downloads, a health check.
+
+Routes: ``POST``/``GET /graphql`` (API headers required), ``GET /resources/{id}`` (signed URL,
+no headers) and ``GET /healthz`` (no headers). The ASGI lifespan starts the background ticker
+and closes the database; without it (``httpx.ASGITransport``) requests still advance runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from ariadne.asgi import GraphQL
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from .auth import ApiKeyGuard
+from .config import GRAPHQL_PATH, EmulatorConfig
+from .errors import BoltApiError
+from .events import RunEventListener
+from .runtime import Clock, Emulator
+from .schema import build_schema
+
+GRAPHQL_LOGGER = "paradime_bolt.emulator.graphql"
+
+
+class _ExpectedErrorsFilter(logging.Filter):
+    """Logs expected API errors (not found, already running) at INFO without a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Downgrade the record when it wraps a BoltApiError; never drop it."""
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(getattr(error, "original_error", None), BoltApiError):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def _graphql_logger() -> logging.Logger:
+    """The logger ariadne reports GraphQL errors to, with the expected-errors filter."""
+    logger = logging.getLogger(GRAPHQL_LOGGER)
+    if not any(isinstance(existing, _ExpectedErrorsFilter) for existing in logger.filters):
+        logger.addFilter(_ExpectedErrorsFilter())
+    return logger
+
+
+async def healthz(_: Request) -> JSONResponse:
+    """Liveness, without credentials."""
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(
+    config: EmulatorConfig,
+    *,
+    clock: Clock = time.time,
+    listeners: Sequence[RunEventListener] = (),
+) -> Starlette:
+    """Build the emulator app; opens the database and loads the schedules right away.
+
+    ``clock`` lets tests drive time; ``listeners`` receive run started/completed events.
+    The instance is at ``app.state.emulator``; call its ``close()`` when not using the lifespan.
+    """
+    emulator = Emulator(config, clock=clock, listeners=listeners)
+    graphql = GraphQL(
+        build_schema(),
+        context_value=emulator.context_for,
+        execute_get_queries=True,
+        introspection=True,
+        logger=_graphql_logger(),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        """Run the ticker while serving; close the database on shutdown."""
+        emulator.ticker.start()
+        try:
+            yield
+        finally:
+            emulator.close()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route(
+                GRAPHQL_PATH,
+                ApiKeyGuard(graphql, config.api_key, config.api_secret),
+                methods=["GET", "POST"],
+            ),
+            Route("/resources/{resource_id:int}", emulator.download, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.emulator = emulator
+    return app

@@ -1,0 +1,206 @@
+"""``paradime-bolt-emulator`` (or ``python -m paradime_bolt.emulator``): serve until stopped.
+
+``add_arguments`` and ``run`` let another CLI offer the same options as a subcommand
+(``paradime-bolt emulator ...``); ``main`` is the standalone entry point. On start the endpoint
+URL is printed alone on its own line; the secret is printed only when it is the development
+default. SIGINT and SIGTERM stop the server cleanly with exit status 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import os
+import signal
+import sqlite3
+import sys
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from .config import (
+    API_KEY_ENV,
+    API_SECRET_ENV,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_URL_TTL,
+    LOG_LEVELS,
+    EmulatorConfig,
+    resolve_credentials,
+)
+from .schedules import ScheduleFileError
+from .server import EmulatorServer
+from .store import DatabaseError
+
+PROG = "paradime-bolt-emulator"
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _port(text: str) -> int:
+    value = int(text) if text.isascii() and text.isdigit() else -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-65535)")
+    return value
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the emulator's options to a parser (the standalone one, or a subcommand's)."""
+    parser.add_argument(
+        "--host", default=DEFAULT_HOST, help="interface to bind (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        help="port to listen on; 0 picks a free one (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="SQLite file that keeps schedules, runs and artifacts across restarts "
+        "(default: in memory, lost on exit)",
+    )
+    parser.add_argument(
+        "--schedules",
+        type=Path,
+        metavar="FILE",
+        help="schedules YAML in the paradime_schedules.yml shape (default: the built-in set)",
+    )
+    parser.add_argument(
+        "--api-key", help=f"accepted X-API-KEY (default: ${API_KEY_ENV}, else a development key)"
+    )
+    parser.add_argument(
+        "--api-secret",
+        help=f"accepted X-API-SECRET (default: ${API_SECRET_ENV}, else a development secret)",
+    )
+    parser.add_argument(
+        "--url-ttl",
+        type=_positive_seconds,
+        default=DEFAULT_URL_TTL,
+        metavar="SECONDS",
+        help="lifetime of signed resource download URLs (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default="info",
+        help="log verbosity (default: %(default)s)",
+    )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The standalone command's parser."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Serve a local emulator of the Paradime Bolt GraphQL API.",
+    )
+    return add_arguments(parser)
+
+
+def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> EmulatorConfig:
+    """The EmulatorConfig for parsed options, taking credentials from the environment if unset."""
+    api_key, api_secret = resolve_credentials(args.api_key, args.api_secret, environ)
+    return EmulatorConfig(
+        host=args.host,
+        port=args.port,
+        db=args.db,
+        schedules=args.schedules,
+        api_key=api_key,
+        api_secret=api_secret,
+        url_ttl=args.url_ttl,
+        log_level=args.log_level,
+    )
+
+
+def banner(server: EmulatorServer) -> str:
+    """What the command prints once serving; the endpoint URL stands alone on the second line."""
+    config = server.config
+    secret = (
+        f"{config.api_secret} (development default)"
+        if config.uses_default_secret
+        else "(as configured)"
+    )
+    database = "in memory (lost on exit)" if config.db is None else str(config.db)
+    schedules = "built-in set" if config.schedules is None else str(config.schedules)
+    return "\n".join(
+        [
+            "Paradime Bolt API emulator is serving on:",
+            server.endpoint,
+            f"API key: {config.api_key}",
+            f"API secret: {secret}",
+            f"Database: {database}",
+            f"Schedules: {schedules}",
+            "Press Ctrl+C to stop.",
+        ]
+    )
+
+
+@contextmanager
+def _stop_requested() -> Iterator[threading.Event]:
+    """An event that SIGINT or SIGTERM sets inside the block; the old handlers return after it."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop  # signals reach only the main thread; the caller stops us some other way
+        return
+
+    def request_stop(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {signum: signal.signal(signum, request_stop) for signum in _STOP_SIGNALS}
+    try:
+        yield stop
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve with parsed options until SIGINT/SIGTERM; 0 on a clean stop, 2 on bad settings."""
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    with _stop_requested() as stop:
+        try:
+            config = config_from_args(args, os.environ)
+            server = EmulatorServer(config).start()
+        except (ScheduleFileError, DatabaseError, ValueError) as error:
+            print(f"{PROG}: error: {error}", file=sys.stderr)
+            return 2
+        except sqlite3.Error as error:
+            print(f"{PROG}: error: cannot use the database {args.db}: {error}", file=sys.stderr)
+            return 2
+        except OSError as error:
+            print(
+                f"{PROG}: error: cannot serve on {args.host}:{args.port}: {error}", file=sys.stderr
+            )
+            return 1
+        try:
+            print(banner(server), flush=True)
+            while not stop.wait(0.2):
+                pass
+        finally:
+            server.stop()
+    print("Emulator stopped.", flush=True)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` (default: sys.argv[1:]) and serve."""
+    return run(build_parser().parse_args(argv))

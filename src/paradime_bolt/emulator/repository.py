@@ -1,0 +1,339 @@
+"""The SQL the emulator runs, one method per question, returning records rather than rows."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection
+from dataclasses import asdict
+from typing import Any
+
+from .records import (
+    ACTIVE_STATES,
+    CommandRecord,
+    PlannedCommand,
+    RequestedCommand,
+    ResourceRecord,
+    RunRecord,
+    ScheduleRow,
+)
+
+_RUN_COLUMNS = (
+    "id, schedule_name, state, trigger_ts, start_delay, ended_ts, canceled_ts, branch, "
+    "commit_hash, pr_number, reason, actor, actor_email, parent_run_id, requested, plan, "
+    "started_emitted, completed_emitted"
+)
+_COMMAND_COLUMNS = (
+    "id, run_id, position, command, start_ts, planned_end_ts, end_ts, return_code, stdout, stderr"
+)
+
+
+def _run(row: sqlite3.Row) -> RunRecord:
+    requested = tuple(RequestedCommand(**item) for item in json.loads(row["requested"]))
+    plan = tuple(PlannedCommand(**item) for item in json.loads(row["plan"]))
+    return RunRecord(
+        id=row["id"],
+        schedule_name=row["schedule_name"],
+        state=row["state"],
+        trigger_ts=row["trigger_ts"],
+        start_delay=row["start_delay"],
+        ended_ts=row["ended_ts"],
+        canceled_ts=row["canceled_ts"],
+        branch=row["branch"],
+        commit_hash=row["commit_hash"],
+        pr_number=row["pr_number"],
+        reason=row["reason"],
+        actor=row["actor"],
+        actor_email=row["actor_email"],
+        parent_run_id=row["parent_run_id"],
+        requested=requested,
+        plan=plan,
+        started_emitted=bool(row["started_emitted"]),
+        completed_emitted=bool(row["completed_emitted"]),
+    )
+
+
+def _command(row: sqlite3.Row) -> CommandRecord:
+    return CommandRecord(**{key: row[key] for key in row.keys()})  # noqa: SIM118
+
+
+def _resource(row: sqlite3.Row) -> ResourceRecord:
+    return ResourceRecord(**{key: row[key] for key in row.keys()})  # noqa: SIM118
+
+
+class Repository:
+    """Queries over one connection; the caller holds the store's lock and transaction."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+        self._db.row_factory = sqlite3.Row
+
+    def _one(self, sql: str, *params: Any) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self._db.execute(sql, params).fetchone()
+        return row
+
+    def _all(self, sql: str, *params: Any) -> list[sqlite3.Row]:
+        return list(self._db.execute(sql, params).fetchall())
+
+    def _insert(self, sql: str, *params: Any) -> int:
+        row_id = self._db.execute(sql, params).lastrowid
+        assert row_id is not None
+        return row_id
+
+    # meta
+
+    def get_meta(self, key: str) -> str | None:
+        """A stored setting, such as the URL signing key."""
+        row = self._one("SELECT value FROM meta WHERE key = ?", key)
+        return None if row is None else str(row["value"])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a setting."""
+        self._db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def seed_sequence(self, table: str, last_id: int) -> None:
+        """Make a new table's AUTOINCREMENT ids start after last_id; existing tables keep theirs."""
+        self._db.execute(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? "
+            "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)",
+            (table, last_id, table),
+        )
+
+    # schedules
+
+    def schedule_rows(self) -> list[ScheduleRow]:
+        """Every stored schedule, oldest first."""
+        return [
+            ScheduleRow(
+                id=row["id"],
+                name=row["name"],
+                definition=row["definition"],
+                suspended_override=(
+                    None if row["suspended_override"] is None else bool(row["suspended_override"])
+                ),
+            )
+            for row in self._all(
+                "SELECT id, name, definition, suspended_override FROM schedules ORDER BY id"
+            )
+        ]
+
+    def upsert_schedule(self, name: str, definition: str) -> None:
+        """Store a schedule's definition, keeping its id and any suspension set through the API."""
+        self._db.execute(
+            "INSERT INTO schedules (name, definition) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET definition = excluded.definition",
+            (name, definition),
+        )
+
+    def set_suspended(self, name: str, suspended: bool) -> None:
+        """Record a suspension made through the API; it wins over the YAML's ``suspended``."""
+        self._db.execute(
+            "UPDATE schedules SET suspended_override = ? WHERE name = ?", (int(suspended), name)
+        )
+
+    # runs
+
+    def insert_run(
+        self,
+        *,
+        schedule_name: str,
+        state: str,
+        trigger_ts: float,
+        start_delay: float,
+        branch: str,
+        commit_hash: str,
+        pr_number: int | None,
+        reason: str | None,
+        actor: str,
+        actor_email: str | None,
+        parent_run_id: int | None,
+        requested: tuple[RequestedCommand, ...],
+        plan: tuple[PlannedCommand, ...],
+    ) -> int:
+        """Store a new run with its plan; returns its id."""
+        return self._insert(
+            "INSERT INTO runs (schedule_name, state, trigger_ts, start_delay, branch, commit_hash, "
+            "pr_number, reason, actor, actor_email, parent_run_id, requested, plan) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            schedule_name,
+            state,
+            trigger_ts,
+            start_delay,
+            branch,
+            commit_hash,
+            pr_number,
+            reason,
+            actor,
+            actor_email,
+            parent_run_id,
+            json.dumps([asdict(item) for item in requested]),
+            json.dumps([asdict(item) for item in plan]),
+        )
+
+    def get_run(self, run_id: int) -> RunRecord | None:
+        """One run, or None."""
+        row = self._one(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", run_id)  # noqa: S608
+        return None if row is None else _run(row)
+
+    def runs_in_states(self, states: Collection[str]) -> list[RunRecord]:
+        """Runs in any of the states, oldest first."""
+        marks = ", ".join("?" for _ in states)
+        return [
+            _run(row)
+            for row in self._all(
+                f"SELECT {_RUN_COLUMNS} FROM runs WHERE state IN ({marks}) ORDER BY id",  # noqa: S608
+                *states,
+            )
+        ]
+
+    def active_runs(self) -> list[RunRecord]:
+        """Runs still STARTING or RUNNING, as last materialised."""
+        return self.runs_in_states(sorted(ACTIVE_STATES))
+
+    def runs_for_schedule(self, schedule_name: str, offset: int, limit: int) -> list[RunRecord]:
+        """A page of a schedule's runs, newest first."""
+        return [
+            _run(row)
+            for row in self._all(
+                f"SELECT {_RUN_COLUMNS} FROM runs WHERE schedule_name = ? "  # noqa: S608
+                "ORDER BY id DESC LIMIT ? OFFSET ?",
+                schedule_name,
+                limit,
+                offset,
+            )
+        ]
+
+    def latest_run(self, schedule_name: str, states: Collection[str] = ()) -> RunRecord | None:
+        """The schedule's newest run, optionally only among runs in the given states."""
+        if not states:
+            runs = self.runs_for_schedule(schedule_name, 0, 1)
+            return runs[0] if runs else None
+        marks = ", ".join("?" for _ in states)
+        row = self._one(
+            f"SELECT {_RUN_COLUMNS} FROM runs WHERE schedule_name = ? "  # noqa: S608
+            f"AND state IN ({marks}) ORDER BY id DESC LIMIT 1",
+            schedule_name,
+            *states,
+        )
+        return None if row is None else _run(row)
+
+    def set_run_state(self, run_id: int, state: str, ended_ts: float | None) -> None:
+        """Materialise a run's state, and its end time once it has ended."""
+        self._db.execute(
+            "UPDATE runs SET state = ?, ended_ts = ? WHERE id = ?", (state, ended_ts, run_id)
+        )
+
+    def set_canceled(self, run_id: int, canceled_ts: float) -> None:
+        """Record the moment a run was cancelled; the caller sets its state."""
+        self._db.execute("UPDATE runs SET canceled_ts = ? WHERE id = ?", (canceled_ts, run_id))
+
+    def mark_emitted(self, run_id: int, *, started: bool, completed: bool) -> None:
+        """Remember which run events were delivered, so none is sent twice, even after a restart."""
+        self._db.execute(
+            "UPDATE runs SET started_emitted = started_emitted OR ?, "
+            "completed_emitted = completed_emitted OR ? WHERE id = ?",
+            (int(started), int(completed), run_id),
+        )
+
+    # commands
+
+    def insert_command(
+        self,
+        *,
+        run_id: int,
+        position: int,
+        command: str,
+        start_ts: float,
+        planned_end_ts: float,
+        stdout: str,
+        stderr: str,
+    ) -> int:
+        """Store a command that has just started; returns its id."""
+        return self._insert(
+            "INSERT INTO commands (run_id, position, command, start_ts, planned_end_ts, stdout, "
+            "stderr) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            run_id,
+            position,
+            command,
+            start_ts,
+            planned_end_ts,
+            stdout,
+            stderr,
+        )
+
+    def finish_command(
+        self, command_id: int, *, end_ts: float, return_code: int, stdout: str, stderr: str
+    ) -> None:
+        """Store how a command ended, with its final log texts."""
+        self._db.execute(
+            "UPDATE commands SET end_ts = ?, return_code = ?, stdout = ?, stderr = ? WHERE id = ?",
+            (end_ts, return_code, stdout, stderr, command_id),
+        )
+
+    def commands_for_run(self, run_id: int) -> list[CommandRecord]:
+        """A run's started commands, in id order."""
+        return [
+            _command(row)
+            for row in self._all(
+                f"SELECT {_COMMAND_COLUMNS} FROM commands WHERE run_id = ? ORDER BY id",  # noqa: S608
+                run_id,
+            )
+        ]
+
+    def get_command(self, command_id: int) -> CommandRecord | None:
+        """One started command, or None."""
+        row = self._one(
+            f"SELECT {_COMMAND_COLUMNS} FROM commands WHERE id = ?",  # noqa: S608
+            command_id,
+        )
+        return None if row is None else _command(row)
+
+    def count_runs_executing(self, schedule_name: str, command: str) -> int:
+        """How many of a schedule's runs have executed a command text (for ``fail_attempts``)."""
+        row = self._one(
+            "SELECT COUNT(DISTINCT commands.run_id) AS n FROM commands "
+            "JOIN runs ON runs.id = commands.run_id "
+            "WHERE runs.schedule_name = ? AND commands.command = ?",
+            schedule_name,
+            command,
+        )
+        return 0 if row is None else int(row["n"])
+
+    # resources
+
+    def insert_resource(self, command_id: int, path: str, content_type: str, content: bytes) -> int:
+        """Store one artifact of a command; returns its id."""
+        return self._insert(
+            "INSERT INTO resources (command_id, path, content_type, content) VALUES (?, ?, ?, ?)",
+            command_id,
+            path,
+            content_type,
+            content,
+        )
+
+    def resources_for_command(self, command_id: int) -> list[ResourceRecord]:
+        """A command's artifacts, in id order, without their bytes."""
+        return [
+            _resource(row)
+            for row in self._all(
+                "SELECT id, command_id, path, content_type FROM resources "
+                "WHERE command_id = ? ORDER BY id",
+                command_id,
+            )
+        ]
+
+    def get_resource(self, resource_id: int) -> ResourceRecord | None:
+        """One artifact, without its bytes, or None."""
+        row = self._one(
+            "SELECT id, command_id, path, content_type FROM resources WHERE id = ?", resource_id
+        )
+        return None if row is None else _resource(row)
+
+    def resource_content(self, resource_id: int) -> bytes | None:
+        """An artifact's bytes, or None."""
+        row = self._one("SELECT content FROM resources WHERE id = ?", resource_id)
+        return None if row is None else bytes(row["content"])

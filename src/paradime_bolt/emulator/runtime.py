@@ -1,0 +1,90 @@
+"""One emulator instance: database, schedules, run engine, service and ticker, wired together."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import PurePosixPath
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from .catalog import ScheduleCatalog
+from .config import EmulatorConfig
+from .context import RequestContext
+from .engine import RunEngine
+from .events import RunEventListener
+from .schedules import load_builtin_schedules, load_schedules_file
+from .service import BoltService, Download
+from .signing import Verdict
+from .store import Store
+from .ticker import Ticker
+
+Clock = Callable[[], float]
+
+
+class Emulator:
+    """Opens the database and loads schedules on creation; ``close()`` releases both."""
+
+    def __init__(
+        self,
+        config: EmulatorConfig,
+        *,
+        clock: Clock = time.time,
+        listeners: Sequence[RunEventListener] = (),
+    ) -> None:
+        specs = (
+            load_builtin_schedules()
+            if config.schedules is None
+            else load_schedules_file(config.schedules)
+        )
+        self.config = config
+        self.clock = clock
+        self.store = Store(config.db)
+        try:
+            catalog = ScheduleCatalog(self.store, specs)
+            engine = RunEngine(self.store, catalog, listeners)
+            self.service = BoltService(self.store, catalog, engine, url_ttl=config.url_ttl)
+            # Catch up with runs that progressed while the emulator was stopped.
+            self.service.advance(clock())
+        except BaseException:
+            self.store.close()
+            raise
+        self.ticker = Ticker(self.service.advance, clock, config.tick_interval)
+
+    def context_for(self, request: Request, _data: Any) -> RequestContext:
+        """The GraphQL context of one request: runs advanced to now, and this server's base URL."""
+        now = self.clock()
+        self.service.advance(now)
+        return RequestContext(self.service, now, str(request.base_url))
+
+    async def download(self, request: Request) -> Response:
+        """Serve a resource behind a signed URL: 403 when expired or tampered, 404 when unknown."""
+        result = self.service.download(
+            self.clock(),
+            request.path_params["resource_id"],
+            request.query_params.get("expires"),
+            request.query_params.get("signature"),
+        )
+        if result is Verdict.EXPIRED:
+            return JSONResponse({"error": "this download URL has expired"}, status_code=403)
+        if isinstance(result, Verdict):
+            return JSONResponse({"error": "invalid download URL signature"}, status_code=403)
+        if result is None:
+            return JSONResponse({"error": "resource not found"}, status_code=404)
+        return _file_response(result)
+
+    def close(self) -> None:
+        """Stop the ticker and close the database."""
+        self.ticker.stop()
+        self.store.close()
+
+
+def _file_response(download: Download) -> Response:
+    filename = PurePosixPath(download.path).name
+    return Response(
+        download.content,
+        media_type=download.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

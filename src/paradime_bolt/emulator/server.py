@@ -1,0 +1,171 @@
+"""Run the emulator on uvicorn in a background thread: ``with EmulatorServer(port=0) as server``.
+
+The listening socket is bound before uvicorn starts, so port 0 yields a free port that is known
+at once; ``start()`` returns only when the server is accepting requests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+from .app import create_app
+from .config import GRAPHQL_PATH, EmulatorConfig, http_base_url
+from .events import RunEventListener
+from .runtime import Clock
+
+_START_TIMEOUT = 15.0
+_STOP_TIMEOUT = 10.0
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (port 0: any free port)."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        if os.name != "nt":
+            # Lets a restarted emulator reuse the port at once; on Windows this would allow theft.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class EmulatorServer:
+    """A running emulator: ``endpoint``, ``base_url``, ``api_key`` and ``api_secret`` once started.
+
+    Pass a ``config``, or keyword overrides (which also apply on top of a config). Without a
+    config the defaults are a free port (0), an in-memory database, the built-in schedules and the
+    development credentials; the environment is not consulted (the CLI does that).
+    """
+
+    def __init__(
+        self,
+        config: EmulatorConfig | None = None,
+        *,
+        db: str | os.PathLike[str] | None = None,
+        schedules: str | os.PathLike[str] | None = None,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        host: str | None = None,
+        port: int | None = None,
+        url_ttl: float | None = None,
+        log_level: str | None = None,
+        clock: Clock = time.time,
+        listeners: Sequence[RunEventListener] = (),
+    ) -> None:
+        overrides: dict[str, Any] = {
+            "db": None if db is None else Path(db),
+            "schedules": None if schedules is None else Path(schedules),
+            "api_key": api_key,
+            "api_secret": api_secret,
+            "host": host,
+            "port": port,
+            "url_ttl": url_ttl,
+            "log_level": log_level,
+        }
+        base = config if config is not None else EmulatorConfig(port=0, log_level="warning")
+        self.config = dataclasses.replace(
+            base, **{key: value for key, value in overrides.items() if value is not None}
+        )
+        self._clock = clock
+        self._listeners = tuple(listeners)
+        self._socket: socket.socket | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.port: int | None = None
+
+    @property
+    def api_key(self) -> str:
+        """The X-API-KEY the server accepts."""
+        return self.config.api_key
+
+    @property
+    def api_secret(self) -> str:
+        """The X-API-SECRET the server accepts."""
+        return self.config.api_secret
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port`` of the running server."""
+        if self.port is None:
+            raise RuntimeError("the emulator server is not running")
+        return http_base_url(self.config.host, self.port)
+
+    @property
+    def endpoint(self) -> str:
+        """The GraphQL endpoint URL, ``<base_url>/graphql``."""
+        return self.base_url + GRAPHQL_PATH
+
+    def start(self) -> EmulatorServer:
+        """Bind, start uvicorn in a thread and wait until it serves; raises if it cannot start."""
+        if self._thread is not None:
+            raise RuntimeError("the emulator server is already running")
+        sock = _bind(self.config.host, self.config.port)
+        try:
+            app = create_app(self.config, clock=self._clock, listeners=self._listeners)
+            server = uvicorn.Server(
+                uvicorn.Config(
+                    app,
+                    log_config=None,
+                    log_level=self.config.log_level,
+                    access_log=self.config.log_level == "debug",
+                    lifespan="on",
+                    timeout_graceful_shutdown=2,
+                )
+            )
+            thread = threading.Thread(
+                target=server.run, kwargs={"sockets": [sock]}, name="bolt-emulator", daemon=True
+            )
+            thread.start()
+            deadline = time.monotonic() + _START_TIMEOUT
+            while not server.started:
+                if not thread.is_alive() or time.monotonic() > deadline:
+                    server.should_exit = True
+                    thread.join(_STOP_TIMEOUT)
+                    app.state.emulator.close()
+                    raise RuntimeError("the emulator server failed to start; see the log")
+                time.sleep(0.005)
+        except BaseException:
+            sock.close()
+            raise
+        self._socket, self._server, self._thread = sock, server, thread
+        self.port = sock.getsockname()[1]
+        return self
+
+    def stop(self) -> None:
+        """Shut uvicorn down gracefully (closing the database) and release the port."""
+        server, thread, sock = self._server, self._thread, self._socket
+        if server is None or thread is None or sock is None:
+            return
+        server.should_exit = True
+        thread.join(_STOP_TIMEOUT)
+        if thread.is_alive():
+            server.force_exit = True
+            thread.join(_STOP_TIMEOUT)
+        sock.close()
+        self._server = self._thread = self._socket = None
+        self.port = None
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

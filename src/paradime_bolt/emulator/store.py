@@ -1,0 +1,144 @@
+"""The SQLite database behind the emulator: one shared connection, a lock, and the table layout.
+
+A file database survives restarts (WAL mode, so a crash loses no committed run); without a path
+the database lives in memory. All access goes through ``transaction()``, which holds a re-entrant
+lock, so the request thread and the background ticker never interleave.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .repository import Repository
+
+SCHEMA_VERSION = "1"
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS schedules (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    definition TEXT NOT NULL,
+    suspended_override INTEGER
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    schedule_name TEXT NOT NULL,
+    state TEXT NOT NULL,
+    trigger_ts REAL NOT NULL,
+    start_delay REAL NOT NULL,
+    ended_ts REAL,
+    canceled_ts REAL,
+    branch TEXT NOT NULL,
+    commit_hash TEXT NOT NULL,
+    pr_number INTEGER,
+    reason TEXT,
+    actor TEXT NOT NULL,
+    actor_email TEXT,
+    parent_run_id INTEGER REFERENCES runs (id),
+    requested TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    started_emitted INTEGER NOT NULL DEFAULT 0,
+    completed_emitted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS runs_by_schedule ON runs (schedule_name, id);
+CREATE INDEX IF NOT EXISTS runs_by_state ON runs (state);
+CREATE TABLE IF NOT EXISTS commands (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    position INTEGER NOT NULL,
+    command TEXT NOT NULL,
+    start_ts REAL NOT NULL,
+    planned_end_ts REAL NOT NULL,
+    end_ts REAL,
+    return_code INTEGER,
+    stdout TEXT NOT NULL,
+    stderr TEXT NOT NULL,
+    UNIQUE (run_id, position)
+);
+CREATE TABLE IF NOT EXISTS resources (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    command_id INTEGER NOT NULL REFERENCES commands (id),
+    path TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    content BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS resources_by_command ON resources (command_id, id);
+"""
+
+# Ids start in distinct, realistic ranges, so a run id passed where a command id belongs fails.
+_FIRST_IDS = {"schedules": 1000, "runs": 15000, "commands": 59000, "resources": 306000}
+
+
+class DatabaseError(RuntimeError):
+    """The database file cannot be used by this emulator (for example a newer layout)."""
+
+
+class Store:
+    """Owns the connection; ``transaction()`` is the only way in."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        target = ":memory:" if path is None else str(path)
+        # One connection shared by the event loop and the ticker thread, serialised by the lock.
+        self._connection = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._setup()
+
+    def _setup(self) -> None:
+        """Create the tables, check the layout version and seed the id ranges."""
+        connection = self._connection
+        connection.execute("PRAGMA foreign_keys = ON")
+        if self.path is not None:
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+        # executescript commits any open transaction, so the tables come first, on their own.
+        connection.executescript(_DDL)
+        with self.transaction() as repo:
+            version = repo.get_meta("schema_version")
+            if version is None:
+                repo.set_meta("schema_version", SCHEMA_VERSION)
+            elif version != SCHEMA_VERSION:
+                raise DatabaseError(
+                    f"{self.path}: database layout {version} is not supported (expected "
+                    f"{SCHEMA_VERSION}); use a fresh --db file"
+                )
+            for table, first in _FIRST_IDS.items():
+                repo.seed_sequence(table, first - 1)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Repository]:
+        """Hold the lock and an immediate transaction; commit on success, roll back on error."""
+        with self._lock:
+            if self._depth:
+                # Nested use joins the outer transaction.
+                self._depth += 1
+                try:
+                    yield Repository(self._connection)
+                finally:
+                    self._depth -= 1
+                return
+            self._connection.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield Repository(self._connection)
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+            else:
+                self._connection.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def close(self) -> None:
+        """Close the connection; safe to call twice."""
+        with self._lock:
+            self._connection.close()

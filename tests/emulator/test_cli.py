@@ -1,0 +1,169 @@
+"""The command line: options, credentials, and the real process (banner, serving, clean stops)."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import IO
+
+import httpx
+import pytest
+
+from paradime_bolt.emulator import build_parser, main
+from paradime_bolt.emulator.cli import config_from_args
+
+ENDPOINT_LINE = re.compile(r"http://127\.0\.0\.1:(\d+)/graphql")
+
+
+class Emulator:
+    """``python -m paradime_bolt.emulator`` in a subprocess, its output read in the background."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("PARADIME_API_")}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "paradime_bolt.emulator", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**clean, **(env or {})},
+        )
+        self.stdout: queue.Queue[str] = queue.Queue()
+        self.lines: list[str] = []
+        self.errors: list[str] = []
+        assert self.process.stdout is not None
+        assert self.process.stderr is not None
+        self._readers = [
+            threading.Thread(target=self._pump, args=(self.process.stdout, self.stdout.put)),
+            threading.Thread(target=self._pump, args=(self.process.stderr, self.errors.append)),
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    @staticmethod
+    def _pump(stream: IO[str], sink: object) -> None:
+        for line in stream:
+            sink(line.rstrip("\n"))  # type: ignore[operator]
+
+    def wait_for_endpoint(self, timeout: float = 20) -> str:
+        """Read stdout until the endpoint line; fail if it does not come in time."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.stdout.get(timeout=0.1)
+            except queue.Empty:
+                assert self.process.poll() is None, "\n".join(self.errors)
+                continue
+            self.lines.append(line)
+            if ENDPOINT_LINE.fullmatch(line):
+                return line
+        raise AssertionError(f"no endpoint line in {self.lines} / {self.errors}")
+
+    def stop(self, signum: int, timeout: float = 15) -> int:
+        """Send a signal and return the exit status."""
+        self.process.send_signal(signum)
+        code = self.process.wait(timeout)
+        for reader in self._readers:
+            reader.join(5)
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
+        while not self.stdout.empty():
+            self.lines.append(self.stdout.get())
+        return code
+
+    def output(self) -> str:
+        return "\n".join(self.lines + self.errors)
+
+
+def graphql(endpoint: str, key: str, secret: str) -> httpx.Response:
+    return httpx.post(
+        endpoint,
+        json={"query": "{ listBoltSchedules { totalCount } }"},
+        headers={"X-API-KEY": key, "X-API-SECRET": secret},
+    )
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_the_process_serves_and_stops_cleanly(signum: int, quick_schedules_file: Path) -> None:
+    emulator = Emulator("--schedules", str(quick_schedules_file))
+    try:
+        endpoint = emulator.wait_for_endpoint()
+        assert "emulator" in emulator.lines[0].lower()
+        assert emulator.lines[-1] == endpoint
+        assert int(ENDPOINT_LINE.fullmatch(endpoint).group(1)) > 0  # type: ignore[union-attr]
+        response = graphql(endpoint, "bolt-emulator-key", "bolt-emulator-secret")
+        assert response.json() == {"data": {"listBoltSchedules": {"totalCount": 2}}}
+        assert graphql(endpoint, "bolt-emulator-key", "nope").status_code == 401
+    finally:
+        code = emulator.stop(signum)
+    assert code == 0, emulator.output()
+    assert "API key: bolt-emulator-key" in emulator.lines
+    assert "API secret: bolt-emulator-secret (development default)" in emulator.lines
+    assert "Traceback" not in emulator.output()
+
+
+def test_a_configured_secret_is_never_printed(tmp_path: Path) -> None:
+    secret = "s3cret-from-the-environment"
+    emulator = Emulator(
+        "--api-key", "team-key", "--db", str(tmp_path / "bolt.db"),
+        env={"PARADIME_API_SECRET": secret, "PARADIME_API_KEY": "ignored-key"},
+    )  # fmt: skip
+    try:
+        endpoint = emulator.wait_for_endpoint()
+        assert graphql(endpoint, "team-key", secret).status_code == 200
+        assert graphql(endpoint, "ignored-key", secret).status_code == 401
+        assert graphql(endpoint, "team-key", "wrong").status_code == 401
+        failed = httpx.post(  # an API error, which the emulator logs
+            endpoint,
+            json={"query": 'mutation { triggerBoltRun(scheduleName: "nope") { runId } }'},
+            headers={"X-API-KEY": "team-key", "X-API-SECRET": secret},
+        )
+        assert "ScheduleNotFoundException" in failed.text
+    finally:
+        code = emulator.stop(signal.SIGTERM)
+    assert code == 0
+    assert "API key: team-key" in emulator.lines
+    assert "API secret: (as configured)" in emulator.lines
+    assert secret not in emulator.output()
+    assert (tmp_path / "bolt.db").exists()
+
+
+def test_a_bad_schedules_file_exits_with_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("schedules: [{name: x}]\n", encoding="utf-8")
+    assert main(["--port", "0", "--schedules", str(bad)]) == 2
+    error = capsys.readouterr().err
+    assert f"{bad}: schedules[0] ('x').commands: is required" in error
+
+
+def test_options_and_defaults() -> None:
+    args = build_parser().parse_args([])
+    assert (args.host, args.port, args.db, args.schedules) == ("127.0.0.1", 8765, None, None)
+    assert (args.url_ttl, args.log_level) == (300, "info")
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--port", "70000"])
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--url-ttl", "0"])
+
+
+def test_credentials_come_from_options_then_environment_then_defaults() -> None:
+    parser = build_parser()
+    environ = {"PARADIME_API_KEY": "env-key", "PARADIME_API_SECRET": "env-secret"}
+    from_env = config_from_args(parser.parse_args([]), environ)
+    assert (from_env.api_key, from_env.api_secret) == ("env-key", "env-secret")
+    assert from_env.uses_default_secret is False
+    assert "env-secret" not in repr(from_env)
+    given = config_from_args(parser.parse_args(["--api-key", "k", "--api-secret", "s"]), environ)
+    assert (given.api_key, given.api_secret) == ("k", "s")
+    default = config_from_args(parser.parse_args([]), {})
+    assert (default.api_key, default.api_secret) == ("bolt-emulator-key", "bolt-emulator-secret")
+    assert default.uses_default_secret is True
