@@ -126,7 +126,7 @@ def test_signed_urls_point_at_this_server(api: Api, clock: FakeClock) -> None:
     resource_id = files["target/manifest.json"]
     url = urlsplit(api.resource_url(resource_id)["url"])
     assert f"{url.scheme}://{url.netloc}" == "http://emulator.test"
-    assert url.path == f"/resources/{resource_id}"
+    assert url.path == f"/resources/{resource_id}/manifest.json"
     query = parse_qs(url.query)
     assert int(query["expires"][0]) == int(clock()) + 300
     assert len(query["signature"][0]) == 64

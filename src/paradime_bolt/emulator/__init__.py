@@ -9,7 +9,7 @@ Start it with ``paradime-bolt-emulator`` (or ``python -m paradime_bolt.emulator`
 The endpoint is ``http://<host>:<port>/graphql`` and needs ``X-API-KEY``/``X-API-SECRET`` (the
 development defaults are ``bolt-emulator-key``/``bolt-emulator-secret``); a wrong or missing header
 gives HTTP 401 with a GraphQL-style ``errors`` body (``extensions.code: UNAUTHENTICATED``).
-``GET /healthz`` and signed ``GET /resources/<id>?expires=..&signature=..`` need no headers.
+``GET /healthz`` and signed ``GET /resources/<id>/<name>?expires=..&signature=..`` need no headers.
 Schedules come from a ``paradime_schedules.yml``-shaped file (see ``schedules``), state from SQLite.
 
 How the emulator answers, consistently:

@@ -91,6 +91,7 @@ def create_app(
                 methods=["GET", "POST"],
             ),
             Route("/resources/{resource_id:int}", emulator.download, methods=["GET"]),
+            Route("/resources/{resource_id:int}/{name}", emulator.download, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

@@ -7,6 +7,7 @@ what a retry repeats) is made here or in the engine. Every method takes the requ
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from .catalog import ScheduleCatalog, ScheduleEntry, ScheduleRef
 from .engine import RunEngine, RunRequest
@@ -205,7 +206,14 @@ class BoltService:
             resource = repo.get_resource(resource_id)
         if resource is None:
             return None
-        return signed_url(base_url, self._signing_key, resource_id, now=now, ttl=self._url_ttl)
+        return signed_url(
+            base_url,
+            self._signing_key,
+            resource_id,
+            now=now,
+            ttl=self._url_ttl,
+            name=PurePosixPath(resource.path).name,
+        )
 
     def download(
         self, now: float, resource_id: int, expires: str | None, given: str | None

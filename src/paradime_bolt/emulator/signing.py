@@ -11,7 +11,7 @@ import hmac
 import math
 import secrets
 from enum import Enum
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 
 class Verdict(Enum):
@@ -33,11 +33,17 @@ def signature(key: str, resource_id: int, expires: int) -> str:
     return hmac.new(bytes.fromhex(key), message, hashlib.sha256).hexdigest()
 
 
-def signed_url(base_url: str, key: str, resource_id: int, *, now: float, ttl: float) -> str:
-    """``<base>/resources/<id>?expires=<unix>&signature=<hex>``, valid for ``ttl`` seconds."""
+def signed_url(
+    base_url: str, key: str, resource_id: int, *, now: float, ttl: float, name: str = ""
+) -> str:
+    """``<base>/resources/<id>/<name>?expires=<unix>&signature=<hex>``, valid for ``ttl`` seconds.
+
+    Like an S3 pre-signed URL, the path ends with the file name; only the id is looked up and
+    signed, so the name is there for clients that name a download after its URL."""
     expires = math.ceil(now + ttl)
     query = urlencode({"expires": expires, "signature": signature(key, resource_id, expires)})
-    return f"{base_url.rstrip('/')}/resources/{resource_id}?{query}"
+    suffix = f"/{quote(name, safe='')}" if name else ""
+    return f"{base_url.rstrip('/')}/resources/{resource_id}{suffix}?{query}"
 
 
 def verify(
