@@ -45,3 +45,6 @@ pytest: install ## Run the test suite only.
 	$(RUN) pytest
 
 test: check-generated lint typecheck pytest ## Everything CI runs.
+
+demo: install ## The main job: emulator, schedules, a daily run followed to the end, its artifacts.
+	$(RUN) python examples/demo.py --output demo-output

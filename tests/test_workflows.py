@@ -480,3 +480,12 @@ def test_command_logs_page(twin: Twin, script: GraphQLScript) -> None:
     page = twin.call("bolt_command_logs", 5, "0:0")
     assert (page.cursor, page.finished, page.lines[0].line) == ("1:0", True, "x")
     assert json.dumps(script.calls[0][1]) == '{"commandId": 5, "cursor": "0:0"}'
+
+
+def test_download_into_a_new_directory_named_with_a_trailing_slash(
+    twin: Twin, script: GraphQLScript, httpx_mock: HTTPXMock, tmp_path: Path
+) -> None:
+    script.on("BoltResourceUrl", RESOURCE_URL)
+    httpx_mock.add_response(url=URL, content=b"{}")
+    written = twin.call("download_resource", 1, f"{tmp_path}/new/")
+    assert written == tmp_path / "new" / "manifest.json"

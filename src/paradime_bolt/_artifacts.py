@@ -66,9 +66,10 @@ def rank_commands(commands: Sequence[_Command]) -> list[_Command]:
 
 
 def target_path(dest: str | os.PathLike[str], url: str) -> Path:
-    """`dest` itself, or, when it is a directory, the file named by the URL's last segment."""
+    """`dest` itself, or, when it is a directory (an existing one, or a path ending with a
+    separator), the file named by the URL's last segment inside it."""
     path = Path(dest)
-    if path.is_dir():
+    if path.is_dir() or os.fspath(dest).endswith(("/", os.sep)):
         name = Path(unquote(urlsplit(url).path)).name or "resource"
         return path / name
     return path

@@ -76,12 +76,12 @@ def bolt_emulator(request: pytest.FixtureRequest) -> Iterator[BoltEmulator]:
     options: dict[str, Any] = dict(marker.kwargs) if marker else {}
     schedules = options.get("schedules")
     db = options.get("db")
-    with EmulatorServer(
+    server = EmulatorServer(
         port=0,
         api_key=_KEY,
         api_secret=_SECRET,
         schedules=Path(schedules) if schedules else None,
         db=Path(db) if db else None,
-    ) as server:
-        with BoltClient(endpoint=server.endpoint, api_key=_KEY, api_secret=_SECRET) as client:
-            yield BoltEmulator(server.endpoint, _KEY, _SECRET, client)
+    )
+    with server, BoltClient(endpoint=server.endpoint, api_key=_KEY, api_secret=_SECRET) as client:
+        yield BoltEmulator(server.endpoint, _KEY, _SECRET, client)

@@ -115,20 +115,23 @@ def test_artifact_download(live: Twin, tmp_path: Path) -> None:
 def test_state_survives_a_restart(tmp_path: Path) -> None:
     db = tmp_path / "bolt.db"
     key, secret = "k", "s"
-    with EmulatorServer(port=0, db=db, api_key=key, api_secret=secret) as server:
-        with BoltClient(endpoint=server.endpoint, api_key=key, api_secret=secret) as bolt:
-            run = bolt.trigger_and_wait("daily run", **FAST)
-            bolt.suspend_bolt_schedule("hourly refresh")
-            before = bolt.bolt_run_status(run.run_id)
-            artifact = bolt.find_artifact(run.run_id, "target/run_results.json")
-    with EmulatorServer(port=0, db=db, api_key=key, api_secret=secret) as server:
-        with BoltClient(endpoint=server.endpoint, api_key=key, api_secret=secret) as bolt:
-            after = bolt.bolt_run_status(run.run_id)
-            assert after.model_dump() == before.model_dump()
-            assert bolt.bolt_schedule_name("hourly refresh").suspended is True
-            assert bolt.list_bolt_runs("daily run").runs[0].id == run.run_id
-            content = bolt.download_json_artifact(run.run_id, "target/run_results.json")
-            assert content["results"]
-            assert artifact.resource_id == bolt.find_artifact(
-                run.run_id, "target/run_results.json"
-            ).resource_id
+    with (
+        EmulatorServer(port=0, db=db, api_key=key, api_secret=secret) as server,
+        BoltClient(endpoint=server.endpoint, api_key=key, api_secret=secret) as bolt,
+    ):
+        run = bolt.trigger_and_wait("daily run", **FAST)
+        bolt.suspend_bolt_schedule("hourly refresh")
+        before = bolt.bolt_run_status(run.run_id)
+        artifact = bolt.find_artifact(run.run_id, "target/run_results.json")
+    with (
+        EmulatorServer(port=0, db=db, api_key=key, api_secret=secret) as server,
+        BoltClient(endpoint=server.endpoint, api_key=key, api_secret=secret) as bolt,
+    ):
+        after = bolt.bolt_run_status(run.run_id)
+        assert after.model_dump() == before.model_dump()
+        assert bolt.bolt_schedule_name("hourly refresh").suspended is True
+        assert bolt.list_bolt_runs("daily run").runs[0].id == run.run_id
+        content = bolt.download_json_artifact(run.run_id, "target/run_results.json")
+        assert content["results"]
+        again = bolt.find_artifact(run.run_id, "target/run_results.json")
+        assert artifact.resource_id == again.resource_id

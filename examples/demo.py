@@ -1,0 +1,149 @@
+"""The paradime-bolt demo: a whole Bolt run, end to end, against the local emulator.
+
+Starts the emulator as its own process, lists the schedules, triggers `daily run`, follows it
+to the end, prints each command with its return code, downloads target/manifest.json and
+target/run_results.json, summarises them, and stops the emulator. `make demo` runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from paradime_bolt import BoltClient, BoltError, RunState
+from paradime_bolt.models import RunProgress
+
+KEY, SECRET = "demo-key", "demo-secret"
+
+
+@contextmanager
+def emulator() -> Iterator[str]:
+    """Starts `python -m paradime_bolt.emulator` on a free port and yields its endpoint."""
+    process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "paradime_bolt.emulator",
+            "--port",
+            "0",
+            "--log-level",
+            "warning",
+            "--api-key",
+            KEY,
+            "--api-secret",
+            SECRET,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:
+            if re.fullmatch(r"https?://\S+/graphql\s*", line):
+                endpoint = line.strip()
+                break
+        else:
+            raise SystemExit("the emulator did not start")
+        print(f"emulator  {endpoint}  (pid {process.pid})")
+        yield endpoint
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=15)
+        print(f"emulator  stopped (exit {code})")
+
+
+class Progress:
+    """Prints the run's state and its current command whenever either changes."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.last: tuple[str | None, str | None] = (None, None)
+
+    def __call__(self, progress: RunProgress) -> None:
+        commands = progress.commands or []
+        running = next((c.command for c in commands if c.end_dttm is None), None)
+        current = running or (commands[-1].command if commands else None)
+        seen = (progress.state, current)
+        if seen != self.last:
+            elapsed = time.monotonic() - self.start
+            print(f"  {elapsed:6.2f}s  {progress.state:<9} {current or ''}")
+            self.last = seen
+
+
+def summarise(manifest: dict[str, Any], run_results: dict[str, Any]) -> None:
+    nodes = Counter(node.get("resource_type", "?") for node in manifest.get("nodes", {}).values())
+    statuses = Counter(result.get("status", "?") for result in run_results.get("results", []))
+    version = manifest.get("metadata", {}).get("dbt_version", "?")
+    print(
+        f"manifest     dbt {version}; " + ", ".join(f"{n} {k}s" for k, n in sorted(nodes.items()))
+    )
+    print(
+        f"run_results  {sum(statuses.values())} results in "
+        f"{run_results.get('elapsed_time', 0):.2f}s: "
+        + ", ".join(f"{n} {k}" for k, n in sorted(statuses.items()))
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--output", type=Path, default=Path("demo-output"))
+    parser.add_argument("--schedule", default="daily run")
+    args = parser.parse_args()
+
+    with (
+        emulator() as endpoint,
+        BoltClient(endpoint=endpoint, api_key=KEY, api_secret=SECRET) as bolt,
+    ):
+        print("\nschedules")
+        for schedule in bolt.iter_schedules(show_inactive=True):
+            state = schedule.last_run_state or "never run"
+            print(f"  {schedule.name:<24} {schedule.schedule:<14} {state:<10} {schedule.source}")
+
+        print(f"\ntriggering {args.schedule!r}")
+        run = bolt.trigger_and_wait(
+            args.schedule,
+            timeout=120,
+            poll_interval=0.2,
+            max_poll_interval=1.0,
+            on_progress=Progress(),
+        )
+        print(f"\nrun {run.run_id} ended {run.run_state.value}")
+        for command in run.commands:
+            took = ""
+            if command.start_datetime and command.end_datetime:
+                took = f"{(command.end_datetime - command.start_datetime).total_seconds():.2f}s"
+            print(f"  rc={command.return_code!s:<4} {took:>7}  {command.command}")
+        if run.run_state is not RunState.SUCCESS:
+            return 1
+
+        folder = args.output / f"run-{run.run_id}"
+        folder.mkdir(parents=True, exist_ok=True)
+        print(f"\nartifacts -> {folder}/")
+        for path in ("target/manifest.json", "target/run_results.json"):
+            artifact = bolt.find_artifact(run.run_id, path)
+            written = bolt.download_resource(artifact.resource_id, folder)
+            print(f"  {written}  ({written.stat().st_size:,} bytes, from `{artifact.command}`)")
+        print()
+        summarise(
+            bolt.download_json_artifact(run.run_id, "target/manifest.json"),
+            bolt.download_json_artifact(run.run_id, "target/run_results.json"),
+        )
+    print("\ndemo finished")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BoltError as exc:
+        print(f"demo failed: {exc}", file=sys.stderr)
+        sys.exit(1)
