@@ -25,8 +25,8 @@ install: $(UV) ## Create .venv from uv.lock (all extras and the dev group).
 
 generate: install ## Regenerate _generated/ from the schema and queries/, and _client.py from _async_client.py.
 	rm -rf $(GENERATED_DIR)
-	$(RUN) ariadne-codegen --config codegen.toml
-	$(RUN) ariadne-codegen --config codegen-async.toml
+	PYTHONPATH=. $(RUN) ariadne-codegen --config codegen.toml
+	PYTHONPATH=. $(RUN) ariadne-codegen --config codegen-async.toml
 	$(RUN) python scripts/unasync.py
 
 check-generated: generate ## Fail when the committed generated code is stale or incomplete.

@@ -1,16 +1,17 @@
 """Base class of the generated asynchronous client.
 
 Hand-written, copied verbatim into the generated package by ariadne-codegen. Like its synchronous
-twin it does no I/O: each operation is awaited on a transport that the facade supplies.
+twin it does no I/O: each operation is awaited on a transport that the facade supplies, and the
+answer is parsed by the transport (CPU work only, so `parse_result` is not awaited).
 """
 
 from typing import Any, Protocol
 
-from .base_client import to_json_variables
+from .base_client import ResultT, to_json_variables
 
 
 class AsyncTransport(Protocol):
-    """Sends one GraphQL operation and returns the response's `data` object."""
+    """Sends one GraphQL operation, and turns its answer into a result model."""
 
     async def execute(
         self,
@@ -18,7 +19,9 @@ class AsyncTransport(Protocol):
         operation_name: str | None,
         variables: dict[str, Any],
         **options: Any,
-    ) -> dict[str, Any]: ...
+    ) -> Any: ...
+
+    def parse(self, model: type[ResultT], reply: Any) -> ResultT: ...
 
 
 class AsyncBaseClient:
@@ -33,10 +36,10 @@ class AsyncBaseClient:
         operation_name: str | None = None,
         variables: dict[str, Any] | None = None,
         **kwargs: Any,
-    ) -> dict[str, Any]:
+    ) -> Any:
         return await self.transport.execute(
             query, operation_name, to_json_variables(variables), **kwargs
         )
 
-    def get_data(self, response: dict[str, Any]) -> dict[str, Any]:
-        return response
+    def parse_result(self, model: type[ResultT], reply: Any) -> ResultT:
+        return self.transport.parse(model, reply)

@@ -11,6 +11,7 @@ import pydantic
 
 from ._exceptions import InvalidArgumentError, InvalidResponseError, OperationFailedError
 from ._generated.input_types import BoltCommandInput as CommandInput
+from ._response import describe
 from ._types import NotGiven, Timeout
 
 __all__ = [
@@ -53,18 +54,6 @@ def validating(operation: str) -> Iterator[None]:
             f"{operation}: the response does not fit the schema: {describe(exc)}",
             operation=operation,
         ) from None
-
-
-def describe(exc: pydantic.ValidationError, limit: int = 5) -> str:
-    """Where and why validation failed, without echoing the (possibly huge) input values."""
-    parts = []
-    for error in exc.errors(include_url=False, include_input=False)[:limit]:
-        where = ".".join(str(p) for p in error["loc"]) or "<root>"
-        parts.append(f"{where}: {error['msg']}")
-    more = exc.error_count() - limit
-    if more > 0:
-        parts.append(f"and {more} more")
-    return "; ".join(parts)
 
 
 def require(value: T | None, operation: str, field: str) -> T:

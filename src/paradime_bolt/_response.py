@@ -1,11 +1,19 @@
-"""Reading an HTTP answer as a GraphQL response: status, JSON envelope, `errors`, `data`."""
+"""Reading an HTTP answer as a GraphQL response: status, JSON envelope, `errors`, `data`.
+
+A successful answer is validated straight from its JSON bytes into the operation's result model
+(pydantic's JSON mode: one pass, no intermediate dicts). Anything else, or anything that does not
+fit, takes the careful path that names exactly what is wrong.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, TypeVar, cast
 
 import httpx
+import pydantic
 
 from ._exceptions import (
     AlreadyRunningError,
@@ -18,19 +26,67 @@ from ._exceptions import (
     ServerError,
 )
 
-__all__ = ["read_graphql_response", "status_error"]
+__all__ = ["Reply", "parse_reply", "read_graphql_response", "status_error"]
 
 ALREADY_RUNNING_MARKER = "AlreadyRunningException"
+ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 
 
-def read_graphql_response(
-    response: httpx.Response, *, operation: str | None, redact: str
-) -> dict[str, Any]:
-    """Returns the `data` object of a successful answer, or raises the matching `APIError`."""
-    if not response.is_success:
-        raise status_error(response, operation=operation, redact=redact)
+@dataclass(frozen=True)
+class Reply:
+    """A 2xx answer to one operation, not yet read: its body and what it claims to be."""
+
+    content: bytes
+    content_type: str
+    operation: str | None
+
+
+@cache
+def _envelope(model: type[pydantic.BaseModel]) -> type[pydantic.BaseModel]:
+    """`{"data": <model> | null, "errors": [...] | null}`, for validating a whole answer."""
+    return pydantic.create_model(
+        f"{model.__name__}Envelope",
+        data=(cast(Any, model | None), None),
+        errors=(list[Any] | None, None),
+    )
+
+
+def parse_reply(model: type[ModelT], reply: Reply, *, redact: str) -> ModelT:
+    """The operation's result model, or the `APIError` that says why there is none."""
     try:
-        body = json.loads(response.content)
+        envelope = _envelope(model).model_validate_json(reply.content)
+    except (pydantic.ValidationError, ValueError, RecursionError):
+        envelope = None
+    data = getattr(envelope, "data", None)
+    if envelope is not None and not getattr(envelope, "errors", None) and data is not None:
+        return data  # type: ignore[no-any-return]
+    raw = read_graphql_response(reply, redact=redact)
+    try:
+        return model.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        raise InvalidResponseError(
+            f"{_label(reply.operation)}the response does not fit the schema: {describe(exc)}",
+            operation=reply.operation,
+        ) from None
+
+
+def describe(exc: pydantic.ValidationError, limit: int = 5) -> str:
+    """Where and why validation failed, without echoing the (possibly huge) input values."""
+    parts = []
+    for error in exc.errors(include_url=False, include_input=False)[:limit]:
+        where = ".".join(str(p) for p in error["loc"]) or "<root>"
+        parts.append(f"{where}: {error['msg']}")
+    more = exc.error_count() - limit
+    if more > 0:
+        parts.append(f"and {more} more")
+    return "; ".join(parts)
+
+
+def read_graphql_response(reply: Reply, *, redact: str) -> dict[str, Any]:
+    """Returns the `data` object of a successful answer, or raises the matching `APIError`."""
+    operation = reply.operation
+    try:
+        body = json.loads(reply.content)
     except RecursionError:
         raise InvalidResponseError(
             f"{_label(operation)}the response JSON is nested too deeply to read",
@@ -39,9 +95,9 @@ def read_graphql_response(
     except (ValueError, UnicodeDecodeError):
         raise InvalidResponseError(
             f"{_label(operation)}the response is not JSON "
-            f"(content-type {response.headers.get('content-type', 'unknown')!r})",
+            f"(content-type {reply.content_type or 'unknown'!r})",
             operation=operation,
-            body=_scrub(_text(response), redact),
+            body=_scrub(_decode(reply.content), redact),
         ) from None
     if not isinstance(body, dict):
         raise InvalidResponseError(
@@ -117,9 +173,13 @@ def _error_summary(response: httpx.Response, redact: str) -> str:
 
 def _text(response: httpx.Response) -> str:
     try:
-        return response.content[:4096].decode("utf-8", errors="replace")
+        return _decode(response.content)
     except httpx.ResponseNotRead:
         return ""
+
+
+def _decode(content: bytes) -> str:
+    return content[:4096].decode("utf-8", errors="replace")
 
 
 def _scrub(text: str, secret: str) -> str:

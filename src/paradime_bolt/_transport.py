@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx
+import pydantic
 
 from ._config import ClientConfig, check_timeout
 from ._exceptions import (
@@ -22,7 +23,7 @@ from ._exceptions import (
     RequestTimeoutError,
     TransportError,
 )
-from ._response import read_graphql_response, status_error
+from ._response import Reply, parse_reply, read_graphql_response, status_error
 from ._retry import RetryPolicy, never_reached_server
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
@@ -31,6 +32,7 @@ __all__ = ["AsyncTransport", "SyncTransport", "user_agent"]
 
 logger = logging.getLogger("paradime_bolt")
 T = TypeVar("T")
+ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 
 
 def user_agent() -> str:
@@ -99,8 +101,20 @@ class _TransportCore:
     def redact(self) -> str:
         return self.config.api_secret.get_secret_value()
 
-    def read(self, response: httpx.Response, operation: str | None) -> dict[str, Any]:
-        return read_graphql_response(response, operation=operation, redact=self.redact)
+    def reply(self, response: httpx.Response, operation: str | None) -> Reply:
+        """The body of a 2xx answer; any other status raises its typed error (and may be
+        retried)."""
+        if not response.is_success:
+            raise status_error(response, operation=operation, redact=self.redact)
+        return Reply(response.content, response.headers.get("content-type", ""), operation)
+
+    def parse(self, model: type[ModelT], reply: Reply) -> ModelT:
+        """The operation's result model, validated from the answer's JSON bytes."""
+        return parse_reply(model, reply, redact=self.redact)
+
+    def data(self, reply: Reply) -> dict[str, Any]:
+        """The answer's `data` object as plain JSON values, for callers without a model."""
+        return read_graphql_response(reply, redact=self.redact)
 
     def retry_or_raise(
         self,
@@ -170,16 +184,16 @@ class SyncTransport(_TransportCore):
         operation_name: str | None,
         variables: dict[str, Any],
         **options: Any,
-    ) -> dict[str, Any]:
+    ) -> Reply:
         timeout, max_retries = self.options(options)
         payload = _payload(query, operation_name, variables)
 
-        def attempt() -> dict[str, Any]:
+        def attempt() -> Reply:
             logger.debug("POST %s", operation_name)
             response = self.http.post(
                 self.config.endpoint, json=payload, headers=self.headers(), timeout=timeout
             )
-            return self.read(response, operation_name)
+            return self.reply(response, operation_name)
 
         return self.with_retries(
             attempt, operation_name, is_mutation=_is_mutation(query), max_retries=max_retries
@@ -250,16 +264,16 @@ class AsyncTransport(_TransportCore):
         operation_name: str | None,
         variables: dict[str, Any],
         **options: Any,
-    ) -> dict[str, Any]:
+    ) -> Reply:
         timeout, max_retries = self.options(options)
         payload = _payload(query, operation_name, variables)
 
-        async def attempt() -> dict[str, Any]:
+        async def attempt() -> Reply:
             logger.debug("POST %s", operation_name)
             response = await self.http.post(
                 self.config.endpoint, json=payload, headers=self.headers(), timeout=timeout
             )
-            return self.read(response, operation_name)
+            return self.reply(response, operation_name)
 
         return await self.with_retries(
             attempt, operation_name, is_mutation=_is_mutation(query), max_retries=max_retries

@@ -139,9 +139,11 @@ def introspect(
         from ._exceptions import GraphQLResponseError
 
         try:
-            data = client._transport.execute(
+            transport = client._transport
+            reply = transport.execute(
                 get_introspection_query(descriptions=True), "IntrospectionQuery", {}
             )
+            data = transport.data(reply)
         except GraphQLResponseError as exc:
             raise IntrospectionRefusedError(
                 f"{endpoint} refused introspection: {'; '.join(exc.messages)}"

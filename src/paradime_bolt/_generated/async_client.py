@@ -50,8 +50,7 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="BoltCommand", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return BoltCommand.model_validate(data)
+        return self.parse_result(BoltCommand, response)
 
     async def bolt_command_logs(
         self,
@@ -76,8 +75,7 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="BoltCommandLogs", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return BoltCommandLogs.model_validate(data)
+        return self.parse_result(BoltCommandLogs, response)
 
     async def bolt_resource_url(
         self, resource_id: int, **kwargs: Any
@@ -94,8 +92,7 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="BoltResourceUrl", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return BoltResourceUrl.model_validate(data)
+        return self.parse_result(BoltResourceUrl, response)
 
     async def bolt_run_progress(self, run_id: int, **kwargs: Any) -> BoltRunProgress:
         query = gql("""
@@ -117,8 +114,7 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="BoltRunProgress", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return BoltRunProgress.model_validate(data)
+        return self.parse_result(BoltRunProgress, response)
 
     async def bolt_run_status(self, run_id: int, **kwargs: Any) -> BoltRunStatus:
         query = gql("""
@@ -142,8 +138,7 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="BoltRunStatus", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return BoltRunStatus.model_validate(data)
+        return self.parse_result(BoltRunStatus, response)
 
     async def bolt_schedule_name(
         self,
@@ -172,8 +167,7 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return BoltScheduleName.model_validate(data)
+        return self.parse_result(BoltScheduleName, response)
 
     async def cancel_bolt_run(
         self, schedule_run_id: int, **kwargs: Any
@@ -189,8 +183,7 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="CancelBoltRun", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return CancelBoltRun.model_validate(data)
+        return self.parse_result(CancelBoltRun, response)
 
     async def list_bolt_runs(
         self,
@@ -235,8 +228,7 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="ListBoltRuns", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return ListBoltRuns.model_validate(data)
+        return self.parse_result(ListBoltRuns, response)
 
     async def list_bolt_schedules(
         self,
@@ -323,8 +315,7 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return ListBoltSchedules.model_validate(data)
+        return self.parse_result(ListBoltSchedules, response)
 
     async def retry_all_bolt_run(
         self, schedule_run_id: int, **kwargs: Any
@@ -340,8 +331,7 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="RetryAllBoltRun", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return RetryAllBoltRun.model_validate(data)
+        return self.parse_result(RetryAllBoltRun, response)
 
     async def retry_bolt_run(self, schedule_run_id: int, **kwargs: Any) -> RetryBoltRun:
         query = gql("""
@@ -355,8 +345,7 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="RetryBoltRun", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return RetryBoltRun.model_validate(data)
+        return self.parse_result(RetryBoltRun, response)
 
     async def retry_bolt_run_from_failure(
         self,
@@ -378,8 +367,7 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return RetryBoltRunFromFailure.model_validate(data)
+        return self.parse_result(RetryBoltRunFromFailure, response)
 
     async def suspend_bolt_schedule(
         self,
@@ -406,8 +394,7 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return SuspendBoltSchedule.model_validate(data)
+        return self.parse_result(SuspendBoltSchedule, response)
 
     async def trigger_bolt_run(
         self,
@@ -450,5 +437,4 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="TriggerBoltRun", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return TriggerBoltRun.model_validate(data)
+        return self.parse_result(TriggerBoltRun, response)

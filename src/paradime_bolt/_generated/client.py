@@ -50,8 +50,7 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="BoltCommand", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return BoltCommand.model_validate(data)
+        return self.parse_result(BoltCommand, response)
 
     def bolt_command_logs(
         self,
@@ -76,8 +75,7 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="BoltCommandLogs", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return BoltCommandLogs.model_validate(data)
+        return self.parse_result(BoltCommandLogs, response)
 
     def bolt_resource_url(self, resource_id: int, **kwargs: Any) -> BoltResourceUrl:
         query = gql("""
@@ -92,8 +90,7 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="BoltResourceUrl", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return BoltResourceUrl.model_validate(data)
+        return self.parse_result(BoltResourceUrl, response)
 
     def bolt_run_progress(self, run_id: int, **kwargs: Any) -> BoltRunProgress:
         query = gql("""
@@ -115,8 +112,7 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="BoltRunProgress", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return BoltRunProgress.model_validate(data)
+        return self.parse_result(BoltRunProgress, response)
 
     def bolt_run_status(self, run_id: int, **kwargs: Any) -> BoltRunStatus:
         query = gql("""
@@ -140,8 +136,7 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="BoltRunStatus", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return BoltRunStatus.model_validate(data)
+        return self.parse_result(BoltRunStatus, response)
 
     def bolt_schedule_name(
         self,
@@ -170,8 +165,7 @@ class BoltGraphQLClient(BaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return BoltScheduleName.model_validate(data)
+        return self.parse_result(BoltScheduleName, response)
 
     def cancel_bolt_run(self, schedule_run_id: int, **kwargs: Any) -> CancelBoltRun:
         query = gql("""
@@ -185,8 +179,7 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="CancelBoltRun", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return CancelBoltRun.model_validate(data)
+        return self.parse_result(CancelBoltRun, response)
 
     def list_bolt_runs(
         self,
@@ -231,8 +224,7 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="ListBoltRuns", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return ListBoltRuns.model_validate(data)
+        return self.parse_result(ListBoltRuns, response)
 
     def list_bolt_schedules(
         self,
@@ -319,8 +311,7 @@ class BoltGraphQLClient(BaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return ListBoltSchedules.model_validate(data)
+        return self.parse_result(ListBoltSchedules, response)
 
     def retry_all_bolt_run(
         self, schedule_run_id: int, **kwargs: Any
@@ -336,8 +327,7 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="RetryAllBoltRun", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return RetryAllBoltRun.model_validate(data)
+        return self.parse_result(RetryAllBoltRun, response)
 
     def retry_bolt_run(self, schedule_run_id: int, **kwargs: Any) -> RetryBoltRun:
         query = gql("""
@@ -351,8 +341,7 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="RetryBoltRun", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return RetryBoltRun.model_validate(data)
+        return self.parse_result(RetryBoltRun, response)
 
     def retry_bolt_run_from_failure(
         self,
@@ -374,8 +363,7 @@ class BoltGraphQLClient(BaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return RetryBoltRunFromFailure.model_validate(data)
+        return self.parse_result(RetryBoltRunFromFailure, response)
 
     def suspend_bolt_schedule(
         self,
@@ -402,8 +390,7 @@ class BoltGraphQLClient(BaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return SuspendBoltSchedule.model_validate(data)
+        return self.parse_result(SuspendBoltSchedule, response)
 
     def trigger_bolt_run(
         self,
@@ -446,5 +433,4 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="TriggerBoltRun", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return TriggerBoltRun.model_validate(data)
+        return self.parse_result(TriggerBoltRun, response)
