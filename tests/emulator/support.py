@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import socket
 import threading
 from contextlib import AbstractContextManager
 from functools import partial
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -245,3 +248,61 @@ def write_schedules(path: Path, document: dict[str, Any]) -> Path:
 def command_ids(status: dict[str, Any]) -> dict[str, int]:
     """Command text to id, from a boltRunStatus answer."""
     return {command["command"]: command["id"] for command in status["commands"]}
+
+
+class CaptureReceiver:
+    """A stdlib HTTP server on a free loopback port that records every POST and answers 202.
+
+    ``url(path)`` is where to send; ``wait_for(n)`` blocks until n requests have arrived.
+    """
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, dict[str, str], bytes]] = []
+        self._arrived = threading.Condition()
+        capture = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with capture._arrived:
+                    capture.requests.append((self.path, dict(self.headers), body))
+                    capture._arrived.notify_all()
+                self.send_response(202)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Quiet: the test reads the requests instead."""
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def url(self, path: str = "/") -> str:
+        """An http URL on this receiver."""
+        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+
+    def wait_for(self, count: int, timeout: float = 10) -> bool:
+        """Whether ``count`` requests arrived within ``timeout`` seconds."""
+        with self._arrived:
+            return self._arrived.wait_for(lambda: len(self.requests) >= count, timeout)
+
+    def bodies(self) -> list[dict[str, Any]]:
+        """The JSON bodies received so far."""
+        return [json.loads(body) for _, _, body in self.requests]
+
+    def __enter__(self) -> CaptureReceiver:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+
+def refused_url(path: str = "/hooks") -> str:
+    """An http URL on a loopback port where nothing listens (connections are refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}{path}"

@@ -1,4 +1,4 @@
-"""The command line: options, credentials, and the real process (banner, serving, clean stops)."""
+"""The command line: options, credentials, webhooks, and the real process (banner, clean stops)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from typing import IO
 import httpx
 import pytest
 
-from paradime_bolt.emulator import build_parser, main
+from paradime_bolt.emulator import EmulatorConfig, build_parser, main
 from paradime_bolt.emulator.cli import config_from_args
+
+from .support import CaptureReceiver
 
 ENDPOINT_LINE = re.compile(r"http://127\.0\.0\.1:(\d+)/graphql")
 
@@ -167,3 +169,89 @@ def test_credentials_come_from_options_then_environment_then_defaults() -> None:
     default = config_from_args(parser.parse_args([]), {})
     assert (default.api_key, default.api_secret) == ("bolt-emulator-key", "bolt-emulator-secret")
     assert default.uses_default_secret is True
+
+
+def test_webhook_urls_and_latency_options() -> None:
+    parser = build_parser()
+    defaults = config_from_args(parser.parse_args([]), {})
+    assert (defaults.webhook_urls, defaults.latency_ms) == ((), 0.0)
+    args = parser.parse_args(
+        [
+            "--webhook-url", "http://127.0.0.1:9000/hooks/tok",
+            "--webhook-url", "https://hooks.example.com/bolt",
+            "--latency-ms", "12.5",
+        ]
+    )  # fmt: skip
+    config = config_from_args(args, {})
+    assert config.webhook_urls == (
+        "http://127.0.0.1:9000/hooks/tok",
+        "https://hooks.example.com/bolt",
+    )
+    assert config.latency_ms == 12.5
+    assert "hooks/tok" not in repr(config)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--webhook-url", "ftp://example.com/hooks/s3cret"],
+        ["--webhook-url", "/hooks/s3cret"],
+        ["--webhook-url", "http://"],
+        ["--webhook-url", "http://host:notaport/s3cret"],
+        ["--latency-ms", "-1"],
+        ["--latency-ms", "nan"],
+        ["--latency-ms", "soon"],
+    ],
+)
+def test_bad_webhook_urls_and_latencies_are_refused(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(argv)
+    error = capsys.readouterr().err
+    assert argv[0] in error
+    assert "s3cret" not in error  # a URL is never echoed: its path may hold a secret
+
+
+def test_the_config_checks_webhook_urls_without_echoing_them() -> None:
+    with pytest.raises(ValueError, match=r"webhook URL #2 is not an absolute") as caught:
+        EmulatorConfig(webhook_urls=("http://ok.test/", "mailto:s3cret@example.com"))
+    assert "s3cret" not in str(caught.value)
+    listed = EmulatorConfig(webhook_urls=["http://ok.test/"])  # type: ignore[arg-type]
+    assert listed.webhook_urls == ("http://ok.test/",)
+    for bad in (
+        {"latency_ms": -1.0},
+        {"webhook_attempts": 0},
+        {"webhook_timeout": 0.0},
+        {"webhook_backoff": float("inf")},
+    ):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            EmulatorConfig(**bad)
+
+
+def test_the_process_sends_webhooks_and_keeps_their_secret(quick_schedules_file: Path) -> None:
+    token = "path-token-never-logged"
+    with CaptureReceiver() as receiver:
+        url = receiver.url(f"/hooks/{token}")
+        emulator = Emulator(
+            "--schedules", str(quick_schedules_file), "--webhook-url", url,
+            "--latency-ms", "1", "--log-level", "info",
+        )  # fmt: skip
+        try:
+            endpoint = emulator.wait_for_endpoint()
+            triggered = httpx.post(
+                endpoint,
+                json={"query": 'mutation { triggerBoltRun(scheduleName: "quick run") { runId } }'},
+                headers={"X-API-KEY": "bolt-emulator-key", "X-API-SECRET": "bolt-emulator-secret"},
+            )
+            assert triggered.status_code == 200, triggered.text
+            assert receiver.wait_for(2)
+        finally:
+            code = emulator.stop(signal.SIGTERM)
+    assert code == 0, emulator.output()
+    started, completed = receiver.bodies()
+    assert (started["event"], completed["event"]) == ("bolt.run.started", "bolt.run.completed")
+    assert completed["api_url"] == endpoint
+    assert f"Webhooks: {receiver.url('')}/..." in emulator.lines
+    assert "Latency: 1 ms per GraphQL request" in emulator.lines
+    assert token not in emulator.output()  # not in the banner, nor in any log line

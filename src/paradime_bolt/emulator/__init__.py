@@ -30,6 +30,11 @@ How the emulator answers, consistently:
   Every such error carries ``extensions.code`` (``ALREADY_RUNNING``, ``NOT_FOUND``,
   ``NOTHING_TO_RETRY``, ``BAD_USER_INPUT``).
 
+With ``webhook_urls`` (``--webhook-url``) the emulator POSTs ``bolt.run.started`` and
+``bolt.run.completed`` events to each URL, in the documented body shape plus a few extras of its
+own (see ``webhooks``), from background threads that never hold a run up. With ``latency_ms``
+(``--latency-ms``) every GraphQL request waits that long first, to model a remote API.
+
 Runs go STARTING -> RUNNING -> SUCCESS or ERROR (or CANCELED), executing ``git clone ...`` and
 ``dbt deps`` before the schedule's commands; their future is planned at trigger time from the YAML
 scripting, so state follows from the clock and survives restarts. Timestamps use the docs' format
@@ -43,18 +48,22 @@ from .config import DEFAULT_API_KEY, DEFAULT_API_SECRET, GRAPHQL_PATH, EmulatorC
 from .events import RunEvent, RunEventListener
 from .schedules import ScheduleFileError
 from .server import EmulatorServer
+from .webhooks import DeliveryCounts, WebhookSender, build_payload
 
 __all__ = [
     "DEFAULT_API_KEY",
     "DEFAULT_API_SECRET",
     "GRAPHQL_PATH",
+    "DeliveryCounts",
     "EmulatorConfig",
     "EmulatorServer",
     "RunEvent",
     "RunEventListener",
     "ScheduleFileError",
+    "WebhookSender",
     "add_arguments",
     "build_parser",
+    "build_payload",
     "create_app",
     "main",
     "run",

@@ -3,10 +3,15 @@
 Routes: ``POST``/``GET /graphql`` (API headers required), ``GET /resources/{id}`` (signed URL,
 no headers) and ``GET /healthz`` (no headers). The ASGI lifespan starts the background ticker
 and closes the database; without it (``httpx.ASGITransport``) requests still advance runs.
+
+With ``latency_ms`` set, every request to ``/graphql`` (a 401 included) first waits that long,
+without blocking the event loop, as a remote API's round trip would; downloads and the health
+check answer at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -17,6 +22,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .auth import ApiKeyGuard
 from .config import GRAPHQL_PATH, EmulatorConfig
@@ -48,6 +54,20 @@ def _graphql_logger() -> logging.Logger:
     return logger
 
 
+class Latency:
+    """Wraps an ASGI app: each HTTP request first waits ``seconds`` (``asyncio.sleep``)."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self._app = app
+        self._seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Sleep, then pass the request on."""
+        if scope["type"] == "http" and self._seconds > 0:
+            await asyncio.sleep(self._seconds)
+        await self._app(scope, receive, send)
+
+
 async def healthz(_: Request) -> JSONResponse:
     """Liveness, without credentials."""
     return JSONResponse({"status": "ok"})
@@ -58,13 +78,15 @@ def create_app(
     *,
     clock: Clock = time.time,
     listeners: Sequence[RunEventListener] = (),
+    api_url: str | None = None,
 ) -> Starlette:
     """Build the emulator app; opens the database and loads the schedules right away.
 
-    ``clock`` lets tests drive time; ``listeners`` receive run started/completed events.
+    ``clock`` lets tests drive time; ``listeners`` receive run started/completed events, as do
+    the config's webhook URLs, in bodies naming ``api_url`` (default: the config's host and port).
     The instance is at ``app.state.emulator``; call its ``close()`` when not using the lifespan.
     """
-    emulator = Emulator(config, clock=clock, listeners=listeners)
+    emulator = Emulator(config, clock=clock, listeners=listeners, api_url=api_url)
     graphql = GraphQL(
         build_schema(),
         context_value=emulator.context_for,
@@ -87,7 +109,10 @@ def create_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route(
                 GRAPHQL_PATH,
-                ApiKeyGuard(graphql, config.api_key, config.api_secret),
+                Latency(
+                    ApiKeyGuard(graphql, config.api_key, config.api_secret),
+                    config.latency_ms / 1000,
+                ),
                 methods=["GET", "POST"],
             ),
             Route("/resources/{resource_id:int}", emulator.download, methods=["GET"]),

@@ -3,7 +3,8 @@
 ``add_arguments`` and ``run`` let another CLI offer the same options as a subcommand
 (``paradime-bolt emulator ...``); ``main`` is the standalone entry point. On start the endpoint
 URL is printed alone on its own line; the secret is printed only when it is the development
-default. SIGINT and SIGTERM stop the server cleanly with exit status 0.
+default, and of each ``--webhook-url`` only the origin (its path may hold a shared secret).
+SIGINT and SIGTERM stop the server cleanly with exit status 0.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from .config import (
     LOG_LEVELS,
     EmulatorConfig,
     resolve_credentials,
+    url_origin,
+    webhook_url_problem,
 )
 from .schedules import ScheduleFileError
 from .server import EmulatorServer
@@ -54,6 +57,24 @@ def _positive_seconds(text: str) -> float:
     if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
     return value
+
+
+def _milliseconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (value >= 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"{text} is not a number of milliseconds (0 or more)")
+    return value
+
+
+def _webhook_url(text: str) -> str:
+    problem = webhook_url_problem(text)
+    if problem is not None:
+        # The URL is not echoed: its path may hold a shared secret.
+        raise argparse.ArgumentTypeError(f"{problem} (expected http(s)://host[:port]/path)")
+    return text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -100,6 +121,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         default="info",
         help="log verbosity (default: %(default)s)",
     )
+    parser.add_argument(
+        "--webhook-url",
+        type=_webhook_url,
+        action="append",
+        default=[],
+        dest="webhook_urls",
+        metavar="URL",
+        help="POST bolt.run.started and bolt.run.completed events of every run to this URL; "
+        "repeat for several receivers (default: none)",
+    )
+    parser.add_argument(
+        "--latency-ms",
+        type=_milliseconds,
+        default=0.0,
+        metavar="MS",
+        help="delay every GraphQL request by this many milliseconds, to model a remote API "
+        "(default: %(default)g)",
+    )
     return parser
 
 
@@ -124,6 +163,8 @@ def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> Em
         api_secret=api_secret,
         url_ttl=args.url_ttl,
         log_level=args.log_level,
+        webhook_urls=tuple(args.webhook_urls),
+        latency_ms=args.latency_ms,
     )
 
 
@@ -137,17 +178,21 @@ def banner(server: EmulatorServer) -> str:
     )
     database = "in memory (lost on exit)" if config.db is None else str(config.db)
     schedules = "built-in set" if config.schedules is None else str(config.schedules)
-    return "\n".join(
-        [
-            "Paradime Bolt API emulator is serving on:",
-            server.endpoint,
-            f"API key: {config.api_key}",
-            f"API secret: {secret}",
-            f"Database: {database}",
-            f"Schedules: {schedules}",
-            "Press Ctrl+C to stop.",
-        ]
-    )
+    lines = [
+        "Paradime Bolt API emulator is serving on:",
+        server.endpoint,
+        f"API key: {config.api_key}",
+        f"API secret: {secret}",
+        f"Database: {database}",
+        f"Schedules: {schedules}",
+    ]
+    if config.webhook_urls:
+        origins = ", ".join(url_origin(url) + "/..." for url in config.webhook_urls)
+        lines.append(f"Webhooks: {origins}")
+    if config.latency_ms:
+        lines.append(f"Latency: {config.latency_ms:g} ms per GraphQL request")
+    lines.append("Press Ctrl+C to stop.")
+    return "\n".join(lines)
 
 
 @contextmanager
@@ -176,6 +221,9 @@ def run(args: argparse.Namespace) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # httpx logs every request's full URL at INFO, and a webhook URL's path may carry the
+    # receiver's shared secret; the emulator's own webhook log lines show only the origin.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     with _stop_requested() as stop:
         try:
             config = config_from_args(args, os.environ)

@@ -4,7 +4,8 @@ The engine calls every listener once per event, after the change is committed, o
 database lock, and never twice for the same run (delivery is recorded in SQLite, so a restart
 does not repeat an event; a run that finished while the emulator was stopped is reported when it
 starts again). ``started`` fires when the run's first command starts (STARTING -> RUNNING); a run
-cancelled while still STARTING only reports ``completed``.
+cancelled while still STARTING only reports ``completed``. ``webhooks.WebhookSender`` is the
+listener that turns these events into HTTP POSTs.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One emulator instance: database, schedules, run engine, service and ticker, wired together."""
+"""One emulator instance: database, schedules, run engine, service, ticker and webhooks, wired."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .catalog import ScheduleCatalog
-from .config import EmulatorConfig
+from .config import GRAPHQL_PATH, EmulatorConfig, http_base_url
 from .context import RequestContext
 from .engine import RunEngine
 from .events import RunEventListener
@@ -20,12 +20,18 @@ from .service import BoltService, Download
 from .signing import Verdict
 from .store import Store
 from .ticker import Ticker
+from .webhooks import WebhookSender
 
 Clock = Callable[[], float]
 
 
 class Emulator:
-    """Opens the database and loads schedules on creation; ``close()`` releases both."""
+    """Opens the database, loads schedules and starts the webhook workers (when there are
+    webhook URLs) on creation; ``close()`` releases all three.
+
+    ``api_url`` is the GraphQL endpoint that webhook bodies name; by default the one the config's
+    host and port give (``EmulatorServer`` passes the real one when the port was 0).
+    """
 
     def __init__(
         self,
@@ -33,6 +39,7 @@ class Emulator:
         *,
         clock: Clock = time.time,
         listeners: Sequence[RunEventListener] = (),
+        api_url: str | None = None,
     ) -> None:
         specs = (
             load_builtin_schedules()
@@ -41,7 +48,22 @@ class Emulator:
         )
         self.config = config
         self.clock = clock
-        self.store = Store(config.db)
+        self.api_url = api_url or http_base_url(config.host, config.port) + GRAPHQL_PATH
+        self.webhooks: WebhookSender | None = None
+        if config.webhook_urls:
+            self.webhooks = WebhookSender(
+                config.webhook_urls,
+                api_url=self.api_url,
+                timeout=config.webhook_timeout,
+                attempts=config.webhook_attempts,
+                backoff=config.webhook_backoff,
+            )
+            listeners = (*listeners, self.webhooks)
+        try:
+            self.store = Store(config.db)
+        except BaseException:
+            self._close_webhooks()
+            raise
         try:
             catalog = ScheduleCatalog(self.store, specs)
             engine = RunEngine(self.store, catalog, listeners)
@@ -49,6 +71,7 @@ class Emulator:
             # Catch up with runs that progressed while the emulator was stopped.
             self.service.advance(clock())
         except BaseException:
+            self._close_webhooks()
             self.store.close()
             raise
         self.ticker = Ticker(self.service.advance, clock, config.tick_interval)
@@ -76,9 +99,14 @@ class Emulator:
         return _file_response(result)
 
     def close(self) -> None:
-        """Stop the ticker and close the database."""
+        """Stop the ticker, let queued webhooks go out (briefly), and close the database."""
         self.ticker.stop()
+        self._close_webhooks()
         self.store.close()
+
+    def _close_webhooks(self) -> None:
+        if self.webhooks is not None:
+            self.webhooks.close(self.config.webhook_drain_timeout)
 
 
 def _file_response(download: Download) -> Response:

@@ -22,6 +22,7 @@ from .app import create_app
 from .config import GRAPHQL_PATH, EmulatorConfig, http_base_url
 from .events import RunEventListener
 from .runtime import Clock
+from .webhooks import WebhookSender
 
 _START_TIMEOUT = 15.0
 _STOP_TIMEOUT = 10.0
@@ -49,6 +50,8 @@ class EmulatorServer:
     Pass a ``config``, or keyword overrides (which also apply on top of a config). Without a
     config the defaults are a free port (0), an in-memory database, the built-in schedules and the
     development credentials; the environment is not consulted (the CLI does that).
+    ``webhook_urls`` receive ``bolt.run.started``/``completed`` POSTs naming ``endpoint`` as their
+    ``api_url`` (see ``webhooks``); ``latency_ms`` delays every GraphQL request.
     """
 
     def __init__(
@@ -63,9 +66,13 @@ class EmulatorServer:
         port: int | None = None,
         url_ttl: float | None = None,
         log_level: str | None = None,
+        webhook_urls: Sequence[str] | None = None,
+        latency_ms: float | None = None,
         clock: Clock = time.time,
         listeners: Sequence[RunEventListener] = (),
     ) -> None:
+        if isinstance(webhook_urls, str):
+            raise TypeError("webhook_urls must be a sequence of URLs, not one string")
         overrides: dict[str, Any] = {
             "db": None if db is None else Path(db),
             "schedules": None if schedules is None else Path(schedules),
@@ -75,6 +82,8 @@ class EmulatorServer:
             "port": port,
             "url_ttl": url_ttl,
             "log_level": log_level,
+            "webhook_urls": None if webhook_urls is None else tuple(webhook_urls),
+            "latency_ms": latency_ms,
         }
         base = config if config is not None else EmulatorConfig(port=0, log_level="warning")
         self.config = dataclasses.replace(
@@ -84,6 +93,7 @@ class EmulatorServer:
         self._listeners = tuple(listeners)
         self._socket: socket.socket | None = None
         self._server: uvicorn.Server | None = None
+        self._webhooks: WebhookSender | None = None
         self._thread: threading.Thread | None = None
         self.port: int | None = None
 
@@ -109,13 +119,21 @@ class EmulatorServer:
         """The GraphQL endpoint URL, ``<base_url>/graphql``."""
         return self.base_url + GRAPHQL_PATH
 
+    @property
+    def webhooks(self) -> WebhookSender | None:
+        """While running with webhook URLs, their sender: ``flush()`` waits for deliveries."""
+        return self._webhooks
+
     def start(self) -> EmulatorServer:
         """Bind, start uvicorn in a thread and wait until it serves; raises if it cannot start."""
         if self._thread is not None:
             raise RuntimeError("the emulator server is already running")
         sock = _bind(self.config.host, self.config.port)
         try:
-            app = create_app(self.config, clock=self._clock, listeners=self._listeners)
+            api_url = http_base_url(self.config.host, sock.getsockname()[1]) + GRAPHQL_PATH
+            app = create_app(
+                self.config, clock=self._clock, listeners=self._listeners, api_url=api_url
+            )
             server = uvicorn.Server(
                 uvicorn.Config(
                     app,
@@ -142,6 +160,7 @@ class EmulatorServer:
             sock.close()
             raise
         self._socket, self._server, self._thread = sock, server, thread
+        self._webhooks = app.state.emulator.webhooks
         self.port = sock.getsockname()[1]
         return self
 
@@ -157,6 +176,7 @@ class EmulatorServer:
             thread.join(_STOP_TIMEOUT)
         sock.close()
         self._server = self._thread = self._socket = None
+        self._webhooks = None
         self.port = None
 
     def __enter__(self) -> EmulatorServer:
