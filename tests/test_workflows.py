@@ -491,3 +491,18 @@ def test_download_into_a_new_directory_named_with_a_trailing_slash(
     httpx_mock.add_response(url=URL, content=b"{}")
     written = twin.call("download_resource", 1, f"{tmp_path}/new/")
     assert written == tmp_path / "new" / "manifest.json"
+
+
+def test_a_downloaded_file_gets_the_usual_permissions(
+    twin: Twin, script: GraphQLScript, httpx_mock: HTTPXMock, tmp_path: Path
+) -> None:
+    import os
+
+    script.on("BoltResourceUrl", RESOURCE_URL)
+    httpx_mock.add_response(url=URL, content=b"{}")
+    mask = os.umask(0o022)
+    try:
+        written = twin.call("download_resource", 1, tmp_path / "m.json")
+    finally:
+        os.umask(mask)
+    assert written.stat().st_mode & 0o777 == 0o644

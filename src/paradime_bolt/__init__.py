@@ -1,40 +1,101 @@
 """paradime-bolt: a typed Python client for the Paradime Bolt API, generated from its schema.
 
-from paradime_bolt import BoltClient
+    from paradime_bolt import BoltClient
 
-with BoltClient() as bolt:  # PARADIME_API_ENDPOINT, PARADIME_API_KEY, PARADIME_API_SECRET
-    run = bolt.trigger_bolt_run("daily run")
-    print(bolt.bolt_run_status(run.run_id).state)
+    with BoltClient() as bolt:  # PARADIME_API_ENDPOINT, PARADIME_API_KEY, PARADIME_API_SECRET
+        run = bolt.trigger_and_wait("daily run", raise_on_failure=True)
+        manifest = bolt.download_json_artifact(run.run_id, "target/manifest.json")
+
+Names load on first use (PEP 562), so `import paradime_bolt.cli` or `paradime_bolt.webhooks` does
+not pay for httpx and the generated models; `from paradime_bolt import BoltClient` does.
 """
 
-from ._artifacts import Artifact
-from ._async_client import AsyncBoltClient
-from ._client import BoltClient
-from ._config import ClientConfig, Secret
-from ._exceptions import (
-    AlreadyRunningError,
-    APIError,
-    ArtifactNotFoundError,
-    AuthenticationError,
-    BoltError,
-    ConfigurationError,
-    GraphQLErrorDetail,
-    GraphQLResponseError,
-    HTTPStatusError,
-    InvalidArgumentError,
-    InvalidResponseError,
-    OperationFailedError,
-    RateLimitError,
-    RequestTimeoutError,
-    RunFailedError,
-    RunTimeoutError,
-    ServerError,
-    TransportError,
-)
-from ._generated.bolt_types import RunState, parse_bolt_datetime
-from ._types import NOT_GIVEN, NotGiven, Timeout
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from ._waiting import FinishedRun
+
+if TYPE_CHECKING:
+    from ._artifacts import Artifact
+    from ._async_client import AsyncBoltClient
+    from ._client import BoltClient
+    from ._config import ClientConfig, Secret
+    from ._exceptions import (
+        AlreadyRunningError,
+        APIError,
+        ArtifactNotFoundError,
+        AuthenticationError,
+        BoltError,
+        ConfigurationError,
+        GraphQLErrorDetail,
+        GraphQLResponseError,
+        HTTPStatusError,
+        InvalidArgumentError,
+        InvalidResponseError,
+        OperationFailedError,
+        RateLimitError,
+        RequestTimeoutError,
+        RunFailedError,
+        RunTimeoutError,
+        ServerError,
+        TransportError,
+    )
+    from ._generated.bolt_types import RunState, parse_bolt_datetime
+    from ._types import NOT_GIVEN, NotGiven, Timeout
+    from ._waiting import FinishedRun
+
+_WHERE = {
+    "Artifact": "._artifacts",
+    "AsyncBoltClient": "._async_client",
+    "BoltClient": "._client",
+    "ClientConfig": "._config",
+    "Secret": "._config",
+    "RunState": "._generated.bolt_types",
+    "parse_bolt_datetime": "._generated.bolt_types",
+    "NOT_GIVEN": "._types",
+    "NotGiven": "._types",
+    "Timeout": "._types",
+    "FinishedRun": "._waiting",
+    **{
+        name: "._exceptions"
+        for name in (
+            "APIError",
+            "AlreadyRunningError",
+            "ArtifactNotFoundError",
+            "AuthenticationError",
+            "BoltError",
+            "ConfigurationError",
+            "GraphQLErrorDetail",
+            "GraphQLResponseError",
+            "HTTPStatusError",
+            "InvalidArgumentError",
+            "InvalidResponseError",
+            "OperationFailedError",
+            "RateLimitError",
+            "RequestTimeoutError",
+            "RunFailedError",
+            "RunTimeoutError",
+            "ServerError",
+            "TransportError",
+        )
+    },
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'paradime_bolt' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "NOT_GIVEN",

@@ -87,8 +87,17 @@ def atomic_file(dest: Path) -> Iterator[IO[bytes]]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        # NamedTemporaryFile creates the file 0600; give it the mode a plain open() would.
+        os.chmod(handle.name, 0o666 & ~_umask())
         os.replace(handle.name, dest)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(handle.name)
         raise
+
+
+def _umask() -> int:
+    """The process umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
