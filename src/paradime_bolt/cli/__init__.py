@@ -1,0 +1,21 @@
+"""The `paradime-bolt` command line: trigger, follow and inspect Bolt runs from CI and terminals.
+
+    paradime-bolt run "daily run" --branch my-feature --wait --logs
+
+This module stays tiny so that `paradime-bolt --help` starts fast: the command tree (click only)
+is in `_app`, each command group in its own module, loaded when it is used, and the client, httpx,
+pydantic and rich are imported only by the commands that talk to the API or draw on a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Runs the command line with `argv` (default: `sys.argv[1:]`) and exits with its code."""
+    from ._app import cli
+
+    cli.main(args=None if argv is None else list(argv), prog_name="paradime-bolt")

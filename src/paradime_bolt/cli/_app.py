@@ -1,0 +1,143 @@
+"""The root command: global options, the registry of subcommands, and central error handling.
+
+Imports click and the standard library only: the subcommands, the client, httpx, pydantic and
+rich load when a command needs them.
+"""
+
+from __future__ import annotations
+
+import errno
+from typing import Any
+
+import click
+
+from ._errors import EXIT_CODES, report_exception
+from ._lazy import LazyCommand, LazyGroup
+from ._state import enable_debug_logging, get_state
+
+__all__ = ["REGISTRY", "BoltCli", "cli"]
+
+# The subcommands, in the order --help lists them. One line each: adding a command group is
+# adding its line here. Optional entries appear only when their module exists.
+REGISTRY = (
+    LazyCommand(
+        "schedules", "paradime_bolt.cli.schedules_cmd", "schedules", "List schedules, show one."
+    ),
+    LazyCommand(
+        "run", "paradime_bolt.cli.run_cmd", "run", "Trigger a schedule's run; optionally wait."
+    ),
+    LazyCommand(
+        "runs", "paradime_bolt.cli.runs_cmd", "runs", "A run's status, logs; cancel or retry it."
+    ),
+    LazyCommand(
+        "artifacts",
+        "paradime_bolt.cli.artifacts_cmd",
+        "artifacts",
+        "List and download a run's dbt artifacts.",
+    ),
+    LazyCommand(
+        "emulator",
+        "paradime_bolt.cli.emulator_cmd",
+        "emulator",
+        "Run the local Bolt emulator (the emulator extra).",
+    ),
+    LazyCommand(
+        "schema",
+        "paradime_bolt.cli.schema_cmd",
+        "schema",
+        "Pull, diff and check the API schema; our coverage of it.",
+        optional=True,
+    ),
+)
+
+
+def _exit_codes_epilog() -> str:
+    width = max(len(str(int(code))) for code, _ in EXIT_CODES)
+    rows = "\n".join(f"  {int(code):<{width}}  {text}" for code, text in EXIT_CODES)
+    return (
+        "\b\nExamples:\n"
+        "  paradime-bolt schedules list\n"
+        '  paradime-bolt run "daily run" --branch my-feature --wait --logs --timeout 1800\n'
+        "  paradime-bolt runs status 15509 --json\n"
+        "\n\b\nConfiguration (environment):\n"
+        "  PARADIME_API_ENDPOINT  the API's GraphQL URL (or --endpoint)\n"
+        "  PARADIME_API_KEY       the API key\n"
+        "  PARADIME_API_SECRET    the API secret (never printed or logged)\n"
+        f"\n\b\nExit codes:\n{rows}\n"
+        "\nOn a terminal output uses colour, tables and a live view; in CI (CI set), in a pipe "
+        "or with TERM=dumb it is plain lines. With --json stdout is one JSON document."
+    )
+
+
+class BoltCli(LazyGroup):
+    """The root group: what a command raises becomes a message and an exit code, here."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except (Exception, KeyboardInterrupt) as exc:
+            if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+                raise  # click quiets a closed pipe (`paradime-bolt runs logs 1 | head`)
+            output = get_state(ctx).current_output()
+            code = report_exception(exc, output)
+            raise click.exceptions.Exit(int(code)) from None
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from paradime_bolt._version import __version__
+
+    click.echo(f"paradime-bolt {__version__}")
+    ctx.exit()
+
+
+@click.group(
+    "paradime-bolt",
+    cls=BoltCli,
+    registry=REGISTRY,
+    epilog=_exit_codes_epilog(),
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="The Bolt API's GraphQL URL. Overrides PARADIME_API_ENDPOINT.",
+)
+@click.option(
+    "--max-retries",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Retries of a request that failed on the network or with 429/502/503/504 "
+    "(never of one that may have started a run). Default 2.",
+)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Log the client's requests and retries (DEBUG) to stderr. Secrets are never logged.",
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
+@click.pass_context
+def cli(ctx: click.Context, endpoint: str | None, max_retries: int | None, verbose: bool) -> None:
+    """Trigger and follow Paradime Bolt runs from CI pipelines and terminals.
+
+    Bolt schedules and runs dbt commands; this command line triggers runs (on a pull request's
+    branch, say), waits for them with a live view, prints the failing command's output when one
+    fails, and fetches the run's artifacts (run_results.json, manifest.json).
+    """
+    state = get_state(ctx)
+    state.endpoint = endpoint
+    state.max_retries = max_retries
+    state.verbose = verbose
+    if verbose:
+        ctx.call_on_close(enable_debug_logging(state.redactor))

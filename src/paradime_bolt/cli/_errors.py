@@ -1,0 +1,207 @@
+"""Exit codes, and the one place where an exception becomes a message and an exit code.
+
+The root command catches whatever a command raises and hands it to `report_exception()`; no
+command maps errors to exit codes itself and no traceback ever reaches the user. Usage errors
+are click's own (exit 2).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from paradime_bolt import RunFailedError
+
+    from ._output import Output
+
+__all__ = [
+    "EXIT_CODES",
+    "CliError",
+    "ExitCode",
+    "Failure",
+    "classify",
+    "exit_code_of",
+    "failure_report",
+    "report_exception",
+]
+
+logger = logging.getLogger("paradime_bolt.cli")
+
+
+class ExitCode(IntEnum):
+    """What `paradime-bolt` exits with."""
+
+    OK = 0
+    RUN_FAILED = 1
+    USAGE = 2
+    TIMED_OUT = 3
+    CONFIGURATION = 4
+    API = 5
+    INTERRUPTED = 130
+
+
+EXIT_CODES: Sequence[tuple[ExitCode, str]] = (
+    (ExitCode.OK, "success"),
+    (ExitCode.RUN_FAILED, "the run ended failed, errored or cancelled"),
+    (ExitCode.USAGE, "usage error (unknown command or option, missing or invalid argument)"),
+    (ExitCode.TIMED_OUT, "timed out waiting for the run (--timeout)"),
+    (ExitCode.CONFIGURATION, "authentication or configuration error (credentials, endpoint)"),
+    (ExitCode.API, "API or transport error (network, HTTP, GraphQL, unknown schedule or run)"),
+    (ExitCode.INTERRUPTED, "interrupted (Ctrl-C)"),
+)
+
+
+class CliError(Exception):
+    """An error of the command line itself, with the exit code it stands for."""
+
+    def __init__(self, message: str, exit_code: ExitCode, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What to tell the user about an exception, and the exit code."""
+
+    exit_code: ExitCode
+    kind: str
+    lines: tuple[str, ...]
+    unexpected: bool = False
+
+    @property
+    def message(self) -> str:
+        return "\n".join(self.lines)
+
+
+_NOT_FOUND_HINTS = {
+    "BoltScheduleName": "is the schedule name right? `paradime-bolt schedules list --all` "
+    "lists them",
+    "TriggerBoltRun": "is the schedule name right? `paradime-bolt schedules list --all` lists them",
+    "BoltRunStatus": "is the run id right?",
+    "BoltRunProgress": "is the run id right?",
+    "CancelBoltRun": "the run may have finished already, or the run id is wrong",
+    "BoltCommand": "is the command id right?",
+    "BoltCommandLogs": "is the command id right?",
+    "BoltResourceUrl": "the resource may have expired",
+}
+
+
+def classify(exc: BaseException) -> Failure:
+    """The exit code and message for anything a command raised."""
+    import paradime_bolt as bolt
+
+    kind = type(exc).__name__
+    if isinstance(exc, CliError):
+        return Failure(exc.exit_code, kind, _with_hint(exc.message, exc.hint))
+    if isinstance(exc, KeyboardInterrupt):
+        return Failure(ExitCode.INTERRUPTED, kind, ("interrupted",))
+    if isinstance(exc, bolt.RunFailedError):
+        return Failure(ExitCode.RUN_FAILED, kind, tuple(failure_report(exc)))
+    if isinstance(exc, bolt.RunTimeoutError):
+        hint = (
+            None
+            if exc.canceled
+            else f"the run may still be going: `paradime-bolt runs cancel {exc.run_id}` cancels "
+            "it, and --cancel-on-timeout does so when waiting times out"
+        )
+        return Failure(ExitCode.TIMED_OUT, kind, _with_hint(str(exc), hint))
+    if isinstance(exc, bolt.ConfigurationError):
+        return Failure(
+            ExitCode.CONFIGURATION,
+            kind,
+            _with_hint(
+                str(exc),
+                "paradime-bolt reads PARADIME_API_ENDPOINT (or --endpoint), PARADIME_API_KEY "
+                "and PARADIME_API_SECRET",
+            ),
+        )
+    if isinstance(exc, bolt.AuthenticationError):
+        return Failure(
+            ExitCode.CONFIGURATION,
+            kind,
+            _with_hint(
+                f"the API refused the credentials (HTTP {exc.status_code})",
+                "check PARADIME_API_KEY and PARADIME_API_SECRET, and that the key has the Bolt "
+                "schedules admin capability to trigger and cancel runs",
+            ),
+        )
+    if isinstance(exc, bolt.InvalidArgumentError):
+        return Failure(ExitCode.USAGE, kind, (str(exc),))
+    if isinstance(exc, bolt.OperationFailedError):
+        return Failure(
+            ExitCode.API, kind, _with_hint(str(exc), _NOT_FOUND_HINTS.get(exc.operation or ""))
+        )
+    if isinstance(exc, bolt.AlreadyRunningError):
+        return Failure(
+            ExitCode.API,
+            kind,
+            _with_hint(str(exc), "wait for the schedule's current run, or cancel it"),
+        )
+    if isinstance(exc, bolt.BoltError):  # APIError, ArtifactNotFoundError and the rest
+        return Failure(ExitCode.API, kind, (str(exc),))
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return Failure(ExitCode.API, kind, (f"{exc.strerror or exc}{where}",))
+    return Failure(
+        ExitCode.API,
+        kind,
+        (f"unexpected error: {kind}: {exc}", "run with --verbose for the traceback"),
+        unexpected=True,
+    )
+
+
+def _with_hint(message: str, hint: str | None) -> tuple[str, ...]:
+    return (message,) if not hint else (message, f"hint: {hint}")
+
+
+def failure_report(exc: RunFailedError) -> list[str]:
+    """What a failed run's CI log needs: the run, the failing command, its output's tail."""
+    lines = [f"run {exc.run_id} ended {exc.state or 'in an unknown state'}"]
+    if exc.command is None:
+        lines.append("no command failed (the run was cancelled or failed before its commands)")
+        return lines
+    lines.append(f"failing command: {exc.command} (return code {exc.return_code})")
+    stream, output = ("stderr", exc.stderr_tail) if exc.stderr_tail else ("stdout", exc.stdout_tail)
+    if not output:
+        lines.append("it wrote nothing to stderr or stdout")
+        return lines
+    count = len(output.splitlines())
+    lines.append(f"--- last {count} line(s) of its {stream} ---")
+    lines.extend(output.splitlines())
+    lines.append(f"--- end of {stream} ---")
+    return lines
+
+
+def report_exception(exc: BaseException, output: Output) -> ExitCode:
+    """Tells the user what went wrong (stderr; with --json also one document on stdout, unless
+    the command wrote its own) and returns the exit code."""
+    failure = classify(exc)
+    if failure.unexpected:
+        logger.debug("traceback of the unexpected error", exc_info=exc)
+    if output.json_mode and not output.document_written:
+        output.document(
+            {
+                "error": {
+                    "type": failure.kind,
+                    "message": failure.message,
+                    "exit_code": int(failure.exit_code),
+                }
+            }
+        )
+    output.error(failure.lines)
+    return failure.exit_code
+
+
+def exit_code_of(value: Any) -> int:
+    """An exit code from `sys.exit`'s argument (None is 0, text is 1)."""
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value
+    return 1

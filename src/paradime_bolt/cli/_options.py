@@ -1,0 +1,123 @@
+"""Options shared by several commands: --json, and the waiting options of `run` and `runs retry`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import click
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "WaitOptions",
+    "json_option",
+    "poll_interval_option",
+    "wait_options",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_TIMEOUT = 3600.0
+DEFAULT_POLL_INTERVAL = 1.0
+MAX_POLL_INTERVAL = 10.0
+
+
+def json_option(function: F) -> F:
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="Write exactly one JSON document to stdout; diagnostics go to stderr.",
+    )(function)
+
+
+def poll_interval_option(function: F) -> F:
+    return click.option(
+        "--poll-interval",
+        type=click.FloatRange(min=0, min_open=True),
+        default=DEFAULT_POLL_INTERVAL,
+        show_default=True,
+        metavar="SECONDS",
+        help=f"Seconds before the first status poll; polls then back off to "
+        f"{MAX_POLL_INTERVAL:g}s (or this value, if larger).",
+    )(function)
+
+
+def wait_options(function: F) -> F:
+    """--wait, --timeout, --cancel-on-timeout, --logs and --poll-interval."""
+    decorators = [
+        click.option(
+            "--wait",
+            is_flag=True,
+            help="Wait for the run to end, showing its progress; exit 1 if it fails.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0),
+            metavar="SECONDS",
+            help=f"With --wait: give up after this long, exit 3 (default {DEFAULT_TIMEOUT:g}; "
+            "0 waits without limit).",
+        ),
+        click.option(
+            "--cancel-on-timeout",
+            is_flag=True,
+            help="With --wait: cancel the run when the timeout is reached.",
+        ),
+        click.option(
+            "--logs",
+            is_flag=True,
+            help="With --wait: print each command's log as it is written.",
+        ),
+        poll_interval_option,
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+@dataclass(frozen=True)
+class WaitOptions:
+    """How to wait for a run; `timeout=None` waits without limit."""
+
+    timeout: float | None
+    poll_interval: float
+    cancel_on_timeout: bool
+    logs: bool
+
+    @property
+    def max_poll_interval(self) -> float:
+        return max(self.poll_interval, MAX_POLL_INTERVAL)
+
+    @classmethod
+    def from_options(
+        cls,
+        *,
+        wait: bool,
+        timeout: float | None,
+        cancel_on_timeout: bool,
+        logs: bool,
+        poll_interval: float,
+    ) -> WaitOptions | None:
+        """The waiting asked for, or None without --wait; a usage error for waiting options
+        given without --wait."""
+        if not wait:
+            given = [
+                name
+                for name, used in (
+                    ("--timeout", timeout is not None),
+                    ("--cancel-on-timeout", cancel_on_timeout),
+                    ("--logs", logs),
+                )
+                if used
+            ]
+            if given:
+                raise click.UsageError(f"{', '.join(given)} only applies with --wait")
+            return None
+        limit = DEFAULT_TIMEOUT if timeout is None else timeout
+        return cls(
+            timeout=None if limit == 0 else limit,
+            poll_interval=poll_interval,
+            cancel_on_timeout=cancel_on_timeout,
+            logs=logs,
+        )

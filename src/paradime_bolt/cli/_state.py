@@ -1,0 +1,95 @@
+"""What the global options decide, shared by every command through the click context."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import click
+
+from ._output import Output, Redactor, is_interactive
+
+if TYPE_CHECKING:
+    from paradime_bolt import BoltClient
+
+__all__ = ["CliState", "enable_debug_logging", "get_state"]
+
+LIBRARY_LOGGER = "paradime_bolt"
+logger = logging.getLogger("paradime_bolt.cli")
+
+
+@dataclass
+class CliState:
+    """The global options, and the output of the command being run."""
+
+    endpoint: str | None = None
+    max_retries: int | None = None
+    verbose: bool = False
+    redactor: Redactor = field(default_factory=Redactor.from_environ)
+    output: Output | None = None
+
+    def open_output(self, *, json_mode: bool = False) -> Output:
+        """The command's output; call once, first thing in a command."""
+        self.output = Output(
+            interactive=is_interactive(), json_mode=json_mode, redact=self.redactor
+        )
+        return self.output
+
+    def current_output(self) -> Output:
+        """The command's output, or a plain one when it failed before opening it."""
+        return self.output or self.open_output()
+
+    def client(self) -> BoltClient:
+        """A client configured from the environment and --endpoint / --max-retries."""
+        from paradime_bolt import BoltClient
+
+        client = BoltClient(endpoint=self.endpoint, max_retries=self.max_retries)
+        logger.debug(
+            "endpoint %s (%s); API key and secret from PARADIME_API_KEY and PARADIME_API_SECRET",
+            client.config.endpoint,
+            "--endpoint" if self.endpoint is not None else "PARADIME_API_ENDPOINT",
+        )
+        return client
+
+
+def get_state(ctx: click.Context) -> CliState:
+    return ctx.ensure_object(CliState)
+
+
+class _RedactingFilter(logging.Filter):
+    """Masks secrets in a record's message and traceback before any handler formats it."""
+
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__()
+        self._redact = redact
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self._redact(record.getMessage())
+        record.args = None
+        if record.exc_info:
+            record.exc_text = self._redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = self._redact(record.stack_info)
+        return True
+
+
+def enable_debug_logging(redact: Redactor) -> Callable[[], None]:
+    """Logs the `paradime_bolt` logger at DEBUG to stderr, secrets masked; returns the undo."""
+    logger = logging.getLogger(LIBRARY_LOGGER)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.DEBUG)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_RedactingFilter(redact))
+    previous_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+    def undo() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)
+
+    return undo

@@ -1,0 +1,247 @@
+"""Watching a run: the live view or progress lines, streamed logs, and the final report.
+
+Waiting itself is the client's `wait_for_run` (polling with back-off, timeout, cancel on
+timeout); this module shows what each poll returns. On a terminal a live line on stderr shows
+the elapsed time, the run's state and its current command; elsewhere a plain line goes to stderr
+whenever the state or the command changes, and at least once a minute.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._errors import CliError, ExitCode
+from ._render import (
+    COMMAND_HEADERS,
+    CommandLike,
+    command_rows,
+    command_styles,
+    format_duration,
+    run_record,
+    state_style,
+)
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.spinner import Spinner
+
+    from paradime_bolt import BoltClient, RunFailedError, RunTimeoutError
+    from paradime_bolt.models import LogLine, RunProgress, RunStatus
+
+    from ._options import WaitOptions
+    from ._output import Output
+
+__all__ = ["LogFollower", "RunTracker", "report_run", "wait_and_report"]
+
+HEARTBEAT_SECONDS = 60.0
+
+
+class RunTracker:
+    """What is known of a run while waiting; renders itself for rich's live view."""
+
+    def __init__(
+        self, output: Output, run_id: int, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.output = output
+        self.run_id = run_id
+        self.clock = clock
+        self.started = clock()
+        self.state = "STARTING"
+        self.commands: list[CommandLike] = []
+        self._last_line: str | None = None
+        self._last_line_at = self.started
+        self._spinner: Spinner | None = None
+
+    @property
+    def elapsed(self) -> float:
+        return self.clock() - self.started
+
+    def current_command(self) -> tuple[int, CommandLike] | None:
+        """The command running now (number, command), or None between and after commands."""
+        ordered = sorted(self.commands, key=lambda c: c.id)
+        for number in range(len(ordered), 0, -1):
+            command = ordered[number - 1]
+            if command.end_datetime is None and command.return_code is None:
+                return number, command
+        return None
+
+    def describe(self) -> str:
+        text = f"run {self.run_id}: {self.state}"
+        current = self.current_command()
+        if current is not None:
+            number, command = current
+            text += f", command {number}: {command.command}"
+        return text
+
+    def update(self, progress: RunProgress) -> None:
+        """Records a poll; outside a terminal, prints a line when something changed."""
+        self.state = progress.state or "UNKNOWN"
+        self.commands = list(progress.commands or [])
+        if self.output.interactive:
+            return
+        line = self.describe()
+        now = self.clock()
+        if line != self._last_line or now - self._last_line_at >= HEARTBEAT_SECONDS:
+            self.output.note(f"{line} ({format_duration(now - self.started)} elapsed)")
+            self._last_line, self._last_line_at = line, now
+
+    def __rich__(self) -> RenderableType:
+        from rich.spinner import Spinner
+        from rich.text import Text
+
+        text = Text.assemble(
+            (f"run {self.run_id} ", "bold"),
+            (self.state, state_style(self.state)),
+            f"  {format_duration(self.elapsed)}",
+        )
+        current = self.current_command()
+        if current is not None:
+            number, command = current
+            text.append(f"  command {number}: ", style="dim")
+            text.append(command.command)
+        if self._spinner is None:
+            self._spinner = Spinner("dots", style="cyan")
+        self._spinner.update(text=text)
+        return self._spinner
+
+
+class LogFollower:
+    """Reads each command's log from where it left off: prints or collects the new lines."""
+
+    def __init__(self, bolt: BoltClient, output: Output, *, emit: bool = True) -> None:
+        self.bolt = bolt
+        self.output = output
+        self.emit = emit
+        self.lines: dict[int, list[LogLine]] = {}
+        self._cursors: dict[int, str | None] = {}
+        self._finished: set[int] = set()
+
+    def drain(self, commands: Sequence[CommandLike]) -> None:
+        """Reads every line written so far by each of `commands` not yet read to its end."""
+        for number, command in enumerate(sorted(commands, key=lambda c: c.id), start=1):
+            if command.id in self._finished:
+                continue
+            if command.id not in self._cursors:
+                self._cursors[command.id] = None
+                self.lines[command.id] = []
+                if self.emit:
+                    self.output.line(f"==> command {number}: {command.command}", style="bold")
+            self._read(command.id)
+
+    def _read(self, command_id: int) -> None:
+        while True:
+            cursor = self._cursors[command_id]
+            page = self.bolt.bolt_command_logs(command_id, cursor)
+            self._cursors[command_id] = page.cursor
+            self.lines[command_id].extend(page.lines)
+            if self.emit:
+                for entry in page.lines:
+                    self.output.log(entry.line, stream=entry.stream)
+            if page.finished:
+                self._finished.add(command_id)
+                return
+            if not page.lines or page.cursor == cursor:  # nothing more yet, or a stuck cursor
+                return
+
+
+def wait_and_report(
+    bolt: BoltClient,
+    output: Output,
+    run_id: int,
+    options: WaitOptions,
+    **extra: Any,
+) -> None:
+    """Waits for the run, showing its progress (and logs), then reports how it ended.
+
+    Raises the client's `RunFailedError` or `RunTimeoutError` once the report (or the JSON
+    document) is written: the root command turns them into exit codes 1 and 3.
+    """
+    from paradime_bolt import RunFailedError, RunTimeoutError
+
+    tracker = RunTracker(output, run_id)
+    follower = LogFollower(bolt, output) if options.logs else None
+
+    def on_progress(progress: RunProgress) -> None:
+        tracker.update(progress)
+        if follower is not None:
+            follower.drain(progress.commands or [])
+
+    try:
+        with output.live(tracker):
+            status = bolt.wait_for_run(
+                run_id,
+                timeout=options.timeout,
+                poll_interval=options.poll_interval,
+                max_poll_interval=options.max_poll_interval,
+                cancel_on_timeout=options.cancel_on_timeout,
+                raise_on_failure=True,
+                on_progress=on_progress,
+            )
+    except RunFailedError as failed:
+        final: RunStatus = failed.status
+        if follower is not None:
+            follower.drain(final.commands or [])
+        report_run(output, run_id, final, elapsed=tracker.elapsed, failure=failed, **extra)
+        raise
+    except RunTimeoutError as timed_out:
+        _report_timeout(output, tracker, timed_out, **extra)
+        raise
+    except KeyboardInterrupt:
+        raise CliError(
+            f"interrupted while waiting for run {run_id}, which goes on",
+            ExitCode.INTERRUPTED,
+            hint=f"`paradime-bolt runs cancel {run_id}` cancels it",
+        ) from None
+    if follower is not None:
+        follower.drain(status.commands or [])
+    report_run(output, run_id, status, elapsed=tracker.elapsed, **extra)
+
+
+def report_run(
+    output: Output,
+    run_id: int,
+    status: RunStatus,
+    *,
+    elapsed: float | None = None,
+    failure: RunFailedError | None = None,
+    **extra: Any,
+) -> None:
+    """A run's final (or current) state and its commands: a table, or the JSON document."""
+    commands = list(status.commands or [])
+    if output.json_mode:
+        more = dict(extra)
+        if elapsed is not None:
+            more.update(
+                elapsed_seconds=round(elapsed, 3), timed_out=False, canceled_on_timeout=False
+            )
+        output.document(run_record(run_id, status.state, commands, failure=failure, **more))
+        return
+    state = status.state or "UNKNOWN"
+    after = "" if elapsed is None else f" after {format_duration(elapsed)}"
+    output.line(f"run {run_id}: {state}{after}", style=state_style(state))
+    if commands:
+        output.table(
+            COMMAND_HEADERS, command_rows(commands), right=(0, 2), styles=command_styles(commands)
+        )
+
+
+def _report_timeout(
+    output: Output, tracker: RunTracker, timed_out: RunTimeoutError, **extra: Any
+) -> None:
+    if output.json_mode:
+        record = run_record(
+            tracker.run_id,
+            timed_out.state,
+            tracker.commands,
+            **extra,
+            elapsed_seconds=round(tracker.elapsed, 3),
+            timed_out=True,
+            canceled_on_timeout=timed_out.canceled,
+        )
+        output.document(record)
+        return
+    if tracker.commands:
+        output.note(f"run {tracker.run_id}: {timed_out.state or 'UNKNOWN'} when waiting stopped")
+        output.table(COMMAND_HEADERS, command_rows(tracker.commands), right=(0, 2))

@@ -1,0 +1,193 @@
+"""`paradime-bolt artifacts list|download`: the files a run's dbt commands produced."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ._errors import CliError, ExitCode
+from ._options import json_option
+from ._state import get_state
+
+if TYPE_CHECKING:
+    from paradime_bolt import Artifact, BoltClient
+
+__all__ = ["artifacts"]
+
+STDOUT = "-"
+
+
+@click.group("artifacts")
+def artifacts() -> None:
+    """List and download the artifacts of a run: run_results.json, manifest.json, ...
+
+    \b
+    Examples:
+      paradime-bolt artifacts list 15509
+      paradime-bolt artifacts download 15509 target/run_results.json -o run_results.json
+    """
+
+
+@artifacts.command("list")
+@click.argument("run_id", type=click.IntRange(min=1))
+@json_option
+@click.pass_context
+def list_artifacts(ctx: click.Context, run_id: int, as_json: bool) -> None:
+    """List every artifact of a run, with the command that produced it.
+
+    \b
+    Example:
+      paradime-bolt artifacts list 15509 --json | jq -r '.artifacts[].path'
+    """
+    state = get_state(ctx)
+    out = state.open_output(json_mode=as_json)
+    found: list[dict[str, Any]] = []
+    with state.client() as bolt:
+        progress = bolt.bolt_run_progress(run_id)
+        for command in sorted(progress.commands or [], key=lambda c: c.id):
+            details = bolt.bolt_command(command.id)
+            for resource in details.resources or []:
+                found.append(
+                    {
+                        "path": resource.path,
+                        "resource_id": resource.id,
+                        "command_id": command.id,
+                        "command": command.command,
+                        "return_code": command.return_code,
+                    }
+                )
+    if as_json:
+        out.document({"run_id": run_id, "artifacts": found})
+        return
+    if not found:
+        out.note(f"run {run_id} has no artifacts")
+        return
+    out.table(
+        ["path", "command", "return code", "command id", "resource id"],
+        [
+            [
+                item["path"],
+                item["command"],
+                "" if item["return_code"] is None else str(item["return_code"]),
+                str(item["command_id"]),
+                str(item["resource_id"]),
+            ]
+            for item in found
+        ],
+        right=(2, 3, 4),
+    )
+
+
+@artifacts.command("download")
+@click.argument("run_id", type=click.IntRange(min=1))
+@click.argument("path")
+@click.option(
+    "-o",
+    "--output",
+    "dest",
+    metavar="DEST",
+    help="Where to write it: a file, an existing directory, or - for stdout. "
+    "Default: the artifact's file name, in the current directory.",
+)
+@click.option(
+    "--command-id",
+    type=click.IntRange(min=1),
+    metavar="ID",
+    help="Take the file from this command of the run (`artifacts list` shows the ids).",
+)
+@json_option
+@click.pass_context
+def download(
+    ctx: click.Context,
+    run_id: int,
+    path: str,
+    dest: str | None,
+    command_id: int | None,
+    as_json: bool,
+) -> None:
+    """Download the artifact at PATH (such as target/run_results.json) of a run.
+
+    The file comes from the run's latest successful dbt command that produced it (else from
+    a failed one: a failing `dbt test` still writes run_results.json), or from the command
+    --command-id names. It is written whole or not at all.
+
+    \b
+    Examples:
+      paradime-bolt artifacts download 15509 target/run_results.json
+      paradime-bolt artifacts download 15509 target/manifest.json -o build/
+      paradime-bolt artifacts download 15509 target/run_results.json -o - | jq .results
+      paradime-bolt artifacts download 15509 target/run_results.json --command-id 59011
+    """
+    if dest == STDOUT and as_json:
+        raise click.UsageError("-o - writes the file to stdout; it cannot be used with --json")
+    state = get_state(ctx)
+    out = state.open_output(json_mode=as_json)
+    name = PurePosixPath(path).name or "artifact"
+    with state.client() as bolt:
+        artifact = (
+            bolt.find_artifact(run_id, path)
+            if command_id is None
+            else _artifact_of_command(bolt, run_id, command_id, path)
+        )
+        if dest == STDOUT:
+            with tempfile.TemporaryDirectory(prefix="paradime-bolt-") as scratch:
+                written = bolt.download_resource(artifact.resource_id, Path(scratch) / name)
+                sys.stdout.flush()
+                with written.open("rb") as source:
+                    shutil.copyfileobj(source, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+            out.note(f"wrote {path} of run {run_id} (from `{artifact.command}`) to stdout")
+            return
+        target = Path(dest) if dest else Path(name)
+        if target.is_dir():
+            target = target / name
+        written = bolt.download_resource(artifact.resource_id, target)
+    size = written.stat().st_size
+    if as_json:
+        out.document(
+            {
+                "run_id": run_id,
+                "path": path,
+                "dest": str(written),
+                "bytes": size,
+                "resource_id": artifact.resource_id,
+                "command_id": artifact.command_id,
+                "command": artifact.command,
+                "return_code": artifact.return_code,
+            }
+        )
+        return
+    out.line(str(written))
+    out.note(
+        f"downloaded {path} of run {run_id} ({size} bytes, from `{artifact.command}`) to {written}"
+    )
+
+
+def _artifact_of_command(bolt: BoltClient, run_id: int, command_id: int, path: str) -> Artifact:
+    from paradime_bolt import Artifact
+
+    progress = bolt.bolt_run_progress(run_id)
+    command = next((c for c in progress.commands or [] if c.id == command_id), None)
+    if command is None:
+        raise CliError(
+            f"run {run_id} has no command {command_id}",
+            ExitCode.API,
+            hint=f"`paradime-bolt artifacts list {run_id}` shows its commands and artifacts",
+        )
+    for resource in bolt.bolt_command(command_id).resources or []:
+        if resource.path == path:
+            return Artifact(
+                resource_id=resource.id,
+                path=resource.path,
+                command_id=command.id,
+                command=command.command,
+                return_code=command.return_code,
+            )
+    raise CliError(
+        f"command {command_id} of run {run_id} has no artifact at {path!r}", ExitCode.API
+    )

@@ -1,0 +1,97 @@
+"""`paradime-bolt run NAME`: trigger a schedule's run, and optionally wait for it."""
+
+from __future__ import annotations
+
+import click
+
+from ._options import WaitOptions, json_option, wait_options
+from ._state import get_state
+
+__all__ = ["run"]
+
+
+@click.command("run")
+@click.argument("name")
+@click.option("--slug", is_flag=True, help="NAME is the schedule's slug (daily-run), not its name.")
+@click.option(
+    "-c",
+    "--command",
+    "commands",
+    multiple=True,
+    metavar="CMD",
+    help="A command to run instead of the schedule's, for this run only. Repeat for several.",
+)
+@click.option("-b", "--branch", help="The git branch to run on, for this run only.")
+@click.option("--reason", help="Why the run was triggered, as recorded by Bolt.")
+@click.option(
+    "--pr-number",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="The pull request the run is for (Turbo CI schedules).",
+)
+@wait_options
+@json_option
+@click.pass_context
+def run(
+    ctx: click.Context,
+    name: str,
+    slug: bool,
+    commands: tuple[str, ...],
+    branch: str | None,
+    reason: str | None,
+    pr_number: int | None,
+    wait: bool,
+    timeout: float | None,
+    cancel_on_timeout: bool,
+    logs: bool,
+    poll_interval: float,
+    as_json: bool,
+) -> None:
+    """Trigger a run of the schedule NAME; with --wait, follow it to its end.
+
+    Without --wait, prints the new run's id and exits 0. With --wait, shows the run's progress
+    (a live view on a terminal, a line per change in CI) and exits 0 when it succeeds, 1 when it
+    fails (after printing the failing command and the end of its output), 3 on timeout.
+
+    \b
+    Examples:
+      paradime-bolt run "daily run"
+      paradime-bolt run "pull request checks" --branch "$GITHUB_HEAD_REF" \\
+          --wait --logs --timeout 1800 --cancel-on-timeout
+      paradime-bolt run "daily run" -c "dbt build --select tag:hourly" --json | jq .run_id
+    """
+    options = WaitOptions.from_options(
+        wait=wait,
+        timeout=timeout,
+        cancel_on_timeout=cancel_on_timeout,
+        logs=logs,
+        poll_interval=poll_interval,
+    )
+    state = get_state(ctx)
+    out = state.open_output(json_mode=as_json)
+    with state.client() as bolt:
+        triggered = bolt.trigger_bolt_run(
+            None if slug else name,
+            list(commands) or None,
+            branch,
+            slug=name if slug else None,
+            pr_number=pr_number,
+            reason=reason,
+        )
+        run_id = triggered.run_id
+        label = {"slug" if slug else "schedule": name}
+        if options is None:
+            if as_json:
+                out.document({"run_id": run_id, **label, "branch": branch})
+            else:
+                out.line(str(run_id))
+                out.note(f"triggered run {run_id} of {_describe(name, slug)}")
+            return
+        out.note(f"triggered run {run_id} of {_describe(name, slug)}; waiting for it to end")
+        from ._watch import wait_and_report
+
+        wait_and_report(bolt, out, run_id, options, **label)
+
+
+def _describe(name: str, slug: bool) -> str:
+    return f"the schedule with slug {name!r}" if slug else f"schedule {name!r}"

@@ -1,0 +1,197 @@
+"""`paradime-bolt runs status|cancel|logs|retry RUN_ID`: one run, by its id."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import click
+
+from ._options import WaitOptions, json_option, poll_interval_option, wait_options
+from ._state import get_state
+
+__all__ = ["runs"]
+
+RUN_ID = click.IntRange(min=1)
+
+
+@click.group("runs")
+def runs() -> None:
+    """Inspect, follow, cancel and retry a run, by its id.
+
+    \b
+    Examples:
+      paradime-bolt runs status 15509
+      paradime-bolt runs logs 15509 --follow
+      paradime-bolt runs cancel 15509
+      paradime-bolt runs retry 15509 --wait
+    """
+
+
+@runs.command("status")
+@click.argument("run_id", type=RUN_ID)
+@json_option
+@click.pass_context
+def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
+    """Show a run's state and its commands; exit 1 if it ended failed.
+
+    Exits 0 for a run that succeeded or is still going, and 1, after the failing command and
+    the end of its output, for one that ended ERROR, FAILED or CANCELED.
+
+    \b
+    Example:
+      paradime-bolt runs status 15509 --json | jq -r .state
+    """
+    from paradime_bolt._waiting import run_failed_error
+
+    from ._watch import report_run
+
+    state = get_state(ctx)
+    out = state.open_output(json_mode=as_json)
+    with state.client() as bolt:
+        current = bolt.bolt_run_status(run_id)
+    failure = run_failed_error(run_id, current) if current.run_state.is_failure else None
+    report_run(out, run_id, current, failure=failure)
+    if failure is not None:
+        raise failure
+
+
+@runs.command("cancel")
+@click.argument("run_id", type=RUN_ID)
+@json_option
+@click.pass_context
+def cancel(ctx: click.Context, run_id: int, as_json: bool) -> None:
+    """Cancel a run that is still going.
+
+    A run that has already ended cannot be cancelled: exit 5.
+
+    \b
+    Example:
+      paradime-bolt runs cancel 15509
+    """
+    state = get_state(ctx)
+    out = state.open_output(json_mode=as_json)
+    with state.client() as bolt:
+        bolt.cancel_bolt_run(run_id)
+    if as_json:
+        out.document({"run_id": run_id, "canceled": True})
+    else:
+        out.line(f"run {run_id}: cancelled")
+
+
+@runs.command("logs")
+@click.argument("run_id", type=RUN_ID)
+@click.option(
+    "-f",
+    "--follow",
+    is_flag=True,
+    help="Keep printing new lines until the run ends; exit 1 if it fails.",
+)
+@poll_interval_option
+@json_option
+@click.pass_context
+def logs(
+    ctx: click.Context, run_id: int, follow: bool, poll_interval: float, as_json: bool
+) -> None:
+    """Print the logs of a run's commands, in order.
+
+    Each command's lines follow a `==> command N: ...` header. With --follow, new lines are
+    printed as they are written until the run ends, and the exit code tells how it ended. With
+    --json, one document holds every command's lines.
+
+    \b
+    Examples:
+      paradime-bolt runs logs 15509
+      paradime-bolt runs logs 15509 --follow
+      paradime-bolt runs logs 15509 --json | jq -r '.commands[-1].lines[].line'
+    """
+    from paradime_bolt._waiting import PollBackoff, run_failed_error
+
+    from ._render import command_record
+    from ._watch import LogFollower
+
+    state = get_state(ctx)
+    out = state.open_output(json_mode=as_json)
+    with state.client() as bolt:
+        follower = LogFollower(bolt, out, emit=not as_json)
+        intervals = PollBackoff(poll_interval, max(poll_interval, 10.0)).intervals()
+        while True:
+            progress = bolt.bolt_run_progress(run_id)
+            follower.drain(progress.commands or [])
+            if not follow or progress.run_state.is_terminal:
+                break
+            time.sleep(next(intervals))
+        if not follow and not progress.run_state.is_terminal:
+            out.note(f"run {run_id} is {progress.state}: --follow keeps reading until it ends")
+        failure = None
+        if follow and progress.run_state.is_failure:
+            failure = run_failed_error(run_id, bolt.bolt_run_status(run_id))
+    if as_json:
+        commands: list[dict[str, Any]] = []
+        for command in sorted(progress.commands or [], key=lambda c: c.id):
+            record = command_record(command)
+            record["lines"] = [
+                {"stream": entry.stream, "line": entry.line}
+                for entry in follower.lines.get(command.id, [])
+            ]
+            commands.append(record)
+        out.document({"run_id": run_id, "state": progress.state, "commands": commands})
+    if failure is not None:
+        raise failure
+
+
+@runs.command("retry")
+@click.argument("run_id", type=RUN_ID)
+@click.option(
+    "--all",
+    "retry_all",
+    is_flag=True,
+    help="Re-run every command of the run (but the set-up ones), not only the failed ones.",
+)
+@wait_options
+@json_option
+@click.pass_context
+def retry(
+    ctx: click.Context,
+    run_id: int,
+    retry_all: bool,
+    wait: bool,
+    timeout: float | None,
+    cancel_on_timeout: bool,
+    logs: bool,
+    poll_interval: float,
+    as_json: bool,
+) -> None:
+    """Start a new run that retries a finished run's failed commands (--all: every command).
+
+    Prints the new run's id; with --wait, follows it like `paradime-bolt run --wait`.
+
+    \b
+    Examples:
+      paradime-bolt runs retry 15509
+      paradime-bolt runs retry 15509 --all --wait --logs
+    """
+    options = WaitOptions.from_options(
+        wait=wait,
+        timeout=timeout,
+        cancel_on_timeout=cancel_on_timeout,
+        logs=logs,
+        poll_interval=poll_interval,
+    )
+    state = get_state(ctx)
+    out = state.open_output(json_mode=as_json)
+    with state.client() as bolt:
+        triggered = bolt.retry_all_bolt_run(run_id) if retry_all else bolt.retry_bolt_run(run_id)
+        new_id = triggered.run_id
+        what = "every command" if retry_all else "the failed commands"
+        if options is None:
+            if as_json:
+                out.document({"run_id": new_id, "retry_of": run_id, "all": retry_all})
+            else:
+                out.line(str(new_id))
+                out.note(f"run {new_id} retries {what} of run {run_id}")
+            return
+        out.note(f"run {new_id} retries {what} of run {run_id}; waiting for it to end")
+        from ._watch import wait_and_report
+
+        wait_and_report(bolt, out, new_id, options, retry_of=run_id, all=retry_all)

@@ -1,0 +1,69 @@
+"""docs/ci.md agrees with the command line: exit codes, commands, options, the workflow."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from paradime_bolt.cli._errors import EXIT_CODES
+
+from .conftest import run_cli
+
+DOC = Path(__file__).parents[2] / "docs" / "ci.md"
+
+
+def doc() -> str:
+    return DOC.read_text(encoding="utf-8")
+
+
+def workflow() -> dict[str, Any]:
+    match = re.search(r"```yaml\n(# \.github/workflows/bolt\.yml\n.*?)```", doc(), re.DOTALL)
+    assert match, "the GitHub Actions workflow block"
+    loaded: dict[str, Any] = yaml.safe_load(match.group(1))
+    return loaded
+
+
+def test_every_exit_code_is_documented() -> None:
+    rows = re.findall(r"^\| (\d+) \| ", doc(), re.MULTILINE)
+    assert [int(code) for code, _ in EXIT_CODES] == [int(row) for row in rows]
+
+
+@pytest.mark.parametrize(
+    "command",
+    sorted(
+        set(
+            re.findall(
+                r"^\| `((?:schedules|runs|artifacts) \w+|run|emulator)\b", doc(), re.MULTILINE
+            )
+        )
+    ),
+)
+def test_documented_commands_exist(command: str) -> None:
+    assert run_cli(*command.split(), "--help").exit_code == 0
+
+
+def test_documented_run_options_exist() -> None:
+    section = doc().split("### `run`")[1].split("###")[0]
+    options = set(re.findall(r"`(--[a-z-]+)", section))
+    assert {"--wait", "--timeout", "--cancel-on-timeout", "--logs", "--branch"} <= options
+    help_text = run_cli("run", "--help").stdout
+    for option in options:
+        assert option in help_text
+
+
+def test_the_workflow_runs_on_the_pr_branch_and_uploads_run_results() -> None:
+    job = workflow()["jobs"]["dbt"]
+    for name in ("PARADIME_API_ENDPOINT", "PARADIME_API_KEY", "PARADIME_API_SECRET"):
+        assert job["env"][name] == f"${{{{ secrets.{name} }}}}"
+    run_step, download, upload = job["steps"][2:]
+    assert run_step["env"]["HEAD_REF"] == "${{ github.head_ref }}"
+    assert '--branch "$HEAD_REF"' in run_step["run"]
+    assert "--wait" in run_step["run"]
+    assert "${{" not in run_step["run"], "user input goes through env:, not into the script"
+    assert "artifacts download" in download["run"]
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    assert "run_results.json" in upload["with"]["path"]
