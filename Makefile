@@ -11,7 +11,7 @@ RUN := $(UV) run --locked --all-extras
 GENERATED_DIR := src/paradime_bolt/_generated
 GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
 
-.PHONY: help install generate check-generated lint typecheck pytest test demo
+.PHONY: help install generate check-generated check-schema schema lint typecheck pytest test demo bench
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -34,6 +34,16 @@ check-generated: generate ## Fail when the committed generated code is stale or 
 	@untracked="$$(git status --porcelain --untracked-files=all -- $(GENERATED))"; \
 	if [ -n "$$untracked" ]; then echo "$$untracked"; echo "generated files not committed: run 'make generate' and commit" >&2; exit 1; fi
 
+check-schema: install ## Every operation validates against schema.graphql; no duplicate names.
+	$(RUN) paradime-bolt schema check schema.graphql --queries queries
+
+schema: install ## Introspect PARADIME_API_ENDPOINT (else the embedded emulator) into schema.graphql.
+	@if [ -n "$$PARADIME_API_ENDPOINT" ]; then \
+		$(RUN) paradime-bolt schema pull -o schema.graphql; \
+	else \
+		$(RUN) paradime-bolt schema pull --from-emulator -o schema.graphql; \
+	fi
+
 lint: install ## ruff check and ruff format --check (generated code excluded).
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
@@ -44,7 +54,18 @@ typecheck: install ## mypy --strict over src, generated code included.
 pytest: install ## Run the test suite only.
 	$(RUN) pytest
 
-test: check-generated lint typecheck pytest ## Everything CI runs.
+test: check-generated check-schema lint typecheck pytest ## Everything CI runs.
+
+BENCH := .bench
+bench: install ## Benchmarks on loopback (paradime-io in its own env) -> BENCHMARKS.md.
+	$(UV) venv -q --allow-existing --python $(PYTHON) $(BENCH)/sdk
+	VIRTUAL_ENV=$(BENCH)/sdk $(UV) pip install -q -r bench/requirements-sdk.txt
+	$(UV) venv -q --allow-existing --python $(PYTHON) $(BENCH)/core
+	$(UV) export -q --frozen --no-dev --no-emit-project --no-hashes -o $(BENCH)/core.txt
+	VIRTUAL_ENV=$(BENCH)/core $(UV) pip install -q -r $(BENCH)/core.txt
+	VIRTUAL_ENV=$(BENCH)/core $(UV) pip install -q --no-deps .
+	$(RUN) python -m bench.run --output BENCHMARKS.md \
+		--sdk-python $(BENCH)/sdk/bin/python --core-python $(BENCH)/core/bin/python
 
 demo: install ## The main job: emulator, schedules, a daily run followed to the end, its artifacts.
 	$(RUN) python examples/demo.py --output demo-output
