@@ -1,0 +1,1 @@
+"""Benchmarks of paradime-bolt: `make bench` runs them and writes BENCHMARKS.md."""

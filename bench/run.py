@@ -1,0 +1,138 @@
+"""Runs every benchmark in one process run and writes BENCHMARKS.md. `make bench` calls it.
+
+    python -m bench.run [--smoke] [--output BENCHMARKS.md] [--sdk-python PATH] [--core-python PATH]
+
+The emulator runs in its own process on loopback. The paradime-io SDK, when `--sdk-python` points
+at an interpreter that has it, runs in that separate environment: it is never our dependency.
+Nothing here fails on a number: targets are reported as met or missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+from bench import benchmarks
+from bench._support import ROOT, Stats, emulator
+
+SCHEDULES = ROOT / "bench" / "schedules.yml"
+
+
+def _fmt(stats: Stats | None, unit: str) -> str:
+    if stats is None:
+        return "n/a"
+    digits = 3 if unit in ("ms", "s") and stats.median < 10 else 1
+    if unit == "polls":
+        digits = 0
+    return f"{stats.median:.{digits}f} ({stats.low:.{digits}f}-{stats.high:.{digits}f})"
+
+
+def _ratio(stats: Stats | None) -> str:
+    if stats is None:
+        return "n/a"
+    return f"{stats.median:.2f}x ({stats.low:.2f}-{stats.high:.2f})"
+
+
+def _verdict(met: bool | None) -> str:
+    return {True: "met", False: "missed", None: "n/a"}[met]
+
+
+def _versions(sdk_python: Path | None) -> list[str]:
+    names = ["paradime-bolt", "httpx", "pydantic", "pydantic-core", "ariadne", "uvicorn"]
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    if sdk_python is not None:
+        found.append("paradime-io (separate environment, see bench/requirements-sdk.txt)")
+    return found
+
+
+def render(rows: list[benchmarks.Row], sdk_python: Path | None, smoke: bool) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python -m bench.run`); do not edit by hand. Every ratio is",
+        "measured side by side in the same run (A and B interleaved, ratio taken pair by pair).",
+        "Figures are medians with the min-max spread in brackets. The emulator runs in its own",
+        "process on loopback.",
+        "",
+        f"- Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC"
+        + (" (smoke run: tiny sizes, figures meaningless)" if smoke else ""),
+        f"- Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} "
+        f"{platform.release()}",
+        f"- Python: {platform.python_version()} ({platform.python_implementation()})",
+        f"- Packages: {', '.join(_versions(sdk_python))}",
+        "",
+        "| benchmark | ours | baseline | ratio | target | result | note |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.name} | {_fmt(row.ours, row.unit)} {row.unit} | "
+            f"{_fmt(row.baseline, row.unit)} | {_ratio(row.ratio)} | {row.target} | "
+            f"{_verdict(row.met)} | {row.note} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: a check, not figures")
+    parser.add_argument("--output", type=Path, help="write the Markdown table here")
+    parser.add_argument("--sdk-python", type=Path, help="a Python that has paradime-io")
+    parser.add_argument(
+        "--core-python",
+        type=Path,
+        default=Path(sys.executable),
+        help="a Python with paradime-bolt alone (no extras), for import timing",
+    )
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=50.0,
+        help="emulated API latency for the fan-out benchmark (the live API is remote)",
+    )
+    args = parser.parse_args(argv)
+    sizes = benchmarks.SMOKE if args.smoke else benchmarks.Sizes()
+    sdk_python = args.sdk_python if args.sdk_python and args.sdk_python.exists() else None
+    cli = Path(sys.executable).parent / "paradime-bolt"
+
+    rows: list[benchmarks.Row] = []
+    steps = [
+        ("per-call overhead", lambda em: benchmarks.per_call_overhead(em, sizes), ()),
+        ("waiting", lambda em: benchmarks.detection_delay(em, sizes), ()),
+        (
+            "fan-out",
+            lambda em: benchmarks.fan_out(em, sizes, sdk_python),
+            ("--latency-ms", f"{args.latency_ms:g}"),
+        ),
+    ]
+    for label, step, extra in steps:
+        print(f"running: {label}", file=sys.stderr)
+        with emulator(*extra, schedules=SCHEDULES) as em:
+            rows.extend(step(em))
+    print("running: large payloads", file=sys.stderr)
+    rows.extend(benchmarks.large_payloads(sizes))
+    print("running: polls", file=sys.stderr)
+    rows.extend(benchmarks.poll_count(sizes))
+    print("running: start-up", file=sys.stderr)
+    rows.extend(benchmarks.startup(sizes, args.core_python, sdk_python, cli))
+
+    table = render(rows, sdk_python, args.smoke)
+    print(table)
+    if args.output is not None:
+        args.output.write_text(table, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
