@@ -45,9 +45,7 @@ class BaseClient:
         variables: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> Any:
-        return self.transport.execute(
-            query, operation_name, to_json_variables(variables), **kwargs
-        )
+        return self.transport.execute(query, operation_name, to_json_variables(variables), **kwargs)
 
     def parse_result(self, model: type[ResultT], reply: Any) -> ResultT:
         return self.transport.parse(model, reply)
@@ -55,11 +53,7 @@ class BaseClient:
 
 def to_json_variables(variables: dict[str, Any] | None) -> dict[str, Any]:
     """Drops unset arguments and turns input models into plain JSON values."""
-    return {
-        key: _to_json(value)
-        for key, value in (variables or {}).items()
-        if value is not UNSET
-    }
+    return {key: _to_json(value) for key, value in (variables or {}).items() if value is not UNSET}
 
 
 def _to_json(value: Any) -> Any:
