@@ -34,14 +34,7 @@ from ._exceptions import (
 from ._generated.async_client import AsyncBoltGraphQLClient
 from ._generated.base_model import UNSET
 from ._generated.input_types import BoltScheduleFilter
-from ._operations import (
-    call_options,
-    check_ok,
-    require,
-    schedule_selector,
-    trigger_arguments,
-    validating,
-)
+from ._operations import call_options, new_run, payload, schedule_selector, trigger_arguments
 from ._transport import AsyncTransport
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import DEFAULT_WAIT_TIMEOUT, FinishedRun, PollBackoff, run_failed_error
@@ -138,15 +131,14 @@ class AsyncBoltClient:
     ) -> SchedulePage:
         """One page of schedules, and `total_count` across all pages."""
         op = "ListBoltSchedules"
-        with validating(op):
-            result = await self._graphql.list_bolt_schedules(
-                offset=offset,
-                limit=limit,
-                show_inactive=show_inactive,
-                filter_=UNSET if suspended is None else BoltScheduleFilter(suspended=suspended),
-                **call_options(timeout, max_retries),
-            )
-        return require(result.list_bolt_schedules, op, "listBoltSchedules")
+        result = await self._graphql.list_bolt_schedules(
+            offset=offset,
+            limit=limit,
+            show_inactive=show_inactive,
+            filter_=UNSET if suspended is None else BoltScheduleFilter(suspended=suspended),
+            **call_options(timeout, max_retries),
+        )
+        return payload(result.list_bolt_schedules, op, "listBoltSchedules")
 
     async def bolt_schedule_name(
         self,
@@ -159,11 +151,10 @@ class AsyncBoltClient:
         """A schedule's details, by name (or by `slug=`). Unknown: `OperationFailedError`."""
         op = "BoltScheduleName"
         arguments = schedule_selector(schedule_name, slug)
-        with validating(op):
-            result = await self._graphql.bolt_schedule_name(
-                **arguments, **call_options(timeout, max_retries)
-            )
-        return check_ok(require(result.bolt_schedule_name, op, "boltScheduleName"), op, arguments)
+        result = await self._graphql.bolt_schedule_name(
+            **arguments, **call_options(timeout, max_retries)
+        )
+        return payload(result.bolt_schedule_name, op, "boltScheduleName", arguments)
 
     async def trigger_bolt_run(
         self,
@@ -195,11 +186,10 @@ class AsyncBoltClient:
             command_configs=command_configs,
             continue_on_error=continue_on_error,
         )
-        with validating(op):
-            result = await self._graphql.trigger_bolt_run(
-                **arguments, **call_options(timeout, max_retries)
-            )
-        return require(result.trigger_bolt_run, op, "triggerBoltRun")
+        result = await self._graphql.trigger_bolt_run(
+            **arguments, **call_options(timeout, max_retries)
+        )
+        return payload(result.trigger_bolt_run, op, "triggerBoltRun")
 
     async def cancel_bolt_run(
         self,
@@ -210,12 +200,12 @@ class AsyncBoltClient:
     ) -> CancelResult:
         """Cancels a run. A finished or unknown run: `OperationFailedError`."""
         op = "CancelBoltRun"
-        with validating(op):
-            result = await self._graphql.cancel_bolt_run(
-                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
-            )
-        payload = require(result.cancel_bolt_run, op, "cancelBoltRun")
-        return check_ok(payload, op, {"schedule_run_id": schedule_run_id})
+        result = await self._graphql.cancel_bolt_run(
+            schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+        )
+        return payload(
+            result.cancel_bolt_run, op, "cancelBoltRun", {"schedule_run_id": schedule_run_id}
+        )
 
     async def bolt_run_status(
         self,
@@ -226,12 +216,10 @@ class AsyncBoltClient:
     ) -> RunStatus:
         """A run's state and the commands it has run so far, with their logs."""
         op = "BoltRunStatus"
-        with validating(op):
-            result = await self._graphql.bolt_run_status(
-                run_id=run_id, **call_options(timeout, max_retries)
-            )
-        payload = require(result.bolt_run_status, op, "boltRunStatus")
-        return check_ok(payload, op, {"run_id": run_id})
+        result = await self._graphql.bolt_run_status(
+            run_id=run_id, **call_options(timeout, max_retries)
+        )
+        return payload(result.bolt_run_status, op, "boltRunStatus", {"run_id": run_id})
 
     async def bolt_run_progress(
         self,
@@ -242,12 +230,10 @@ class AsyncBoltClient:
     ) -> RunProgress:
         """A run's state and its commands without their logs: cheap enough to poll."""
         op = "BoltRunProgress"
-        with validating(op):
-            result = await self._graphql.bolt_run_progress(
-                run_id=run_id, **call_options(timeout, max_retries)
-            )
-        payload = require(result.bolt_run_status, op, "boltRunStatus")
-        return check_ok(payload, op, {"run_id": run_id})
+        result = await self._graphql.bolt_run_progress(
+            run_id=run_id, **call_options(timeout, max_retries)
+        )
+        return payload(result.bolt_run_status, op, "boltRunStatus", {"run_id": run_id})
 
     async def bolt_command(
         self,
@@ -258,12 +244,10 @@ class AsyncBoltClient:
     ) -> CommandDetails:
         """One command with its logs and the resources (artifacts) it produced."""
         op = "BoltCommand"
-        with validating(op):
-            result = await self._graphql.bolt_command(
-                command_id=command_id, **call_options(timeout, max_retries)
-            )
-        payload = require(result.bolt_command, op, "boltCommand")
-        return check_ok(payload, op, {"command_id": command_id})
+        result = await self._graphql.bolt_command(
+            command_id=command_id, **call_options(timeout, max_retries)
+        )
+        return payload(result.bolt_command, op, "boltCommand", {"command_id": command_id})
 
     async def bolt_resource_url(
         self,
@@ -274,12 +258,12 @@ class AsyncBoltClient:
     ) -> ResourceUrl:
         """A time-limited download URL for one resource."""
         op = "BoltResourceUrl"
-        with validating(op):
-            result = await self._graphql.bolt_resource_url(
-                resource_id=resource_id, **call_options(timeout, max_retries)
-            )
-        payload = require(result.bolt_resource_url, op, "boltResourceUrl")
-        return check_ok(payload, op, {"resource_id": resource_id})
+        result = await self._graphql.bolt_resource_url(
+            resource_id=resource_id, **call_options(timeout, max_retries)
+        )
+        return payload(
+            result.bolt_resource_url, op, "boltResourceUrl", {"resource_id": resource_id}
+        )
 
     async def list_bolt_runs(
         self,
@@ -294,11 +278,10 @@ class AsyncBoltClient:
         """A schedule's runs, newest first. Unknown schedule: `OperationFailedError`."""
         op = "ListBoltRuns"
         arguments = schedule_selector(schedule_name, slug)
-        with validating(op):
-            result = await self._graphql.list_bolt_runs(
-                offset=offset, limit=limit, **arguments, **call_options(timeout, max_retries)
-            )
-        return check_ok(require(result.list_bolt_runs, op, "listBoltRuns"), op, arguments)
+        result = await self._graphql.list_bolt_runs(
+            offset=offset, limit=limit, **arguments, **call_options(timeout, max_retries)
+        )
+        return payload(result.list_bolt_runs, op, "listBoltRuns", arguments)
 
     async def bolt_command_logs(
         self,
@@ -310,14 +293,12 @@ class AsyncBoltClient:
     ) -> LogPage:
         """One page of a command's log lines; pass the returned `cursor` back to read on."""
         op = "BoltCommandLogs"
-        with validating(op):
-            result = await self._graphql.bolt_command_logs(
-                command_id=command_id,
-                cursor=UNSET if cursor is None else cursor,
-                **call_options(timeout, max_retries),
-            )
-        payload = require(result.bolt_command_logs, op, "boltCommandLogs")
-        return check_ok(payload, op, {"command_id": command_id})
+        result = await self._graphql.bolt_command_logs(
+            command_id=command_id,
+            cursor=UNSET if cursor is None else cursor,
+            **call_options(timeout, max_retries),
+        )
+        return payload(result.bolt_command_logs, op, "boltCommandLogs", {"command_id": command_id})
 
     async def retry_bolt_run(
         self,
@@ -328,12 +309,10 @@ class AsyncBoltClient:
     ) -> TriggeredRun:
         """Starts a new run that re-runs the failed commands of a finished run."""
         op = "RetryBoltRun"
-        with validating(op):
-            result = await self._graphql.retry_bolt_run(
-                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
-            )
-            payload = require(result.retry_bolt_run, op, "retryBoltRun")
-            return TriggeredRun.model_validate(payload.model_dump(by_alias=True))
+        result = await self._graphql.retry_bolt_run(
+            schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+        )
+        return new_run(payload(result.retry_bolt_run, op, "retryBoltRun"))
 
     async def retry_all_bolt_run(
         self,
@@ -344,12 +323,10 @@ class AsyncBoltClient:
     ) -> TriggeredRun:
         """Starts a new run that re-runs every command of a finished run but the set-up ones."""
         op = "RetryAllBoltRun"
-        with validating(op):
-            result = await self._graphql.retry_all_bolt_run(
-                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
-            )
-            payload = require(result.retry_all_bolt_run, op, "retryAllBoltRun")
-            return TriggeredRun.model_validate(payload.model_dump(by_alias=True))
+        result = await self._graphql.retry_all_bolt_run(
+            schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+        )
+        return new_run(payload(result.retry_all_bolt_run, op, "retryAllBoltRun"))
 
     async def retry_bolt_run_from_failure(
         self,
@@ -362,12 +339,10 @@ class AsyncBoltClient:
         """Re-runs a schedule's latest failed run from its failing command."""
         op = "RetryBoltRunFromFailure"
         arguments = schedule_selector(schedule_name, slug)
-        with validating(op):
-            result = await self._graphql.retry_bolt_run_from_failure(
-                **arguments, **call_options(timeout, max_retries)
-            )
-            payload = require(result.retry_bolt_run_from_failure, op, "retryBoltRunFromFailure")
-            return TriggeredRun.model_validate(payload.model_dump(by_alias=True))
+        result = await self._graphql.retry_bolt_run_from_failure(
+            **arguments, **call_options(timeout, max_retries)
+        )
+        return new_run(payload(result.retry_bolt_run_from_failure, op, "retryBoltRunFromFailure"))
 
     async def suspend_bolt_schedule(
         self,
@@ -381,12 +356,15 @@ class AsyncBoltClient:
         """Suspends a schedule (`suspend=False` resumes it). Unknown: `OperationFailedError`."""
         op = "SuspendBoltSchedule"
         arguments = schedule_selector(schedule_name, slug)
-        with validating(op):
-            result = await self._graphql.suspend_bolt_schedule(
-                suspend=suspend, **arguments, **call_options(timeout, max_retries)
-            )
-        payload = require(result.suspend_bolt_schedule, op, "suspendBoltSchedule")
-        return check_ok(payload, op, {**arguments, "suspend": suspend})
+        result = await self._graphql.suspend_bolt_schedule(
+            suspend=suspend, **arguments, **call_options(timeout, max_retries)
+        )
+        return payload(
+            result.suspend_bolt_schedule,
+            op,
+            "suspendBoltSchedule",
+            {**arguments, "suspend": suspend},
+        )
 
     # -- workflows ---------------------------------------------------------------------------
 

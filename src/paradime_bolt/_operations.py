@@ -11,12 +11,15 @@ import pydantic
 
 from ._exceptions import InvalidArgumentError, InvalidResponseError, OperationFailedError
 from ._generated.input_types import BoltCommandInput as CommandInput
+from ._generated.trigger_bolt_run import TriggerBoltRunTriggerBoltRun as TriggeredRun
 from ._response import describe
 from ._types import NotGiven, Timeout
 
 __all__ = [
     "call_options",
     "check_ok",
+    "new_run",
+    "payload",
     "require",
     "schedule_selector",
     "trigger_arguments",
@@ -24,6 +27,11 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+
+class _HasRunId(Protocol):
+    @property
+    def run_id(self) -> int: ...
 
 
 class _HasOk(Protocol):
@@ -54,6 +62,22 @@ def validating(operation: str) -> Iterator[None]:
             f"{operation}: the response does not fit the schema: {describe(exc)}",
             operation=operation,
         ) from None
+
+
+def payload(
+    value: T | None, operation: str, field: str, ok_arguments: Mapping[str, Any] | None = None
+) -> T:
+    """The operation's payload: never null, and, when `ok_arguments` are given, checked for
+    `ok: false` (reported with those arguments)."""
+    result = require(value, operation, field)
+    if ok_arguments is not None and not getattr(result, "ok", False):
+        raise OperationFailedError(operation, ok_arguments)
+    return result
+
+
+def new_run(value: _HasRunId) -> TriggeredRun:
+    """A retry's payload as the same `TriggeredRun` a trigger returns."""
+    return TriggeredRun(run_id=value.run_id)
 
 
 def require(value: T | None, operation: str, field: str) -> T:
