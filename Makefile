@@ -49,7 +49,7 @@ lint: install ## ruff check and ruff format --check (generated code excluded).
 	$(RUN) ruff format --check .
 
 typecheck: install ## mypy --strict over src, generated code included.
-	$(RUN) mypy
+	$(RUN) mypy --strict
 
 pytest: install ## Run the test suite only.
 	$(RUN) pytest
