@@ -39,8 +39,8 @@ def poll_interval_option(function: F) -> F:
         default=DEFAULT_POLL_INTERVAL,
         show_default=True,
         metavar="SECONDS",
-        help=f"Seconds before the first status poll; polls then back off to "
-        f"{MAX_POLL_INTERVAL:g}s (or this value, if larger).",
+        help=f"Seconds between the first status polls (the first is at once); polls then "
+        f"back off to {MAX_POLL_INTERVAL:g}s (or this value, if larger).",
     )(function)
 
 

@@ -3,7 +3,7 @@
 Waiting itself is the client's `wait_for_run` (polling with back-off, timeout, cancel on
 timeout); this module shows what each poll returns. On a terminal a live line on stderr shows
 the elapsed time, the run's state and its current command; elsewhere a plain line goes to stderr
-whenever the state or the command changes, and at least once a minute.
+whenever the state or the command changes, and about once a minute (at the first poll after it).
 """
 
 from __future__ import annotations

@@ -70,7 +70,15 @@ def list_schedules(ctx: click.Context, show_all: bool, as_json: bool) -> None:
 
 
 def _schedule_record(schedule: Schedule) -> dict[str, Any]:
+    from ._render import iso
+
     record: dict[str, Any] = schedule.model_dump(mode="json")
+    # Times as ISO 8601 in UTC, like every other JSON document; raw text when unreadable.
+    for key, moment in (
+        ("last_run_at", schedule.last_run_datetime),
+        ("next_run_at", schedule.next_run_datetime),
+    ):
+        record[key] = iso(moment) or record[key]
     return record
 
 
