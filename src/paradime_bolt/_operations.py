@@ -1,29 +1,23 @@
-"""What the sync and async facades share around each generated call: option passing,
-validation errors turned into `InvalidResponseError`, null payloads and `ok: false`."""
+"""What the sync and async facades share around each generated call: argument checks, option
+passing, and the payload checks (never null, never `ok: false`). Validation errors are typed by
+the transport, which parses every answer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TypeVar
-
-import pydantic
 
 from ._exceptions import InvalidArgumentError, InvalidResponseError, OperationFailedError
 from ._generated.input_types import BoltCommandInput as CommandInput
 from ._generated.trigger_bolt_run import TriggerBoltRunTriggerBoltRun as TriggeredRun
-from ._response import describe
 from ._types import NotGiven, Timeout
 
 __all__ = [
     "call_options",
-    "check_ok",
     "new_run",
     "payload",
-    "require",
     "schedule_selector",
     "trigger_arguments",
-    "validating",
 ]
 
 T = TypeVar("T")
@@ -32,14 +26,6 @@ T = TypeVar("T")
 class _HasRunId(Protocol):
     @property
     def run_id(self) -> int: ...
-
-
-class _HasOk(Protocol):
-    @property
-    def ok(self) -> bool: ...
-
-
-OkT = TypeVar("OkT", bound=_HasOk)
 
 
 def call_options(timeout: Timeout | NotGiven, max_retries: int | NotGiven) -> dict[str, Any]:
@@ -52,48 +38,23 @@ def call_options(timeout: Timeout | NotGiven, max_retries: int | NotGiven) -> di
     return options
 
 
-@contextmanager
-def validating(operation: str) -> Iterator[None]:
-    """Turns a payload that does not fit the generated models into `InvalidResponseError`."""
-    try:
-        yield
-    except pydantic.ValidationError as exc:
-        raise InvalidResponseError(
-            f"{operation}: the response does not fit the schema: {describe(exc)}",
-            operation=operation,
-        ) from None
-
-
 def payload(
     value: T | None, operation: str, field: str, ok_arguments: Mapping[str, Any] | None = None
 ) -> T:
-    """The operation's payload: never null, and, when `ok_arguments` are given, checked for
-    `ok: false` (reported with those arguments)."""
-    result = require(value, operation, field)
-    if ok_arguments is not None and not getattr(result, "ok", False):
+    """The operation's payload. A null one (with no GraphQL error) is an invalid response; when
+    `ok_arguments` are given, `ok: false` raises `OperationFailedError` naming them."""
+    if value is None:
+        raise InvalidResponseError(
+            f"{operation}: `{field}` is null in the response", operation=operation
+        )
+    if ok_arguments is not None and not getattr(value, "ok", False):
         raise OperationFailedError(operation, ok_arguments)
-    return result
+    return value
 
 
 def new_run(value: _HasRunId) -> TriggeredRun:
     """A retry's payload as the same `TriggeredRun` a trigger returns."""
     return TriggeredRun(run_id=value.run_id)
-
-
-def require(value: T | None, operation: str, field: str) -> T:
-    """The operation's payload; a null one (with no GraphQL error) is an invalid response."""
-    if value is None:
-        raise InvalidResponseError(
-            f"{operation}: `{field}` is null in the response", operation=operation
-        )
-    return value
-
-
-def check_ok(payload: OkT, operation: str, arguments: Mapping[str, Any]) -> OkT:
-    """Returns the payload, or raises `OperationFailedError` when it says `ok: false`."""
-    if not payload.ok:
-        raise OperationFailedError(operation, arguments)
-    return payload
 
 
 def schedule_selector(schedule_name: str | None, slug: str | None) -> dict[str, str]:
