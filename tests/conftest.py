@@ -14,6 +14,9 @@ import pytest
 from paradime_bolt import AsyncBoltClient, BoltClient
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_PATH = ROOT / "schema.graphql"
+QUERIES_DIR = ROOT / "queries"
 ENDPOINT = "https://api.test.paradime.io/api/v1/abcdefghijklmnop/graphql"
 API_KEY = "test-api-key"
 API_SECRET = "sk-test-0123456789-NEVER-PRINT-ME"

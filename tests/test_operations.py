@@ -11,10 +11,18 @@ from pytest_httpx import HTTPXMock
 
 from paradime_bolt import __version__
 from paradime_bolt.models import CommandDetails, RunStatus, ScheduleDetails, SchedulePage
-from tests.conftest import API_KEY, API_SECRET, ENDPOINT, Twin, docs_examples
-from tests.graphql_checks import QUERIES_DIR, load_schema, problems
+from paradime_bolt.schema_tools import document_problems, load_schema
+from tests.conftest import (
+    API_KEY,
+    API_SECRET,
+    ENDPOINT,
+    QUERIES_DIR,
+    SCHEMA_PATH,
+    Twin,
+    docs_examples,
+)
 
-SCHEMA = load_schema()
+SCHEMA = load_schema(SCHEMA_PATH)
 
 
 def facade_call(operation: str, variables: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -110,7 +118,7 @@ def test_request_matches_the_documented_example(
     body = json.loads(request.content)
     assert body["operationName"] == operation
     assert body["variables"] == example["curl_body"]["variables"]
-    assert not problems(SCHEMA, body["query"], f"{operation} as sent")
+    assert not document_problems(SCHEMA, body["query"], f"{operation} as sent")
     assert operation_fields(body["query"]) >= operation_fields(example["curl_body"]["query"])
 
 

@@ -6,20 +6,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from graphql import OperationDefinitionNode, parse
+from graphql import GraphQLSchema, OperationDefinitionNode, parse
 
-from tests.conftest import docs_examples
-from tests.graphql_checks import (
-    QUERIES_DIR,
-    SCHEMA_PATH,
-    load_schema,
-    load_schema_for_query_files,
-    problems,
-    query_files,
-)
+from paradime_bolt.schema_tools import document_problems, load_schema, with_client_directives
+from tests.conftest import QUERIES_DIR, SCHEMA_PATH, docs_examples
 
-SCHEMA = load_schema()
-FILES_SCHEMA = load_schema_for_query_files()
+SCHEMA = load_schema(SCHEMA_PATH)
+FILES_SCHEMA = with_client_directives(SCHEMA)
+
+
+def problems(schema: GraphQLSchema, source: str, name: str) -> list[str]:
+    return [str(problem) for problem in document_problems(schema, source, name)]
+
+
+def query_files() -> list[Path]:
+    return sorted(QUERIES_DIR.glob("*.graphql"))
+
 
 EXPECTED_OPERATIONS = {
     "ListBoltSchedules",

@@ -46,11 +46,13 @@ __all__ = [
     "canonical_sdl",
     "coverage",
     "diff_schemas",
+    "document_problems",
     "introspect",
     "load_operations",
     "load_schema",
     "operation_problems",
     "render_pulled_schema",
+    "with_client_directives",
     "write_atomically",
 ]
 
@@ -183,7 +185,8 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _with_client_directives(schema: GraphQLSchema) -> GraphQLSchema:
+def with_client_directives(schema: GraphQLSchema) -> GraphQLSchema:
+    """The schema plus the directives our operation files may use for code generation."""
     if schema.get_directive("mixin") is not None:
         return schema
     return extend_schema(schema, parse(MIXIN_DIRECTIVE))
@@ -202,9 +205,9 @@ def _display(path: Path, relative_to: Path | None) -> str:
     return str(path)
 
 
-def _parse(path: Path, shown: str) -> tuple[DocumentNode | None, list[OperationProblem]]:
+def _parse(source: str, shown: str) -> tuple[DocumentNode | None, list[OperationProblem]]:
     try:
-        return parse(path.read_text(encoding="utf-8")), []
+        return parse(source), []
     except GraphQLError as exc:
         loc = exc.locations[0] if exc.locations else None
         return None, [
@@ -212,12 +215,30 @@ def _parse(path: Path, shown: str) -> tuple[DocumentNode | None, list[OperationP
         ]
 
 
+def document_problems(schema: GraphQLSchema, source: str, shown: str) -> list[OperationProblem]:
+    """Every syntax and validation problem of one GraphQL document against `schema`, located as
+    `shown:line:column` and, where it can be told, with the operation it is in."""
+    document, problems = _parse(source, shown)
+    if document is None:
+        return problems
+    names = _names_by_line(document)
+    for error in validate(schema, document):
+        loc = error.locations[0] if error.locations else None
+        line = loc.line if loc else 1
+        problems.append(
+            OperationProblem(
+                shown, line, loc.column if loc else 1, error.message, _owner(names, line)
+            )
+        )
+    return problems
+
+
 def load_operations(queries: Path, relative_to: Path | None = None) -> list[OperationInfo]:
     """Every operation in the `.graphql` files of `queries` (a directory or one file)."""
     found = []
     for path in _query_files(queries):
         shown = _display(path, relative_to)
-        document, _ = _parse(path, shown)
+        document, _ = _parse(path.read_text(encoding="utf-8"), shown)
         for definition in document.definitions if document else ():
             if not isinstance(definition, OperationDefinitionNode):
                 continue
@@ -245,24 +266,12 @@ def operation_problems(
 ) -> list[OperationProblem]:
     """Every syntax and validation problem of our operations, plus anonymous or duplicate
     operation names, each located as `path:line:column`."""
-    checked = _with_client_directives(schema)
+    checked = with_client_directives(schema)
     problems: list[OperationProblem] = []
     seen: dict[str, OperationInfo] = {}
     for path in _query_files(queries):
-        shown = _display(path, relative_to)
-        document, syntax = _parse(path, shown)
-        problems.extend(syntax)
-        if document is None:
-            continue
-        names = _names_by_line(document)
-        for error in validate(checked, document):
-            loc = error.locations[0] if error.locations else None
-            line = loc.line if loc else 1
-            problems.append(
-                OperationProblem(
-                    shown, line, loc.column if loc else 1, error.message, _owner(names, line)
-                )
-            )
+        source = path.read_text(encoding="utf-8")
+        problems.extend(document_problems(checked, source, _display(path, relative_to)))
     for info in load_operations(queries, relative_to):
         if info.name is None:
             problems.append(OperationProblem(info.path, info.line, 1, "operation has no name"))
