@@ -8,8 +8,10 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO
 from urllib.parse import unquote, urlsplit
+
+from ._types import CommandT
 
 __all__ = ["Artifact", "atomic_file", "is_infrastructure", "rank_commands", "target_path"]
 
@@ -37,26 +39,17 @@ class Artifact:
     return_code: int | None
 
 
-class _Command(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def command(self) -> str: ...
-    @property
-    def return_code(self) -> int | None: ...
-
-
 def is_infrastructure(command: str) -> bool:
     """Bolt's set-up steps (git clone, dbt deps, installs): they produce no dbt artifacts."""
     text = " ".join(command.split()).lower()
     return text.startswith(_INFRASTRUCTURE_PREFIXES)
 
 
-def rank_commands(commands: Sequence[_Command]) -> list[_Command]:
+def rank_commands(commands: Sequence[CommandT]) -> list[CommandT]:
     """Where to look for an artifact, best first: successful dbt commands, latest first; then
     the other dbt commands (a failed `dbt test` still writes a manifest); then the rest."""
 
-    def rank(command: _Command) -> tuple[int, int]:
+    def rank(command: CommandT) -> tuple[int, int]:
         is_dbt = " ".join(command.command.split()).lower().startswith("dbt ")
         succeeded = command.return_code == 0
         group = 0 if (is_dbt and succeeded) else 1 if is_dbt else 2

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from ._exceptions import InvalidArgumentError, RunFailedError
+from ._types import CommandT
 from .models import RunCommand, RunState, RunStatus
 
 __all__ = [
@@ -63,16 +63,7 @@ class FinishedRun:
         return list(self.status.commands or [])
 
 
-class _Command(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def command(self) -> str: ...
-    @property
-    def return_code(self) -> int | None: ...
-
-
-def failing_command(commands: Sequence[_Command]) -> _Command | None:
+def failing_command(commands: Sequence[CommandT]) -> CommandT | None:
     """The command that failed the run: the latest with a positive return code, else the latest
     with any non-zero one (Bolt marks commands that never ran properly with negative codes)."""
     failed = [c for c in commands if c.return_code not in (0, None)]

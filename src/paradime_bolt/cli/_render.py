@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol
 
+from paradime_bolt._types import CommandLike
+
 if TYPE_CHECKING:
     from paradime_bolt import RunFailedError
 
 __all__ = [
     "COMMAND_HEADERS",
-    "CommandLike",
+    "TimedCommand",
     "command_record",
     "command_rows",
     "command_styles",
@@ -27,15 +29,9 @@ __all__ = [
 COMMAND_HEADERS = ("#", "command", "return code", "started", "duration")
 
 
-class CommandLike(Protocol):
-    """A command of a run, as `BoltRunStatus` and `BoltRunProgress` give it."""
+class TimedCommand(CommandLike, Protocol):
+    """A command of a run with its times, as `BoltRunStatus` and `BoltRunProgress` give it."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def command(self) -> str: ...
-    @property
-    def return_code(self) -> int | None: ...
     @property
     def start_datetime(self) -> datetime | None: ...
     @property
@@ -69,7 +65,7 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def duration_of(command: CommandLike) -> float | None:
+def duration_of(command: TimedCommand) -> float | None:
     start, end = command.start_datetime, command.end_datetime
     if start is None or end is None:
         return None
@@ -80,7 +76,7 @@ def return_code_text(code: int | None) -> str:
     return "" if code is None else str(code)
 
 
-def command_rows(commands: Sequence[CommandLike]) -> list[list[str]]:
+def command_rows(commands: Sequence[TimedCommand]) -> list[list[str]]:
     return [
         [
             str(number),
@@ -93,13 +89,13 @@ def command_rows(commands: Sequence[CommandLike]) -> list[list[str]]:
     ]
 
 
-def command_styles(commands: Sequence[CommandLike]) -> list[str | None]:
+def command_styles(commands: Sequence[TimedCommand]) -> list[str | None]:
     return [
         None if c.return_code in (0, None) else "red" for c in sorted(commands, key=lambda c: c.id)
     ]
 
 
-def command_record(command: CommandLike) -> dict[str, Any]:
+def command_record(command: TimedCommand) -> dict[str, Any]:
     duration = duration_of(command)
     return {
         "id": command.id,
@@ -126,7 +122,7 @@ def failure_record(failure: RunFailedError | None) -> dict[str, Any] | None:
 def run_record(
     run_id: int,
     state: str | None,
-    commands: Sequence[CommandLike],
+    commands: Sequence[TimedCommand],
     *,
     failure: RunFailedError | None = None,
     **extra: Any,

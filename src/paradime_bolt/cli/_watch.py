@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ._errors import CliError, ExitCode
 from ._render import (
     COMMAND_HEADERS,
-    CommandLike,
+    TimedCommand,
     command_rows,
     command_styles,
     format_duration,
@@ -49,7 +49,7 @@ class RunTracker:
         self.clock = clock
         self.started = clock()
         self.state = "STARTING"
-        self.commands: list[CommandLike] = []
+        self.commands: list[TimedCommand] = []
         self._last_line: str | None = None
         self._last_line_at = self.started
         self._spinner: Spinner | None = None
@@ -58,7 +58,7 @@ class RunTracker:
     def elapsed(self) -> float:
         return self.clock() - self.started
 
-    def current_command(self) -> tuple[int, CommandLike] | None:
+    def current_command(self) -> tuple[int, TimedCommand] | None:
         """The command running now (number, command), or None between and after commands."""
         ordered = sorted(self.commands, key=lambda c: c.id)
         for number in range(len(ordered), 0, -1):
@@ -118,7 +118,7 @@ class LogFollower:
         self._cursors: dict[int, str | None] = {}
         self._finished: set[int] = set()
 
-    def drain(self, commands: Sequence[CommandLike]) -> None:
+    def drain(self, commands: Sequence[TimedCommand]) -> None:
         """Reads every line written so far by each of `commands` not yet read to its end."""
         for number, command in enumerate(sorted(commands, key=lambda c: c.id), start=1):
             if command.id in self._finished:
