@@ -15,6 +15,27 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._exceptions import (
+    AlreadyRunningError,
+    APIError,
+    ArtifactNotFoundError,
+    AuthenticationError,
+    BoltError,
+    ConfigurationError,
+    GraphQLErrorDetail,
+    GraphQLResponseError,
+    HTTPStatusError,
+    InvalidArgumentError,
+    InvalidResponseError,
+    OperationFailedError,
+    RateLimitError,
+    RequestTimeoutError,
+    RunFailedError,
+    RunTimeoutError,
+    ServerError,
+    TransportError,
+)
+from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -22,31 +43,11 @@ if TYPE_CHECKING:
     from ._async_client import AsyncBoltClient
     from ._client import BoltClient
     from ._config import ClientConfig, Secret
-    from ._exceptions import (
-        AlreadyRunningError,
-        APIError,
-        ArtifactNotFoundError,
-        AuthenticationError,
-        BoltError,
-        ConfigurationError,
-        GraphQLErrorDetail,
-        GraphQLResponseError,
-        HTTPStatusError,
-        InvalidArgumentError,
-        InvalidResponseError,
-        OperationFailedError,
-        RateLimitError,
-        RequestTimeoutError,
-        RunFailedError,
-        RunTimeoutError,
-        ServerError,
-        TransportError,
-    )
     from ._generated.bolt_types import RunState, parse_bolt_datetime
-    from ._types import NOT_GIVEN, NotGiven, Timeout
     from ._waiting import FinishedRun
 
-_WHERE = {
+# The names whose modules bring in httpx, pydantic or the generated models: loaded on first use.
+_LAZY = {
     "Artifact": "._artifacts",
     "AsyncBoltClient": "._async_client",
     "BoltClient": "._client",
@@ -54,38 +55,12 @@ _WHERE = {
     "Secret": "._config",
     "RunState": "._generated.bolt_types",
     "parse_bolt_datetime": "._generated.bolt_types",
-    "NOT_GIVEN": "._types",
-    "NotGiven": "._types",
-    "Timeout": "._types",
     "FinishedRun": "._waiting",
-    **{
-        name: "._exceptions"
-        for name in (
-            "APIError",
-            "AlreadyRunningError",
-            "ArtifactNotFoundError",
-            "AuthenticationError",
-            "BoltError",
-            "ConfigurationError",
-            "GraphQLErrorDetail",
-            "GraphQLResponseError",
-            "HTTPStatusError",
-            "InvalidArgumentError",
-            "InvalidResponseError",
-            "OperationFailedError",
-            "RateLimitError",
-            "RequestTimeoutError",
-            "RunFailedError",
-            "RunTimeoutError",
-            "ServerError",
-            "TransportError",
-        )
-    },
 }
 
 
 def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
+    module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'paradime_bolt' has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
