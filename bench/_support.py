@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import re
-import signal
 import statistics
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from paradime_bolt.emulator import EmulatorProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 API_KEY = "bench-key"
@@ -29,37 +28,11 @@ class Emulator:
 @contextmanager
 def emulator(*extra_args: str, schedules: Path | None = None) -> Iterator[Emulator]:
     """Runs the emulator in a separate process, so its work never shares our interpreter."""
-    args = [sys.executable, "-m", "paradime_bolt.emulator", "--port", "0", "--log-level", "warning"]
-    args += ["--api-key", API_KEY, "--api-secret", API_SECRET, *extra_args]
+    args = ["--log-level", "warning", "--api-key", API_KEY, "--api-secret", API_SECRET]
     if schedules is not None:
         args += ["--schedules", str(schedules)]
-    process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        endpoint = _read_endpoint(process)
-        yield Emulator(endpoint)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _read_endpoint(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        match = re.fullmatch(r"(https?://\S+/graphql)\s*", line)
-        if match:
-            return match.group(1)
-    stderr = process.stderr.read() if process.stderr else ""
-    raise RuntimeError(f"the emulator did not start: {stderr[-2000:]}")
+    with EmulatorProcess(*args, *extra_args) as process:
+        yield Emulator(process.endpoint)
 
 
 @dataclass(frozen=True)

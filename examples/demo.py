@@ -8,9 +8,6 @@ target/run_results.json, summarises them, and stops the emulator. `make demo` ru
 from __future__ import annotations
 
 import argparse
-import re
-import signal
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -20,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from paradime_bolt import BoltClient, BoltError, RunState
+from paradime_bolt.emulator import EmulatorProcess
 from paradime_bolt.models import RunProgress
 
 KEY, SECRET = "demo-key", "demo-secret"
@@ -27,38 +25,13 @@ KEY, SECRET = "demo-key", "demo-secret"
 
 @contextmanager
 def emulator() -> Iterator[str]:
-    """Starts `python -m paradime_bolt.emulator` on a free port and yields its endpoint."""
-    process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "paradime_bolt.emulator",
-            "--port",
-            "0",
-            "--log-level",
-            "warning",
-            "--api-key",
-            KEY,
-            "--api-secret",
-            SECRET,
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    try:
-        for line in process.stdout:
-            if re.fullmatch(r"https?://\S+/graphql\s*", line):
-                endpoint = line.strip()
-                break
-        else:
-            raise SystemExit("the emulator did not start")
-        print(f"emulator  {endpoint}  (pid {process.pid})")
-        yield endpoint
-    finally:
-        process.send_signal(signal.SIGTERM)
-        code = process.wait(timeout=15)
-        print(f"emulator  stopped (exit {code})")
+    """The emulator in its own process on a free port; yields its endpoint."""
+    with EmulatorProcess(
+        "--log-level", "warning", "--api-key", KEY, "--api-secret", SECRET
+    ) as process:
+        print(f"emulator  {process.endpoint}  (pid {process.pid})")
+        yield process.endpoint
+    print(f"emulator  stopped (exit {process.exit_code})")
 
 
 class Progress:

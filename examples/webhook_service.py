@@ -24,11 +24,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import secrets
-import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -39,6 +36,7 @@ from typing import Any
 import uvicorn
 
 from paradime_bolt import BoltClient, BoltError
+from paradime_bolt.emulator import EmulatorProcess
 from paradime_bolt.models import CommandDetails
 from paradime_bolt.webhooks import RUN_COMPLETED, BoltRunEvent, WebhookCommand, create_receiver
 
@@ -189,31 +187,14 @@ def receiver_thread(reporter: Reporter, secret: str) -> Iterator[str]:
 
 @contextmanager
 def emulator_process(webhook_url: str) -> Iterator[str]:
-    """`python -m paradime_bolt.emulator --webhook-url ...` on a free port; yields its endpoint."""
-    process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-        [
-            sys.executable, "-m", "paradime_bolt.emulator", "--port", "0",
-            "--log-level", "warning", "--api-key", DEMO_KEY, "--api-secret", DEMO_SECRET,
-            "--webhook-url", webhook_url,
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
-    assert process.stdout is not None
-    try:
-        for line in process.stdout:
-            if re.fullmatch(r"https?://\S+/graphql\s*", line):
-                endpoint = line.strip()
-                break
-        else:
-            raise SystemExit("the emulator did not start")
-        print(f"emulator  {endpoint}  (pid {process.pid})", flush=True)
-        yield endpoint
-    finally:
-        process.send_signal(signal.SIGTERM)
-        code = process.wait(timeout=15)
-        process.stdout.close()
-        print(f"emulator  stopped (exit {code})", flush=True)
+    """The emulator in its own process, sending webhooks to `webhook_url`; yields its endpoint."""
+    with EmulatorProcess(
+        "--log-level", "warning", "--api-key", DEMO_KEY, "--api-secret", DEMO_SECRET,
+        "--webhook-url", webhook_url,
+    ) as process:  # fmt: skip
+        print(f"emulator  {process.endpoint}  (pid {process.pid})", flush=True)
+        yield process.endpoint
+    print(f"emulator  stopped (exit {process.exit_code})", flush=True)
 
 
 def demo(tail: int) -> int:

@@ -46,6 +46,7 @@ from .app import create_app
 from .cli import add_arguments, build_parser, main, run
 from .config import DEFAULT_API_KEY, DEFAULT_API_SECRET, GRAPHQL_PATH, EmulatorConfig
 from .events import RunEvent, RunEventListener
+from .process import EmulatorProcess
 from .schedules import ScheduleFileError
 from .server import EmulatorServer
 from .webhooks import DeliveryCounts, WebhookSender, build_payload
@@ -56,6 +57,7 @@ __all__ = [
     "GRAPHQL_PATH",
     "DeliveryCounts",
     "EmulatorConfig",
+    "EmulatorProcess",
     "EmulatorServer",
     "RunEvent",
     "RunEventListener",
