@@ -15,27 +15,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._exceptions import (
-    AlreadyRunningError,
-    APIError,
-    ArtifactNotFoundError,
-    AuthenticationError,
-    BoltError,
-    ConfigurationError,
-    GraphQLErrorDetail,
-    GraphQLResponseError,
-    HTTPStatusError,
-    InvalidArgumentError,
-    InvalidResponseError,
-    OperationFailedError,
-    RateLimitError,
-    RequestTimeoutError,
-    RunFailedError,
-    RunTimeoutError,
-    ServerError,
-    TransportError,
-)
-from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -43,11 +22,36 @@ if TYPE_CHECKING:
     from ._async_client import AsyncBoltClient
     from ._client import BoltClient
     from ._config import ClientConfig, Secret
+    from ._exceptions import (
+        AlreadyRunningError,
+        APIError,
+        ArtifactNotFoundError,
+        AuthenticationError,
+        BoltError,
+        ConfigurationError,
+        GraphQLErrorDetail,
+        GraphQLResponseError,
+        HTTPStatusError,
+        InvalidArgumentError,
+        InvalidResponseError,
+        OperationFailedError,
+        RateLimitError,
+        RequestTimeoutError,
+        RunFailedError,
+        RunTimeoutError,
+        ServerError,
+        TransportError,
+    )
     from ._generated.bolt_types import RunState, parse_bolt_datetime
+    from ._types import NOT_GIVEN, NotGiven, Timeout
     from ._waiting import FinishedRun
 
-# The names whose modules bring in httpx, pydantic or the generated models: loaded on first use.
+# Every public name loads on first use, so that importing a subpackage (the CLI, the webhooks)
+# costs nothing. Names not listed here are the exceptions of `_exceptions`.
 _LAZY = {
+    "NOT_GIVEN": "._types",
+    "NotGiven": "._types",
+    "Timeout": "._types",
     "Artifact": "._artifacts",
     "AsyncBoltClient": "._async_client",
     "BoltClient": "._client",
@@ -60,7 +64,7 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
+    module = _LAZY.get(name, "._exceptions" if name in __all__ else None)
     if module is None:
         raise AttributeError(f"module 'paradime_bolt' has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
