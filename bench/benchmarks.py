@@ -15,12 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import httpx
 
-import paradime_bolt._client as sync_client_module
 from bench._support import ROOT, Emulator, Stats, interleaved, time_command
 from paradime_bolt import AsyncBoltClient, BoltClient, parse_bolt_datetime
 
@@ -182,10 +180,19 @@ def _peak_bytes(fn: Callable[[], object]) -> int:
     return peak
 
 
+def _canned(payload: bytes) -> Callable[[httpx.Request], httpx.Response]:
+    """A fake server that answers every request with `payload`."""
+
+    def answer(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=payload)
+
+    return answer
+
+
 def large_payloads(sizes: Sizes) -> list[Row]:
     """The full client call on a canned answer (no network), against json.loads alone."""
     rows = []
-    cases = [
+    cases: list[tuple[str, bytes, Callable[[BoltClient], object]]] = [
         (
             f"boltCommand with {sizes.resources:,} resources",
             _command_payload(sizes.resources),
@@ -198,7 +205,7 @@ def large_payloads(sizes: Sizes) -> list[Row]:
         ),
     ]
     for label, payload, call in cases:
-        transport = httpx.MockTransport(lambda _r, p=payload: httpx.Response(200, content=p))
+        transport = httpx.MockTransport(_canned(payload))
         bolt = BoltClient(
             endpoint="http://bench.invalid/graphql",
             api_key="k",
@@ -423,7 +430,8 @@ def detection_delay(em: Emulator, sizes: Sizes) -> list[Row]:
                 status = bolt.wait_for_run(run.run_id, timeout=120, max_poll_interval=cap)
                 returned = datetime.now(timezone.utc)
                 ended = _last_end(status)
-                last = (status.commands or [None])[-1]
+                commands = status.commands or []
+                last = commands[-1] if commands else None
                 if ended is not None and last is not None and last.start_datetime is not None:
                     delays.append((returned - ended).total_seconds())
                     lengths_seen.append((ended - last.start_datetime).total_seconds())
@@ -447,7 +455,8 @@ def detection_delay(em: Emulator, sizes: Sizes) -> list[Row]:
 
 def polls_for(run_seconds: float) -> tuple[int, int]:
     """Polls wait_for_run makes for a run of `run_seconds`, on a simulated clock, against a
-    fixed 2-second interval. The client runs unchanged; only its clock and the server are fake."""
+    fixed 2-second interval. The client runs unchanged; only its clock (the transport's `clock`
+    and `sleep`) and the server are fake."""
     now = [0.0]
     polls = [0]
 
@@ -463,19 +472,14 @@ def polls_for(run_seconds: float) -> tuple[int, int]:
     def sleep(seconds: float) -> None:
         now[0] += seconds
 
-    fake_time = SimpleNamespace(monotonic=lambda: now[0], sleep=sleep)
-    real_time = sync_client_module.time
-    sync_client_module.time = fake_time  # type: ignore[assignment]
-    try:
-        with BoltClient(
-            endpoint="http://bench.invalid/graphql",
-            api_key="k",
-            api_secret="s",
-            http_client=httpx.Client(transport=httpx.MockTransport(answer)),
-        ) as bolt:
-            bolt.wait_for_run(1, timeout=None)
-    finally:
-        sync_client_module.time = real_time
+    with BoltClient(
+        endpoint="http://bench.invalid/graphql",
+        api_key="k",
+        api_secret="s",
+        http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+    ) as bolt:
+        bolt._transport.clock, bolt._transport.sleep = lambda: now[0], sleep
+        bolt.wait_for_run(1, timeout=None)
     fixed = math.floor(run_seconds / 2.0) + 1
     return polls[0], fixed
 

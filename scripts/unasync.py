@@ -37,8 +37,6 @@ REPLACEMENTS: list[tuple[str, str]] = [
         "async with AsyncBoltClient() as bolt:\n            run = await bolt.",
         "with BoltClient() as bolt:\n            run = bolt.",
     ),
-    ("import asyncio\n", ""),
-    ("asyncio.sleep", "time.sleep"),
     (
         "._generated.async_client import AsyncBoltGraphQLClient",
         "._generated.client import BoltGraphQLClient",

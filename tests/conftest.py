@@ -44,10 +44,17 @@ def docs_examples() -> list[dict[str, Any]]:
 
 
 class Twin:
-    """Calls a client method on the sync or the async client, with the same arguments."""
+    """Calls a client method on the sync or the async client, with the same arguments.
 
-    def __init__(self, kind: str, **client_kwargs: Any) -> None:
+    With `simulated_time` (the default, for tests against a scripted server) the clients wait on
+    a simulated clock: every wait is recorded in `sleeps` and advances the clock at once, so
+    retries, polling and timeouts are instant and deterministic. Against a real server (the
+    emulator) pass `simulated_time=False`.
+    """
+
+    def __init__(self, kind: str, *, simulated_time: bool = True, **client_kwargs: Any) -> None:
         self.kind = kind
+        self.simulated_time = simulated_time
         self.client_kwargs: dict[str, Any] = {
             "endpoint": ENDPOINT,
             "api_key": API_KEY,
@@ -55,27 +62,41 @@ class Twin:
             "max_retries": 0,
             **client_kwargs,
         }
-
         self.sleeps: list[float] = []
+        self.now = 0.0
 
     def __repr__(self) -> str:
         return f"Twin({self.kind})"
 
-    def _record_sleep(self, seconds: float) -> None:
+    def _sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
+        self.now += seconds
 
-    async def _record_async_sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
+    async def _async_sleep(self, seconds: float) -> None:
+        self._sleep(seconds)
+
+    def _clock(self) -> float:
+        return self.now
+
+    def _sync(self) -> BoltClient:
+        client = BoltClient(**self.client_kwargs)
+        if self.simulated_time:
+            client._transport.sleep, client._transport.clock = self._sleep, self._clock
+        return client
+
+    def _async(self) -> AsyncBoltClient:
+        client = AsyncBoltClient(**self.client_kwargs)
+        if self.simulated_time:
+            client._transport.sleep, client._transport.clock = self._async_sleep, self._clock
+        return client
 
     def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         if self.kind == "sync":
-            with BoltClient(**self.client_kwargs) as client:
-                client._transport.sleep = self._record_sleep  # retries do not wait in tests
+            with self._sync() as client:
                 return getattr(client, method)(*args, **kwargs)
 
         async def run() -> Any:
-            async with AsyncBoltClient(**self.client_kwargs) as client:
-                client._transport.sleep = self._record_async_sleep
+            async with self._async() as client:
                 return await getattr(client, method)(*args, **kwargs)
 
         return asyncio.run(run())
@@ -83,19 +104,21 @@ class Twin:
     def collect(self, method: str, *args: Any, **kwargs: Any) -> list[Any]:
         """Runs an iterator method to the end, inside the client's lifetime."""
         if self.kind == "sync":
-            with BoltClient(**self.client_kwargs) as client:
-                client._transport.sleep = self._record_sleep
+            with self._sync() as client:
                 return list(getattr(client, method)(*args, **kwargs))
 
         async def run() -> list[Any]:
-            async with AsyncBoltClient(**self.client_kwargs) as client:
-                client._transport.sleep = self._record_async_sleep
+            async with self._async() as client:
                 return [item async for item in getattr(client, method)(*args, **kwargs)]
 
         return asyncio.run(run())
 
     def with_options(self, **client_kwargs: Any) -> Twin:
-        return Twin(self.kind, **{**self.client_kwargs, **client_kwargs})
+        return Twin(
+            self.kind,
+            simulated_time=self.simulated_time,
+            **{**self.client_kwargs, **client_kwargs},
+        )
 
 
 @pytest.fixture(params=["sync", "async"])

@@ -94,11 +94,11 @@ def test_wait_cancels_on_timeout_when_asked(twin: Twin, script: GraphQLScript) -
 def test_a_run_that_ends_while_being_cancelled_is_returned(
     twin: Twin, script: GraphQLScript
 ) -> None:
-    script.on("BoltRunProgress", progress("RUNNING"), progress("SUCCESS"))
+    script.on("BoltRunProgress", progress("RUNNING"), progress("RUNNING"), progress("SUCCESS"))
     script.on("CancelBoltRun", {"data": {"cancelBoltRun": {"ok": False}}})
     script.on("BoltRunStatus", full("SUCCESS"))
-    # A timeout that has always passed by the first check: the cancel path is taken every time.
-    status = twin.call("wait_for_run", 7, timeout=1e-9, cancel_on_timeout=True, **FAST)
+    # On the simulated clock the second poll is past the deadline: cancel, which finds it done.
+    status = twin.call("wait_for_run", 7, timeout=0.001, cancel_on_timeout=True, **FAST)
     assert status.run_state is RunState.SUCCESS
     assert script.count("CancelBoltRun") == 1
 

@@ -10,11 +10,9 @@ are built from those. Every failure is a `BoltError`.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import os
-import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -390,21 +388,21 @@ class AsyncBoltClient:
         if timeout is not None and timeout <= 0:
             raise InvalidArgumentError(f"timeout must be positive or None, not {timeout!r}")
         backoff = PollBackoff(poll_interval, max_poll_interval)
-        deadline = None if timeout is None else time.monotonic() + timeout
+        deadline = None if timeout is None else self._transport.clock() + timeout
         for interval in backoff.intervals():
             progress = await self.bolt_run_progress(run_id)
             if on_progress is not None:
                 on_progress(progress)
             if progress.run_state.is_terminal:
                 break
-            remaining = None if deadline is None else deadline - time.monotonic()
+            remaining = None if deadline is None else deadline - self._transport.clock()
             if (
                 remaining is not None
                 and remaining <= 0
                 and not await self._timed_out(run_id, timeout or 0.0, progress, cancel_on_timeout)
             ):
                 break
-            await asyncio.sleep(interval if remaining is None else min(interval, remaining))
+            await self._transport.sleep(interval if remaining is None else min(interval, remaining))
         status = await self.bolt_run_status(run_id)
         if raise_on_failure and status.run_state.is_failure:
             raise run_failed_error(run_id, status)
@@ -487,7 +485,7 @@ class AsyncBoltClient:
             if page.finished or (not page.lines and not follow):
                 return
             if not page.lines:
-                await asyncio.sleep(poll_interval)
+                await self._transport.sleep(poll_interval)
             cursor = page.cursor
 
     async def find_artifact(self, run_id: int, path: str) -> Artifact:

@@ -2,6 +2,9 @@
 
 The generated client hands every operation to `execute()`; nothing else in the package speaks
 HTTP to the GraphQL endpoint. Per-call `timeout=` and `max_retries=` arrive here as options.
+
+Each transport also holds the client's clock (`clock`, `sleep`): retries, waiting for runs and
+following logs all wait through it, so a test or a simulation can replace time in one place.
 """
 
 from __future__ import annotations
@@ -173,10 +176,12 @@ class SyncTransport(_TransportCore):
         *,
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(config, owns_client=http_client is None, policy=policy or RetryPolicy())
         self.http = http_client or httpx.Client(timeout=config.timeout, follow_redirects=False)
         self.sleep = sleep
+        self.clock = clock
 
     def execute(
         self,
@@ -253,10 +258,12 @@ class AsyncTransport(_TransportCore):
         *,
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(config, owns_client=http_client is None, policy=policy or RetryPolicy())
         self.http = http_client or httpx.AsyncClient(timeout=config.timeout, follow_redirects=False)
         self.sleep = sleep
+        self.clock = clock
 
     async def execute(
         self,

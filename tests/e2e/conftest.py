@@ -13,6 +13,7 @@ def live(request: pytest.FixtureRequest, bolt_emulator: BoltEmulator) -> Twin:
     """A sync or async client for the emulator, called the same way."""
     return Twin(
         request.param,
+        simulated_time=False,
         endpoint=bolt_emulator.endpoint,
         api_key=bolt_emulator.api_key,
         api_secret=bolt_emulator.api_secret,
