@@ -13,13 +13,13 @@ import argparse
 import os
 import platform
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
 from bench import benchmarks
-from bench._support import ROOT, Stats, emulator
+from bench._support import ROOT, Emulator, Stats, emulator
 
 SCHEDULES = ROOT / "bench" / "schedules.yml"
 
@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli = Path(sys.executable).parent / "paradime-bolt"
 
     rows: list[benchmarks.Row] = []
-    steps = [
+    steps: list[tuple[str, Callable[[Emulator], list[benchmarks.Row]], tuple[str, ...]]] = [
         ("per-call overhead", lambda em: benchmarks.per_call_overhead(em, sizes), ()),
         ("waiting", lambda em: benchmarks.detection_delay(em, sizes), ()),
         (
