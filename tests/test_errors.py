@@ -30,7 +30,7 @@ def test_connect_failure_is_a_transport_error(twin: Twin, httpx_mock: HTTPXMock)
         twin.call("bolt_run_status", run_id=1)
     assert not isinstance(info.value, RequestTimeoutError)
     assert info.value.operation == "BoltRunStatus"
-    assert isinstance(info.value.__cause__, httpx.ConnectError) or info.value.__cause__ is None
+    assert info.value.__cause__ is None, "the httpx exception does not travel with ours"
 
 
 def test_read_failure_is_a_transport_error(twin: Twin, httpx_mock: HTTPXMock) -> None:
@@ -146,7 +146,7 @@ def test_invalid_responses(
     with pytest.raises(InvalidResponseError, match=match) as info:
         twin.call("bolt_run_status", run_id=1)
     assert info.value.operation == "BoltRunStatus"
-    assert info.value.__cause__ is None or not isinstance(info.value.__cause__, ValueError)
+    assert info.value.__cause__ is None, "no json or pydantic exception travels with ours"
 
 
 def test_ok_false_names_the_operation_and_what_was_asked(twin: Twin, httpx_mock: HTTPXMock) -> None:

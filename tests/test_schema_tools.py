@@ -150,3 +150,18 @@ def test_every_operation_is_used_by_the_facade() -> None:
         assert info.name is not None
         method = "".join("_" + c.lower() if c.isupper() else c for c in info.name).lstrip("_")
         assert f"self._graphql.{method}(" in facade, f"{info.path}: {info.name} is never called"
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        ({"somethingElse": 1}, "answered without a __schema"),
+        ({"__schema": {"types": "not a list"}}, "answered with an unreadable schema"),
+    ],
+)
+def test_an_answer_that_is_not_a_schema(
+    data: dict[str, object], match: str, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(json={"data": data})
+    with pytest.raises(IntrospectionRefusedError, match=match):
+        introspect(ENDPOINT, API_KEY, API_SECRET)

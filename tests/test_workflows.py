@@ -103,6 +103,17 @@ def test_a_run_that_ends_while_being_cancelled_is_returned(
     assert script.count("CancelBoltRun") == 1
 
 
+def test_a_run_still_going_after_a_refused_cancel_times_out_uncancelled(
+    twin: Twin, script: GraphQLScript
+) -> None:
+    script.on("BoltRunProgress", progress("RUNNING"))
+    script.on("CancelBoltRun", {"data": {"cancelBoltRun": {"ok": False}}})
+    with pytest.raises(RunTimeoutError) as info:
+        twin.call("wait_for_run", 7, timeout=0.01, cancel_on_timeout=True, **FAST)
+    assert (info.value.state, info.value.canceled) == ("RUNNING", False)
+    assert script.count("CancelBoltRun") == 1
+
+
 def test_raise_on_failure_names_the_failing_command_and_its_output(
     twin: Twin, script: GraphQLScript
 ) -> None:
