@@ -1,7 +1,8 @@
 """`paradime-bolt` as a real process, in a pipe, against the real emulator.
 
 One emulator serves the module, from a schedules file written here: a quick schedule that
-passes, one whose `dbt test` fails with a known stderr, and one whose command lasts 5 s. Every
+passes, one whose `dbt test` fails with a known stderr, and one whose command lasts a day, so
+it is still going whenever a test cancels it, however slowly the processes start. Every
 call checks what every mode must: no control codes in a pipe and never the secret.
 """
 
@@ -56,7 +57,7 @@ schedules:
       start_delay: 0.05
       default_duration: 0.05
       commands:
-        dbt build: {duration: 5}
+        dbt build: {duration: 86400}
   - name: pull request checks
     schedule: "OFF"
     commands: [dbt build --select state:modified+]
@@ -164,7 +165,8 @@ def test_a_run_that_passes_with_logs_and_verbose_logging(bolt: Bolt) -> None:
     out = result.stdout
     assert out.index("==> command 1: git clone ...") < out.index("==> command 3: dbt run")
     assert re.search(r"^run \d+: SUCCESS after ", out, re.MULTILINE)
-    assert re.search(r"^run \d+: (STARTING|RUNNING)\b.* elapsed\)$", result.stderr, re.MULTILINE)
+    # A progress line per change; a loaded machine may first see the run already finished.
+    assert re.search(r"^run \d+: [A-Z]+\b.* elapsed\)$", result.stderr, re.MULTILINE)
     assert "DEBUG paradime_bolt: POST TriggerBoltRun" in result.stderr
 
 

@@ -18,6 +18,10 @@ from paradime_bolt import (
 from paradime_bolt.emulator import EmulatorServer
 from paradime_bolt.pytest_plugin import BoltEmulator
 from tests.conftest import Twin
+from tests.e2e.conftest import UNTIL_CANCELLED
+
+# An id no test creates, inside GraphQL's 32-bit Int.
+UNKNOWN_ID = 2**31 - 1
 
 FAST = {"poll_interval": 0.05, "max_poll_interval": 0.2, "timeout": 60}
 
@@ -49,15 +53,15 @@ def test_all_seven_operations(live: Twin, tmp_path: Path) -> None:
     url = live.call("bolt_resource_url", resource_id=paths["target/manifest.json"]).url
     assert url.startswith("http://127.0.0.1:")
 
-    running = live.call("trigger_bolt_run", "daily run")
+    running = live.call("trigger_bolt_run", UNTIL_CANCELLED)
     assert live.call("cancel_bolt_run", schedule_run_id=running.run_id).ok is True
     canceled = live.call("wait_for_run", running.run_id, **FAST)
     assert canceled.run_state is RunState.CANCELED
 
 
-def test_wrong_credentials_are_an_authentication_error(bolt_emulator: BoltEmulator) -> None:
+def test_wrong_credentials_are_an_authentication_error(shared_emulator: BoltEmulator) -> None:
     for kind in ("sync", "async"):
-        twin = Twin(kind, endpoint=bolt_emulator.endpoint, api_key="k", api_secret="wrong")
+        twin = Twin(kind, endpoint=shared_emulator.endpoint, api_key="k", api_secret="wrong")
         with pytest.raises(AuthenticationError) as info:
             twin.call("list_bolt_schedules")
         assert info.value.status_code == 401
@@ -71,21 +75,23 @@ def test_cancelling_a_finished_run_fails(live: Twin) -> None:
 
 
 def test_already_running(live: Twin) -> None:
-    run = live.call("trigger_bolt_run", "daily run")
-    with pytest.raises(AlreadyRunningError, match="AlreadyRunningException"):
-        live.call("trigger_bolt_run", "daily run")
-    live.call("cancel_bolt_run", run.run_id)
+    run = live.call("trigger_bolt_run", UNTIL_CANCELLED)
+    try:
+        with pytest.raises(AlreadyRunningError, match="AlreadyRunningException"):
+            live.call("trigger_bolt_run", UNTIL_CANCELLED)
+    finally:
+        live.call("cancel_bolt_run", run.run_id)
 
 
 @pytest.mark.parametrize(
     ("method", "args"),
     [
         ("bolt_schedule_name", ("no such schedule",)),
-        ("bolt_run_status", (1,)),
-        ("bolt_command", (1,)),
-        ("bolt_resource_url", (1,)),
+        ("bolt_run_status", (UNKNOWN_ID,)),
+        ("bolt_command", (UNKNOWN_ID,)),
+        ("bolt_resource_url", (UNKNOWN_ID,)),
         ("list_bolt_runs", ("no such schedule",)),
-        ("cancel_bolt_run", (1,)),
+        ("cancel_bolt_run", (UNKNOWN_ID,)),
     ],
 )
 def test_unknown_ids_are_operation_failures(

@@ -53,7 +53,7 @@ class Emulator:
         for line in stream:
             sink(line.rstrip("\n"))  # type: ignore[operator]
 
-    def wait_for_endpoint(self, timeout: float = 20) -> str:
+    def wait_for_endpoint(self, timeout: float = 60) -> str:
         """Read stdout until the endpoint line; fail if it does not come in time."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -67,7 +67,7 @@ class Emulator:
                 return line
         raise AssertionError(f"no endpoint line in {self.lines} / {self.errors}")
 
-    def stop(self, signum: int, timeout: float = 15) -> int:
+    def stop(self, signum: int, timeout: float = 60) -> int:
         """Send a signal and return the exit status."""
         self.process.send_signal(signum)
         code = self.process.wait(timeout)
