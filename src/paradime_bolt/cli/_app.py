@@ -13,6 +13,7 @@ import click
 
 from ._errors import EXIT_CODES, report_exception
 from ._lazy import LazyCommand, LazyGroup
+from ._options import REQUEST_TIMEOUT_ENV, request_timeout_option
 from ._signals import terminate_as_interrupt
 from ._state import enable_debug_logging, get_state
 
@@ -59,6 +60,7 @@ _SETTINGS = (
     ("PARADIME_API_ENDPOINT", "the API's GraphQL URL (or --endpoint)"),
     ("PARADIME_API_KEY", "the API key"),
     ("PARADIME_API_SECRET", "the API secret (never printed or logged)"),
+    (REQUEST_TIMEOUT_ENV, "seconds one request may wait (or --request-timeout)"),
 )
 
 
@@ -124,6 +126,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="Retries of a request that failed on the network or with 429/502/503/504 "
     "(never of one that may have started a run). Default 2.",
 )
+@request_timeout_option
 @click.option(
     "-v",
     "--verbose",
@@ -143,6 +146,7 @@ def cli(
     ctx: click.Context,
     endpoint: str | None,
     max_retries: int | None,
+    request_timeout: float | None,
     verbose: bool,
 ) -> None:
     """Trigger and follow Paradime Bolt runs from CI pipelines and terminals.
@@ -154,6 +158,7 @@ def cli(
     state = get_state(ctx)
     state.endpoint = endpoint
     state.max_retries = max_retries
+    state.request_timeout = request_timeout
     state.verbose = verbose
     ctx.call_on_close(terminate_as_interrupt())  # SIGTERM (CI stopping the job) like Ctrl-C
     if verbose:

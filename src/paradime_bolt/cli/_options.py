@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -11,9 +12,11 @@ import click
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "REQUEST_TIMEOUT_ENV",
     "WaitOptions",
     "json_option",
     "poll_interval_option",
+    "request_timeout_option",
     "wait_options",
     "waiting_options",
 ]
@@ -23,6 +26,28 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_TIMEOUT = 3600.0
 DEFAULT_POLL_INTERVAL = 1.0
 MAX_POLL_INTERVAL = 10.0
+REQUEST_TIMEOUT_ENV = "PARADIME_BOLT_REQUEST_TIMEOUT"
+
+
+def _finite(_ctx: click.Context, _param: click.Parameter, value: float | None) -> float | None:
+    """FloatRange lets nan and inf through: a timeout must be a real number of seconds."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value!r} is not a positive, finite number of seconds")
+    return value
+
+
+def request_timeout_option(function: F) -> F:
+    """--request-timeout (global): how long one HTTP request may take."""
+    return click.option(
+        "--request-timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        callback=_finite,
+        envvar=REQUEST_TIMEOUT_ENV,
+        show_envvar=True,
+        metavar="SECONDS",
+        help="How long one request may wait to connect, or for each part of the answer, before "
+        "it fails (and is retried, see --max-retries). Default 30.",
+    )(function)
 
 
 def json_option(function: F) -> F:
