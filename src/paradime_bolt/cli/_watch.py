@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ._errors import CliError, interruption
 from ._render import (
     COMMAND_HEADERS,
+    COMMAND_WHOLE,
     TimedCommand,
     command_rows,
     command_styles,
@@ -282,7 +283,11 @@ def report_run(
     output.line(f"run {run_id}: {state}{after}", style=state_style(state))
     if commands:
         output.table(
-            COMMAND_HEADERS, command_rows(commands), right=(0, 2), styles=command_styles(commands)
+            COMMAND_HEADERS,
+            command_rows(commands),
+            right=(0, 2),
+            styles=command_styles(commands),
+            whole=COMMAND_WHOLE,
         )
 
 
@@ -305,4 +310,6 @@ def _report_timeout(
         return
     if tracker.commands:
         output.note(f"run {tracker.run_id}: {timed_out.state or 'UNKNOWN'} when waiting stopped")
-        output.table(COMMAND_HEADERS, command_rows(tracker.commands), right=(0, 2))
+        output.table(
+            COMMAND_HEADERS, command_rows(tracker.commands), right=(0, 2), whole=COMMAND_WHOLE
+        )
