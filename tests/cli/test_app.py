@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import signal
 import subprocess
 import sys
 import textwrap
@@ -163,6 +164,21 @@ def test_an_interrupt_is_exit_130(invoke: Invoke, monkeypatch: pytest.MonkeyPatc
     result = invoke("runs", "status", "1")
     assert result.exit_code == 130
     assert "error: interrupted" in result.stderr
+
+
+def test_sigterm_is_exit_143_with_the_error_document(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def terminated(*_: Any, **__: Any) -> Any:
+        signal.raise_signal(signal.SIGTERM)  # handled at once: raises where we are
+
+    before = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(paradime_bolt.BoltClient, "bolt_run_status", terminated)
+    result = invoke("runs", "status", "1", "--json")
+    assert result.exit_code == 143
+    assert json.loads(result.stdout)["error"]["type"] == "Terminated"
+    assert "error: terminated (SIGTERM)" in result.stderr
+    assert signal.getsignal(signal.SIGTERM) is before
 
 
 def test_an_unexpected_error_is_reported_without_a_traceback(

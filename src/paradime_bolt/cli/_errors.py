@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
+from ._signals import Terminated
+
 if TYPE_CHECKING:
     from paradime_bolt import RunFailedError
 
@@ -26,6 +28,7 @@ __all__ = [
     "classify",
     "exit_code_of",
     "failure_report",
+    "interruption",
     "report_exception",
 ]
 
@@ -42,6 +45,7 @@ class ExitCode(IntEnum):
     CONFIGURATION = 4
     API = 5
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 EXIT_CODES: Sequence[tuple[ExitCode, str]] = (
@@ -51,7 +55,8 @@ EXIT_CODES: Sequence[tuple[ExitCode, str]] = (
     (ExitCode.TIMED_OUT, "timed out waiting for the run (--timeout)"),
     (ExitCode.CONFIGURATION, "authentication or configuration error (credentials, endpoint)"),
     (ExitCode.API, "API or transport error (network, HTTP, GraphQL, unknown schedule or run)"),
-    (ExitCode.INTERRUPTED, "interrupted (Ctrl-C)"),
+    (ExitCode.INTERRUPTED, "interrupted (Ctrl-C, SIGINT)"),
+    (ExitCode.TERMINATED, "terminated (SIGTERM, as CI systems stop a job)"),
 )
 
 
@@ -100,7 +105,8 @@ def classify(exc: BaseException) -> Failure:
     if isinstance(exc, CliError):
         return Failure(exc.exit_code, kind, _with_hint(exc.message, exc.hint))
     if isinstance(exc, KeyboardInterrupt):
-        return Failure(ExitCode.INTERRUPTED, kind, ("interrupted",))
+        what, code = interruption(exc)
+        return Failure(code, kind, (what,))
     if isinstance(exc, bolt.RunFailedError):
         return Failure(ExitCode.RUN_FAILED, kind, tuple(failure_report(exc)))
     if isinstance(exc, bolt.RunTimeoutError):
@@ -154,6 +160,13 @@ def classify(exc: BaseException) -> Failure:
         (f"unexpected error: {kind}: {exc}", "run with --verbose for the traceback"),
         unexpected=True,
     )
+
+
+def interruption(exc: KeyboardInterrupt) -> tuple[str, ExitCode]:
+    """What stopped the command (`interrupted`, `terminated (SIGTERM)`) and its exit code."""
+    if isinstance(exc, Terminated):
+        return "terminated (SIGTERM)", ExitCode.TERMINATED
+    return "interrupted", ExitCode.INTERRUPTED
 
 
 def _with_hint(message: str, hint: str | None) -> tuple[str, ...]:

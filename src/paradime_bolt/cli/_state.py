@@ -27,6 +27,7 @@ class CliState:
 
     endpoint: str | None = None
     max_retries: int | None = None
+    request_timeout: float | None = None
     verbose: bool = False
     redactor: Redactor = field(default_factory=Redactor.from_environ)
     output: Output | None = None
@@ -43,10 +44,16 @@ class CliState:
         return self.output or self.open_output()
 
     def client(self) -> BoltClient:
-        """A client configured from the environment and --endpoint / --max-retries."""
+        """A client configured from the environment and --endpoint, --max-retries and
+        --request-timeout."""
         from paradime_bolt import BoltClient
 
-        client = BoltClient(endpoint=self.endpoint, max_retries=self.max_retries)
+        if self.request_timeout is None:
+            client = BoltClient(endpoint=self.endpoint, max_retries=self.max_retries)
+        else:
+            client = BoltClient(
+                endpoint=self.endpoint, max_retries=self.max_retries, timeout=self.request_timeout
+            )
         logger.debug(
             "endpoint %s (%s); API key and secret from PARADIME_API_KEY and PARADIME_API_SECRET",
             client.config.endpoint,
