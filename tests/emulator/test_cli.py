@@ -18,6 +18,7 @@ import pytest
 
 from paradime_bolt.emulator import EmulatorConfig, build_parser, main
 from paradime_bolt.emulator.cli import config_from_args
+from paradime_bolt.emulator.schedules import load_builtin_schedules, load_schedules_file
 
 from .support import CaptureReceiver
 
@@ -255,3 +256,15 @@ def test_the_process_sends_webhooks_and_keeps_their_secret(quick_schedules_file:
     assert f"Webhooks: {receiver.url('')}/..." in emulator.lines
     assert "Latency: 1 ms per GraphQL request" in emulator.lines
     assert token not in emulator.output()  # not in the banner, nor in any log line
+
+
+def test_print_schedules_gives_a_file_the_emulator_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--print-schedules"]) == 0
+    printed = capsys.readouterr().out
+    target = tmp_path / "paradime_schedules.yml"
+    target.write_text(printed, encoding="utf-8")
+    names = [spec.name for spec in load_schedules_file(target)]
+    assert names == [spec.name for spec in load_builtin_schedules()]
+    assert "daily run" in names and printed.startswith("# ")  # the commented example

@@ -34,7 +34,7 @@ from .config import (
     url_origin,
     webhook_url_problem,
 )
-from .schedules import ScheduleFileError
+from .schedules import ScheduleFileError, builtin_schedules_text
 from .server import EmulatorServer
 from .store import DatabaseError
 
@@ -100,6 +100,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="schedules YAML in the paradime_schedules.yml shape (default: the built-in set)",
+    )
+    parser.add_argument(
+        "--print-schedules",
+        action="store_true",
+        help="print the built-in schedules file (a commented example to start from) and exit",
     )
     parser.add_argument(
         "--api-key", help=f"accepted X-API-KEY (default: ${API_KEY_ENV}, else a development key)"
@@ -216,6 +221,9 @@ def _stop_requested() -> Iterator[threading.Event]:
 
 def run(args: argparse.Namespace) -> int:
     """Serve with parsed options until SIGINT/SIGTERM; 0 on a clean stop, 2 on bad settings."""
+    if args.print_schedules:
+        sys.stdout.write(builtin_schedules_text())
+        return 0
     logging.basicConfig(
         level=args.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
