@@ -20,6 +20,8 @@
 
 Messages never contain the API secret: they are built from the operation, the arguments the
 caller passed (which never include credentials) and what the server said.
+
+Every error pickles with its fields, so one raised in a worker process reaches the parent intact.
 """
 
 from __future__ import annotations
@@ -54,6 +56,16 @@ _BODY_EXCERPT = 500
 
 class BoltError(Exception):
     """Root of every error raised by paradime-bolt."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's own reduce calls `cls(*args)`, which our keyword fields break. Rebuild
+        # without `__init__` instead: args as they were, then the fields (and notes) as state.
+        return (_rebuild, (type(self), self.args), self.__dict__)
+
+
+def _rebuild(cls: type[BoltError], args: tuple[Any, ...]) -> BoltError:
+    """Unpickles any `BoltError`: an instance with its args, its fields set as pickle's state."""
+    return cls.__new__(cls, *args)
 
 
 class ConfigurationError(BoltError):
