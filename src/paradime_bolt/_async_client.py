@@ -32,7 +32,14 @@ from ._exceptions import (
 from ._generated.async_client import AsyncBoltGraphQLClient
 from ._generated.base_model import UNSET
 from ._generated.input_types import BoltScheduleFilter
-from ._operations import call_options, new_run, payload, schedule_selector, trigger_arguments
+from ._operations import (
+    call_options,
+    new_run,
+    not_found,
+    payload,
+    schedule_selector,
+    trigger_arguments,
+)
 from ._transport import AsyncTransport
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import DEFAULT_WAIT_TIMEOUT, FinishedRun, PollBackoff, run_failed_error
@@ -146,13 +153,16 @@ class AsyncBoltClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ScheduleDetails:
-        """A schedule's details, by name (or by `slug=`). Unknown: `OperationFailedError`."""
+        """A schedule's details, by name (or by `slug=`). Unknown: `NotFoundError`."""
         op = "BoltScheduleName"
         arguments = schedule_selector(schedule_name, slug)
-        result = await self._graphql.bolt_schedule_name(
-            **arguments, **call_options(timeout, max_retries)
+        with not_found(op, "schedule", arguments):
+            result = await self._graphql.bolt_schedule_name(
+                **arguments, **call_options(timeout, max_retries)
+            )
+        return payload(
+            result.bolt_schedule_name, op, "boltScheduleName", arguments, missing="schedule"
         )
-        return payload(result.bolt_schedule_name, op, "boltScheduleName", arguments)
 
     async def trigger_bolt_run(
         self,
@@ -170,10 +180,12 @@ class AsyncBoltClient:
     ) -> TriggeredRun:
         """Starts a run; `commands` and `branch` replace the schedule's for this run only.
 
-        Raises `AlreadyRunningError` when the schedule already has a run in progress. Never
-        retried unless the request provably did not reach the server.
+        Raises `AlreadyRunningError` when the schedule already has a run in progress, and
+        `NotFoundError` when there is no such schedule. Never retried unless the request
+        provably did not reach the server.
         """
         op = "TriggerBoltRun"
+        selector = schedule_selector(schedule_name, slug)
         arguments = trigger_arguments(
             schedule_name=schedule_name,
             slug=slug,
@@ -184,9 +196,10 @@ class AsyncBoltClient:
             command_configs=command_configs,
             continue_on_error=continue_on_error,
         )
-        result = await self._graphql.trigger_bolt_run(
-            **arguments, **call_options(timeout, max_retries)
-        )
+        with not_found(op, "schedule", selector):
+            result = await self._graphql.trigger_bolt_run(
+                **arguments, **call_options(timeout, max_retries)
+            )
         return payload(result.trigger_bolt_run, op, "triggerBoltRun")
 
     async def cancel_bolt_run(
@@ -196,14 +209,15 @@ class AsyncBoltClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CancelResult:
-        """Cancels a run. A finished or unknown run: `OperationFailedError`."""
+        """Cancels a run. A finished or unknown run: `OperationFailedError` (the API's `ok: false`
+        does not say which), or `NotFoundError` when the API says the run does not exist."""
         op = "CancelBoltRun"
-        result = await self._graphql.cancel_bolt_run(
-            schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
-        )
-        return payload(
-            result.cancel_bolt_run, op, "cancelBoltRun", {"schedule_run_id": schedule_run_id}
-        )
+        arguments = {"schedule_run_id": schedule_run_id}
+        with not_found(op, "run", arguments):
+            result = await self._graphql.cancel_bolt_run(
+                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+            )
+        return payload(result.cancel_bolt_run, op, "cancelBoltRun", arguments)
 
     async def bolt_run_status(
         self,
@@ -214,10 +228,12 @@ class AsyncBoltClient:
     ) -> RunStatus:
         """A run's state and the commands it has run so far, with their logs."""
         op = "BoltRunStatus"
-        result = await self._graphql.bolt_run_status(
-            run_id=run_id, **call_options(timeout, max_retries)
-        )
-        return payload(result.bolt_run_status, op, "boltRunStatus", {"run_id": run_id})
+        arguments = {"run_id": run_id}
+        with not_found(op, "run", arguments):
+            result = await self._graphql.bolt_run_status(
+                run_id=run_id, **call_options(timeout, max_retries)
+            )
+        return payload(result.bolt_run_status, op, "boltRunStatus", arguments, missing="run")
 
     async def bolt_run_progress(
         self,
@@ -228,10 +244,12 @@ class AsyncBoltClient:
     ) -> RunProgress:
         """A run's state and its commands without their logs: cheap enough to poll."""
         op = "BoltRunProgress"
-        result = await self._graphql.bolt_run_progress(
-            run_id=run_id, **call_options(timeout, max_retries)
-        )
-        return payload(result.bolt_run_status, op, "boltRunStatus", {"run_id": run_id})
+        arguments = {"run_id": run_id}
+        with not_found(op, "run", arguments):
+            result = await self._graphql.bolt_run_progress(
+                run_id=run_id, **call_options(timeout, max_retries)
+            )
+        return payload(result.bolt_run_status, op, "boltRunStatus", arguments, missing="run")
 
     async def bolt_command(
         self,
@@ -242,10 +260,12 @@ class AsyncBoltClient:
     ) -> CommandDetails:
         """One command with its logs and the resources (artifacts) it produced."""
         op = "BoltCommand"
-        result = await self._graphql.bolt_command(
-            command_id=command_id, **call_options(timeout, max_retries)
-        )
-        return payload(result.bolt_command, op, "boltCommand", {"command_id": command_id})
+        arguments = {"command_id": command_id}
+        with not_found(op, "command", arguments):
+            result = await self._graphql.bolt_command(
+                command_id=command_id, **call_options(timeout, max_retries)
+            )
+        return payload(result.bolt_command, op, "boltCommand", arguments, missing="command")
 
     async def bolt_resource_url(
         self,
@@ -256,11 +276,13 @@ class AsyncBoltClient:
     ) -> ResourceUrl:
         """A time-limited download URL for one resource."""
         op = "BoltResourceUrl"
-        result = await self._graphql.bolt_resource_url(
-            resource_id=resource_id, **call_options(timeout, max_retries)
-        )
+        arguments = {"resource_id": resource_id}
+        with not_found(op, "resource", arguments):
+            result = await self._graphql.bolt_resource_url(
+                resource_id=resource_id, **call_options(timeout, max_retries)
+            )
         return payload(
-            result.bolt_resource_url, op, "boltResourceUrl", {"resource_id": resource_id}
+            result.bolt_resource_url, op, "boltResourceUrl", arguments, missing="resource"
         )
 
     async def list_bolt_runs(
@@ -273,13 +295,14 @@ class AsyncBoltClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RunPage:
-        """A schedule's runs, newest first. Unknown schedule: `OperationFailedError`."""
+        """A schedule's runs, newest first. Unknown schedule: `NotFoundError`."""
         op = "ListBoltRuns"
         arguments = schedule_selector(schedule_name, slug)
-        result = await self._graphql.list_bolt_runs(
-            offset=offset, limit=limit, **arguments, **call_options(timeout, max_retries)
-        )
-        return payload(result.list_bolt_runs, op, "listBoltRuns", arguments)
+        with not_found(op, "schedule", arguments):
+            result = await self._graphql.list_bolt_runs(
+                offset=offset, limit=limit, **arguments, **call_options(timeout, max_retries)
+            )
+        return payload(result.list_bolt_runs, op, "listBoltRuns", arguments, missing="schedule")
 
     async def bolt_command_logs(
         self,
@@ -291,12 +314,16 @@ class AsyncBoltClient:
     ) -> LogPage:
         """One page of a command's log lines; pass the returned `cursor` back to read on."""
         op = "BoltCommandLogs"
-        result = await self._graphql.bolt_command_logs(
-            command_id=command_id,
-            cursor=UNSET if cursor is None else cursor,
-            **call_options(timeout, max_retries),
+        arguments = {"command_id": command_id}
+        with not_found(op, "command", arguments):
+            result = await self._graphql.bolt_command_logs(
+                command_id=command_id,
+                cursor=UNSET if cursor is None else cursor,
+                **call_options(timeout, max_retries),
+            )
+        return payload(
+            result.bolt_command_logs, op, "boltCommandLogs", arguments, missing="command"
         )
-        return payload(result.bolt_command_logs, op, "boltCommandLogs", {"command_id": command_id})
 
     async def retry_bolt_run(
         self,
@@ -307,9 +334,10 @@ class AsyncBoltClient:
     ) -> TriggeredRun:
         """Starts a new run that re-runs the failed commands of a finished run."""
         op = "RetryBoltRun"
-        result = await self._graphql.retry_bolt_run(
-            schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
-        )
+        with not_found(op, "run", {"schedule_run_id": schedule_run_id}):
+            result = await self._graphql.retry_bolt_run(
+                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+            )
         return new_run(payload(result.retry_bolt_run, op, "retryBoltRun"))
 
     async def retry_all_bolt_run(
@@ -321,9 +349,10 @@ class AsyncBoltClient:
     ) -> TriggeredRun:
         """Starts a new run that re-runs every command of a finished run but the set-up ones."""
         op = "RetryAllBoltRun"
-        result = await self._graphql.retry_all_bolt_run(
-            schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
-        )
+        with not_found(op, "run", {"schedule_run_id": schedule_run_id}):
+            result = await self._graphql.retry_all_bolt_run(
+                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+            )
         return new_run(payload(result.retry_all_bolt_run, op, "retryAllBoltRun"))
 
     async def retry_bolt_run_from_failure(
@@ -337,9 +366,10 @@ class AsyncBoltClient:
         """Re-runs a schedule's latest failed run from its failing command."""
         op = "RetryBoltRunFromFailure"
         arguments = schedule_selector(schedule_name, slug)
-        result = await self._graphql.retry_bolt_run_from_failure(
-            **arguments, **call_options(timeout, max_retries)
-        )
+        with not_found(op, "schedule", arguments):
+            result = await self._graphql.retry_bolt_run_from_failure(
+                **arguments, **call_options(timeout, max_retries)
+            )
         return new_run(payload(result.retry_bolt_run_from_failure, op, "retryBoltRunFromFailure"))
 
     async def suspend_bolt_schedule(
@@ -351,17 +381,19 @@ class AsyncBoltClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SuspendResult:
-        """Suspends a schedule (`suspend=False` resumes it). Unknown: `OperationFailedError`."""
+        """Suspends a schedule (`suspend=False` resumes it). Unknown: `NotFoundError`."""
         op = "SuspendBoltSchedule"
         arguments = schedule_selector(schedule_name, slug)
-        result = await self._graphql.suspend_bolt_schedule(
-            suspend=suspend, **arguments, **call_options(timeout, max_retries)
-        )
+        with not_found(op, "schedule", arguments):
+            result = await self._graphql.suspend_bolt_schedule(
+                suspend=suspend, **arguments, **call_options(timeout, max_retries)
+            )
         return payload(
             result.suspend_bolt_schedule,
             op,
             "suspendBoltSchedule",
             {**arguments, "suspend": suspend},
+            missing="schedule",
         )
 
     # -- workflows ---------------------------------------------------------------------------

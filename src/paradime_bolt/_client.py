@@ -32,7 +32,14 @@ from ._exceptions import (
 from ._generated.base_model import UNSET
 from ._generated.client import BoltGraphQLClient
 from ._generated.input_types import BoltScheduleFilter
-from ._operations import call_options, new_run, payload, schedule_selector, trigger_arguments
+from ._operations import (
+    call_options,
+    new_run,
+    not_found,
+    payload,
+    schedule_selector,
+    trigger_arguments,
+)
 from ._transport import SyncTransport
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import DEFAULT_WAIT_TIMEOUT, FinishedRun, PollBackoff, run_failed_error
@@ -146,11 +153,16 @@ class BoltClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ScheduleDetails:
-        """A schedule's details, by name (or by `slug=`). Unknown: `OperationFailedError`."""
+        """A schedule's details, by name (or by `slug=`). Unknown: `NotFoundError`."""
         op = "BoltScheduleName"
         arguments = schedule_selector(schedule_name, slug)
-        result = self._graphql.bolt_schedule_name(**arguments, **call_options(timeout, max_retries))
-        return payload(result.bolt_schedule_name, op, "boltScheduleName", arguments)
+        with not_found(op, "schedule", arguments):
+            result = self._graphql.bolt_schedule_name(
+                **arguments, **call_options(timeout, max_retries)
+            )
+        return payload(
+            result.bolt_schedule_name, op, "boltScheduleName", arguments, missing="schedule"
+        )
 
     def trigger_bolt_run(
         self,
@@ -168,10 +180,12 @@ class BoltClient:
     ) -> TriggeredRun:
         """Starts a run; `commands` and `branch` replace the schedule's for this run only.
 
-        Raises `AlreadyRunningError` when the schedule already has a run in progress. Never
-        retried unless the request provably did not reach the server.
+        Raises `AlreadyRunningError` when the schedule already has a run in progress, and
+        `NotFoundError` when there is no such schedule. Never retried unless the request
+        provably did not reach the server.
         """
         op = "TriggerBoltRun"
+        selector = schedule_selector(schedule_name, slug)
         arguments = trigger_arguments(
             schedule_name=schedule_name,
             slug=slug,
@@ -182,7 +196,10 @@ class BoltClient:
             command_configs=command_configs,
             continue_on_error=continue_on_error,
         )
-        result = self._graphql.trigger_bolt_run(**arguments, **call_options(timeout, max_retries))
+        with not_found(op, "schedule", selector):
+            result = self._graphql.trigger_bolt_run(
+                **arguments, **call_options(timeout, max_retries)
+            )
         return payload(result.trigger_bolt_run, op, "triggerBoltRun")
 
     def cancel_bolt_run(
@@ -192,14 +209,15 @@ class BoltClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CancelResult:
-        """Cancels a run. A finished or unknown run: `OperationFailedError`."""
+        """Cancels a run. A finished or unknown run: `OperationFailedError` (the API's `ok: false`
+        does not say which), or `NotFoundError` when the API says the run does not exist."""
         op = "CancelBoltRun"
-        result = self._graphql.cancel_bolt_run(
-            schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
-        )
-        return payload(
-            result.cancel_bolt_run, op, "cancelBoltRun", {"schedule_run_id": schedule_run_id}
-        )
+        arguments = {"schedule_run_id": schedule_run_id}
+        with not_found(op, "run", arguments):
+            result = self._graphql.cancel_bolt_run(
+                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+            )
+        return payload(result.cancel_bolt_run, op, "cancelBoltRun", arguments)
 
     def bolt_run_status(
         self,
@@ -210,8 +228,12 @@ class BoltClient:
     ) -> RunStatus:
         """A run's state and the commands it has run so far, with their logs."""
         op = "BoltRunStatus"
-        result = self._graphql.bolt_run_status(run_id=run_id, **call_options(timeout, max_retries))
-        return payload(result.bolt_run_status, op, "boltRunStatus", {"run_id": run_id})
+        arguments = {"run_id": run_id}
+        with not_found(op, "run", arguments):
+            result = self._graphql.bolt_run_status(
+                run_id=run_id, **call_options(timeout, max_retries)
+            )
+        return payload(result.bolt_run_status, op, "boltRunStatus", arguments, missing="run")
 
     def bolt_run_progress(
         self,
@@ -222,10 +244,12 @@ class BoltClient:
     ) -> RunProgress:
         """A run's state and its commands without their logs: cheap enough to poll."""
         op = "BoltRunProgress"
-        result = self._graphql.bolt_run_progress(
-            run_id=run_id, **call_options(timeout, max_retries)
-        )
-        return payload(result.bolt_run_status, op, "boltRunStatus", {"run_id": run_id})
+        arguments = {"run_id": run_id}
+        with not_found(op, "run", arguments):
+            result = self._graphql.bolt_run_progress(
+                run_id=run_id, **call_options(timeout, max_retries)
+            )
+        return payload(result.bolt_run_status, op, "boltRunStatus", arguments, missing="run")
 
     def bolt_command(
         self,
@@ -236,10 +260,12 @@ class BoltClient:
     ) -> CommandDetails:
         """One command with its logs and the resources (artifacts) it produced."""
         op = "BoltCommand"
-        result = self._graphql.bolt_command(
-            command_id=command_id, **call_options(timeout, max_retries)
-        )
-        return payload(result.bolt_command, op, "boltCommand", {"command_id": command_id})
+        arguments = {"command_id": command_id}
+        with not_found(op, "command", arguments):
+            result = self._graphql.bolt_command(
+                command_id=command_id, **call_options(timeout, max_retries)
+            )
+        return payload(result.bolt_command, op, "boltCommand", arguments, missing="command")
 
     def bolt_resource_url(
         self,
@@ -250,11 +276,13 @@ class BoltClient:
     ) -> ResourceUrl:
         """A time-limited download URL for one resource."""
         op = "BoltResourceUrl"
-        result = self._graphql.bolt_resource_url(
-            resource_id=resource_id, **call_options(timeout, max_retries)
-        )
+        arguments = {"resource_id": resource_id}
+        with not_found(op, "resource", arguments):
+            result = self._graphql.bolt_resource_url(
+                resource_id=resource_id, **call_options(timeout, max_retries)
+            )
         return payload(
-            result.bolt_resource_url, op, "boltResourceUrl", {"resource_id": resource_id}
+            result.bolt_resource_url, op, "boltResourceUrl", arguments, missing="resource"
         )
 
     def list_bolt_runs(
@@ -267,13 +295,14 @@ class BoltClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RunPage:
-        """A schedule's runs, newest first. Unknown schedule: `OperationFailedError`."""
+        """A schedule's runs, newest first. Unknown schedule: `NotFoundError`."""
         op = "ListBoltRuns"
         arguments = schedule_selector(schedule_name, slug)
-        result = self._graphql.list_bolt_runs(
-            offset=offset, limit=limit, **arguments, **call_options(timeout, max_retries)
-        )
-        return payload(result.list_bolt_runs, op, "listBoltRuns", arguments)
+        with not_found(op, "schedule", arguments):
+            result = self._graphql.list_bolt_runs(
+                offset=offset, limit=limit, **arguments, **call_options(timeout, max_retries)
+            )
+        return payload(result.list_bolt_runs, op, "listBoltRuns", arguments, missing="schedule")
 
     def bolt_command_logs(
         self,
@@ -285,12 +314,16 @@ class BoltClient:
     ) -> LogPage:
         """One page of a command's log lines; pass the returned `cursor` back to read on."""
         op = "BoltCommandLogs"
-        result = self._graphql.bolt_command_logs(
-            command_id=command_id,
-            cursor=UNSET if cursor is None else cursor,
-            **call_options(timeout, max_retries),
+        arguments = {"command_id": command_id}
+        with not_found(op, "command", arguments):
+            result = self._graphql.bolt_command_logs(
+                command_id=command_id,
+                cursor=UNSET if cursor is None else cursor,
+                **call_options(timeout, max_retries),
+            )
+        return payload(
+            result.bolt_command_logs, op, "boltCommandLogs", arguments, missing="command"
         )
-        return payload(result.bolt_command_logs, op, "boltCommandLogs", {"command_id": command_id})
 
     def retry_bolt_run(
         self,
@@ -301,9 +334,10 @@ class BoltClient:
     ) -> TriggeredRun:
         """Starts a new run that re-runs the failed commands of a finished run."""
         op = "RetryBoltRun"
-        result = self._graphql.retry_bolt_run(
-            schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
-        )
+        with not_found(op, "run", {"schedule_run_id": schedule_run_id}):
+            result = self._graphql.retry_bolt_run(
+                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+            )
         return new_run(payload(result.retry_bolt_run, op, "retryBoltRun"))
 
     def retry_all_bolt_run(
@@ -315,9 +349,10 @@ class BoltClient:
     ) -> TriggeredRun:
         """Starts a new run that re-runs every command of a finished run but the set-up ones."""
         op = "RetryAllBoltRun"
-        result = self._graphql.retry_all_bolt_run(
-            schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
-        )
+        with not_found(op, "run", {"schedule_run_id": schedule_run_id}):
+            result = self._graphql.retry_all_bolt_run(
+                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+            )
         return new_run(payload(result.retry_all_bolt_run, op, "retryAllBoltRun"))
 
     def retry_bolt_run_from_failure(
@@ -331,9 +366,10 @@ class BoltClient:
         """Re-runs a schedule's latest failed run from its failing command."""
         op = "RetryBoltRunFromFailure"
         arguments = schedule_selector(schedule_name, slug)
-        result = self._graphql.retry_bolt_run_from_failure(
-            **arguments, **call_options(timeout, max_retries)
-        )
+        with not_found(op, "schedule", arguments):
+            result = self._graphql.retry_bolt_run_from_failure(
+                **arguments, **call_options(timeout, max_retries)
+            )
         return new_run(payload(result.retry_bolt_run_from_failure, op, "retryBoltRunFromFailure"))
 
     def suspend_bolt_schedule(
@@ -345,17 +381,19 @@ class BoltClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SuspendResult:
-        """Suspends a schedule (`suspend=False` resumes it). Unknown: `OperationFailedError`."""
+        """Suspends a schedule (`suspend=False` resumes it). Unknown: `NotFoundError`."""
         op = "SuspendBoltSchedule"
         arguments = schedule_selector(schedule_name, slug)
-        result = self._graphql.suspend_bolt_schedule(
-            suspend=suspend, **arguments, **call_options(timeout, max_retries)
-        )
+        with not_found(op, "schedule", arguments):
+            result = self._graphql.suspend_bolt_schedule(
+                suspend=suspend, **arguments, **call_options(timeout, max_retries)
+            )
         return payload(
             result.suspend_bolt_schedule,
             op,
             "suspendBoltSchedule",
             {**arguments, "suspend": suspend},
+            missing="schedule",
         )
 
     # -- workflows ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@
         │   └── AlreadyRunningError the schedule already has a run in progress
         ├── InvalidResponseError    not JSON, no `data`, or a payload that does not fit the schema
         └── OperationFailedError    the payload said `ok: false`; names the operation and the ask
+            └── NotFoundError       no such schedule, run, command or resource (`kind` says which)
 
 Messages never contain the API secret: they are built from the operation, the arguments the
 caller passed (which never include credentials) and what the server said.
@@ -42,6 +43,7 @@ __all__ = [
     "HTTPStatusError",
     "InvalidArgumentError",
     "InvalidResponseError",
+    "NotFoundError",
     "OperationFailedError",
     "RateLimitError",
     "RequestTimeoutError",
@@ -205,6 +207,36 @@ class OperationFailedError(APIError):
         asked = ", ".join(f"{k}={v!r}" for k, v in self.arguments.items())
         super().__init__(
             f"{operation} returned ok: false for {asked or 'the request'}",
+            operation=operation,
+        )
+
+
+class NotFoundError(OperationFailedError):
+    """The schedule, run, command or resource asked for does not exist; `kind` says which.
+
+    One error for every operation, whether the server answered `ok: false` (the lookups) or a
+    GraphQL error such as `ScheduleNotFoundException` (the mutations that start runs); in the
+    latter case `errors` and `data` keep what it said, as on `GraphQLResponseError`.
+    """
+
+    def __init__(
+        self,
+        operation: str,
+        arguments: Mapping[str, Any],
+        *,
+        kind: str,
+        errors: Sequence[GraphQLErrorDetail] = (),
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.arguments = dict(arguments)
+        self.kind = kind
+        self.errors = list(errors)
+        self.data = dict(data) if data is not None else None
+        asked = ", ".join(f"{k}={v!r}" for k, v in self.arguments.items())
+        said = "; ".join(e.message for e in self.errors) or "the API answered ok: false"
+        APIError.__init__(
+            self,
+            f"{operation}: no {kind} with {asked or 'those arguments'} ({said})",
             operation=operation,
         )
 

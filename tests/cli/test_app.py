@@ -140,6 +140,61 @@ def test_api_errors_are_exit_5(
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "operation", "answer", "hint"),
+    [
+        (
+            ["run", "nope"],
+            "TriggerBoltRun",
+            p.graphql_error("ScheduleNotFoundException: no schedule 'nope'", "NOT_FOUND"),
+            "hint: is the schedule name (or slug) right? `paradime-bolt schedules list --all`",
+        ),
+        (
+            ["schedules", "show", "nope"],
+            "BoltScheduleName",
+            p.not_ok("boltScheduleName"),
+            "hint: is the schedule name (or slug) right?",
+        ),
+        (
+            ["runs", "status", "4"],
+            "BoltRunStatus",
+            p.not_ok("boltRunStatus"),
+            "hint: is the run id right? `paradime-bolt schedules show <schedule>`",
+        ),
+        (
+            ["runs", "retry", "4"],
+            "RetryBoltRun",
+            p.graphql_error("RunNotFoundException: no run with id 4", "NOT_FOUND"),
+            "hint: is the run id right?",
+        ),
+    ],
+    ids=["trigger", "schedule", "run-status", "retry"],
+)
+def test_not_found_is_exit_5_with_a_hint(
+    args: list[str],
+    operation: str,
+    answer: dict[str, Any],
+    hint: str,
+    invoke: Invoke,
+    script: GraphQLScript,
+) -> None:
+    script.on(operation, answer)
+    result = invoke(*args, "--json")
+    assert result.exit_code == 5, result.output
+    assert json.loads(result.stdout)["error"]["type"] == "NotFoundError"
+    assert hint in result.stderr
+    assert script.calls[-1][0] == operation
+
+
+def test_a_refused_cancel_hints_the_run_may_have_finished(
+    invoke: Invoke, script: GraphQLScript
+) -> None:
+    script.on("CancelBoltRun", p.not_ok("cancelBoltRun"))
+    result = invoke("runs", "cancel", "4")
+    assert result.exit_code == 5
+    assert "hint: the run may have finished already, or the run id is wrong" in result.stderr
+
+
 def test_transport_errors_are_exit_5(invoke: Invoke, httpx_mock: HTTPXMock) -> None:
     httpx_mock.add_exception(httpx.ConnectError("connection refused"), url=ENDPOINT)
     result = invoke("--max-retries", "0", "schedules", "list")
