@@ -108,10 +108,12 @@ class AsyncBoltClient:
         return f"{name}(endpoint={self._config.endpoint!r}, api_key={self._config.api_key!r})"
 
     async def aclose(self) -> None:
-        """Closes the HTTP client if this client created it."""
+        """Closes the HTTP client if this client created it; later calls raise
+        `ClientClosedError`."""
         await self._transport.aclose()
 
     async def __aenter__(self) -> AsyncBoltClient:
+        self._transport.check_open(self._transport.http)
         return self
 
     async def __aexit__(

@@ -108,10 +108,12 @@ class BoltClient:
         return f"{name}(endpoint={self._config.endpoint!r}, api_key={self._config.api_key!r})"
 
     def close(self) -> None:
-        """Closes the HTTP client if this client created it."""
+        """Closes the HTTP client if this client created it; later calls raise
+        `ClientClosedError`."""
         self._transport.close()
 
     def __enter__(self) -> BoltClient:
+        self._transport.check_open(self._transport.http)
         return self
 
     def __exit__(

@@ -135,9 +135,27 @@ def _pick(explicit: str | None, env: Mapping[str, str], var: str, argument: str)
 
 
 def _check_endpoint(endpoint: str) -> None:
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    problem = _endpoint_problem(endpoint)
+    if problem is not None:
         raise ConfigurationError(
             f"the endpoint must be an http(s) URL such as "
             f"https://api.<region>.paradime.io/api/v1/<workspace>/graphql, not {endpoint!r}"
+            f"{f' ({problem})' if problem else ''}"
         )
+
+
+def _endpoint_problem(endpoint: str) -> str | None:
+    """What makes `endpoint` unusable ("" when only the scheme is wrong), or None."""
+    if any(c.isspace() or not c.isprintable() for c in endpoint):
+        return "it contains whitespace or a control character"
+    try:
+        parts = urlsplit(endpoint)
+        _ = parts.port  # validates the port
+        httpx.URL(endpoint)
+    except (ValueError, httpx.InvalidURL) as exc:
+        return str(exc)
+    if parts.scheme not in ("http", "https"):
+        return ""
+    if not parts.hostname:
+        return "it has no host"
+    return None

@@ -2,6 +2,7 @@
 
     BoltError
     ├── ConfigurationError          missing or invalid endpoint, key or secret
+    │   └── ClientClosedError       the client (or the httpx client it was given) is closed
     ├── InvalidArgumentError        a method argument is invalid; caught before any request
     ├── RunTimeoutError             waiting for a run outlasted its timeout
     ├── RunFailedError              a run ended ERROR, FAILED or CANCELED (raise_on_failure=True)
@@ -37,6 +38,7 @@ __all__ = [
     "ArtifactNotFoundError",
     "AuthenticationError",
     "BoltError",
+    "ClientClosedError",
     "ConfigurationError",
     "GraphQLErrorDetail",
     "GraphQLResponseError",
@@ -72,6 +74,12 @@ def _rebuild(cls: type[BoltError], args: tuple[Any, ...]) -> BoltError:
 
 class ConfigurationError(BoltError):
     """The client cannot be configured: a setting is missing or invalid."""
+
+
+class ClientClosedError(ConfigurationError, RuntimeError):
+    """The client was used after `close()`, or the httpx client it was given is closed.
+
+    Also a `RuntimeError`, which is what httpx raised for this before."""
 
 
 class InvalidArgumentError(BoltError, ValueError):

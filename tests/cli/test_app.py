@@ -17,7 +17,7 @@ from pytest_httpx import HTTPXMock
 import paradime_bolt
 from paradime_bolt.cli import _state
 from paradime_bolt.cli._app import REGISTRY, cli
-from paradime_bolt.cli._errors import EXIT_CODES
+from paradime_bolt.cli._errors import EXIT_CODES, classify
 from paradime_bolt.cli._lazy import LazyCommand, LazyGroup
 from tests.conftest import ENDPOINT, GraphQLScript
 
@@ -103,6 +103,20 @@ def test_a_bad_endpoint_option_is_exit_4(invoke: Invoke) -> None:
     result = invoke("--endpoint", "ftp://example", "schedules", "list")
     assert result.exit_code == 4
     assert "the endpoint must be an http(s) URL" in result.stderr
+
+
+def test_a_malformed_endpoint_option_is_exit_4(invoke: Invoke) -> None:
+    result = invoke("--endpoint", "http://[::1/graphql", "schedules", "list")
+    assert result.exit_code == 4
+    assert "the endpoint must be an http(s) URL" in result.stderr
+    assert "Invalid IPv6 URL" in result.stderr
+    assert "unexpected" not in result.stderr
+
+
+def test_a_closed_client_is_a_configuration_error_without_the_environment_hint() -> None:
+    failure = classify(paradime_bolt.ClientClosedError("this client is closed"))
+    assert failure.exit_code == 4
+    assert failure.lines == ("this client is closed",)
 
 
 def test_endpoint_option_overrides_the_environment(invoke: Invoke, httpx_mock: HTTPXMock) -> None:

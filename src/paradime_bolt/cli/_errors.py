@@ -113,6 +113,8 @@ def classify(exc: BaseException) -> Failure:
             "it, and --cancel-on-timeout does so when waiting times out"
         )
         return Failure(ExitCode.TIMED_OUT, kind, _with_hint(str(exc), hint))
+    if isinstance(exc, bolt.ClientClosedError):
+        return Failure(ExitCode.CONFIGURATION, kind, (str(exc),))
     if isinstance(exc, bolt.ConfigurationError):
         return Failure(
             ExitCode.CONFIGURATION,
