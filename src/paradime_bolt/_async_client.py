@@ -24,7 +24,6 @@ from ._artifacts import Artifact, atomic_file, rank_commands, target_path
 from ._config import ClientConfig, resolve_config
 from ._exceptions import (
     ArtifactNotFoundError,
-    InvalidArgumentError,
     InvalidResponseError,
     OperationFailedError,
     RunTimeoutError,
@@ -34,6 +33,7 @@ from ._generated.base_model import UNSET
 from ._generated.input_types import BoltScheduleFilter
 from ._operations import (
     call_options,
+    graphql_int,
     new_run,
     not_found,
     payload,
@@ -42,7 +42,13 @@ from ._operations import (
 )
 from ._transport import AsyncTransport
 from ._types import NOT_GIVEN, NotGiven, Timeout
-from ._waiting import DEFAULT_WAIT_TIMEOUT, FinishedRun, PollBackoff, run_failed_error
+from ._waiting import (
+    DEFAULT_WAIT_TIMEOUT,
+    FinishedRun,
+    positive_seconds,
+    run_failed_error,
+    wait_backoff,
+)
 from .models import (
     CancelResult,
     CommandDetails,
@@ -138,6 +144,8 @@ class AsyncBoltClient:
     ) -> SchedulePage:
         """One page of schedules, and `total_count` across all pages."""
         op = "ListBoltSchedules"
+        offset = graphql_int("offset", offset, minimum=0)
+        limit = graphql_int("limit", limit, minimum=1)
         result = await self._graphql.list_bolt_schedules(
             offset=offset,
             limit=limit,
@@ -214,6 +222,7 @@ class AsyncBoltClient:
         """Cancels a run. A finished or unknown run: `OperationFailedError` (the API's `ok: false`
         does not say which), or `NotFoundError` when the API says the run does not exist."""
         op = "CancelBoltRun"
+        schedule_run_id = graphql_int("schedule_run_id", schedule_run_id)
         arguments = {"schedule_run_id": schedule_run_id}
         with not_found(op, "run", arguments):
             result = await self._graphql.cancel_bolt_run(
@@ -230,6 +239,7 @@ class AsyncBoltClient:
     ) -> RunStatus:
         """A run's state and the commands it has run so far, with their logs."""
         op = "BoltRunStatus"
+        run_id = graphql_int("run_id", run_id)
         arguments = {"run_id": run_id}
         with not_found(op, "run", arguments):
             result = await self._graphql.bolt_run_status(
@@ -246,6 +256,7 @@ class AsyncBoltClient:
     ) -> RunProgress:
         """A run's state and its commands without their logs: cheap enough to poll."""
         op = "BoltRunProgress"
+        run_id = graphql_int("run_id", run_id)
         arguments = {"run_id": run_id}
         with not_found(op, "run", arguments):
             result = await self._graphql.bolt_run_progress(
@@ -262,6 +273,7 @@ class AsyncBoltClient:
     ) -> CommandDetails:
         """One command with its logs and the resources (artifacts) it produced."""
         op = "BoltCommand"
+        command_id = graphql_int("command_id", command_id)
         arguments = {"command_id": command_id}
         with not_found(op, "command", arguments):
             result = await self._graphql.bolt_command(
@@ -278,6 +290,7 @@ class AsyncBoltClient:
     ) -> ResourceUrl:
         """A time-limited download URL for one resource."""
         op = "BoltResourceUrl"
+        resource_id = graphql_int("resource_id", resource_id)
         arguments = {"resource_id": resource_id}
         with not_found(op, "resource", arguments):
             result = await self._graphql.bolt_resource_url(
@@ -299,6 +312,8 @@ class AsyncBoltClient:
     ) -> RunPage:
         """A schedule's runs, newest first. Unknown schedule: `NotFoundError`."""
         op = "ListBoltRuns"
+        offset = graphql_int("offset", offset, minimum=0)
+        limit = graphql_int("limit", limit, minimum=1)
         arguments = schedule_selector(schedule_name, slug)
         with not_found(op, "schedule", arguments):
             result = await self._graphql.list_bolt_runs(
@@ -316,6 +331,7 @@ class AsyncBoltClient:
     ) -> LogPage:
         """One page of a command's log lines; pass the returned `cursor` back to read on."""
         op = "BoltCommandLogs"
+        command_id = graphql_int("command_id", command_id)
         arguments = {"command_id": command_id}
         with not_found(op, "command", arguments):
             result = await self._graphql.bolt_command_logs(
@@ -336,6 +352,7 @@ class AsyncBoltClient:
     ) -> TriggeredRun:
         """Starts a new run that re-runs the failed commands of a finished run."""
         op = "RetryBoltRun"
+        schedule_run_id = graphql_int("schedule_run_id", schedule_run_id)
         with not_found(op, "run", {"schedule_run_id": schedule_run_id}):
             result = await self._graphql.retry_bolt_run(
                 schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
@@ -351,6 +368,7 @@ class AsyncBoltClient:
     ) -> TriggeredRun:
         """Starts a new run that re-runs every command of a finished run but the set-up ones."""
         op = "RetryAllBoltRun"
+        schedule_run_id = graphql_int("schedule_run_id", schedule_run_id)
         with not_found(op, "run", {"schedule_run_id": schedule_run_id}):
             result = await self._graphql.retry_all_bolt_run(
                 schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
@@ -419,9 +437,7 @@ class AsyncBoltClient:
         `raise_on_failure`, a run that ends ERROR, FAILED or CANCELED raises `RunFailedError`.
         `on_progress` is called with each polled `RunProgress` (state and commands, no logs).
         """
-        if timeout is not None and timeout <= 0:
-            raise InvalidArgumentError(f"timeout must be positive or None, not {timeout!r}")
-        backoff = PollBackoff(poll_interval, max_poll_interval)
+        backoff = wait_backoff(timeout, poll_interval, max_poll_interval)
         deadline = None if timeout is None else self._transport.clock() + timeout
         for interval in backoff.intervals():
             progress = await self.bolt_run_progress(run_id)
@@ -474,7 +490,9 @@ class AsyncBoltClient:
         on_progress: Callable[[RunProgress], object] | None = None,
     ) -> FinishedRun:
         """Triggers a run and waits for it (`trigger_bolt_run`, then `wait_for_run`); returns
-        the run's id with its final status."""
+        the run's id with its final status. The waiting arguments are checked first, so no run
+        is started that could not be waited for."""
+        wait_backoff(timeout, poll_interval, max_poll_interval)
         run = await self.trigger_bolt_run(
             schedule_name, commands, branch, slug=slug, pr_number=pr_number, reason=reason
         )
@@ -493,8 +511,7 @@ class AsyncBoltClient:
         self, *, show_inactive: bool = False, page_size: int = 50, suspended: bool | None = None
     ) -> AsyncIterator[Schedule]:
         """Every schedule, page by page, until a short or empty page or `total_count`."""
-        if page_size < 1:
-            raise InvalidArgumentError(f"page_size must be at least 1, not {page_size}")
+        page_size = graphql_int("page_size", page_size, minimum=1)
         offset = 0
         while True:
             page = await self.list_bolt_schedules(
@@ -511,6 +528,7 @@ class AsyncBoltClient:
     ) -> AsyncIterator[LogLine]:
         """A command's log lines in order. With `follow`, waits for new lines until the command
         has finished; without, stops at the end of what is written so far."""
+        positive_seconds("poll_interval", poll_interval)
         cursor: str | None = None
         while True:
             page = await self.bolt_command_logs(command_id, cursor)

@@ -4,6 +4,7 @@ the transport, which parses every answer."""
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from ._types import NotGiven, Timeout
 
 __all__ = [
     "call_options",
+    "graphql_int",
     "new_run",
     "not_found",
     "payload",
@@ -32,6 +34,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # GraphQL's Int is a signed 32-bit integer
 Kind = Literal["schedule", "run", "command", "resource"]
 
 # How the API says a thing does not exist in a GraphQL error: the exception name opens the
@@ -103,6 +106,24 @@ def _missing_kind(errors: Sequence[GraphQLErrorDetail]) -> str | None:
     return None
 
 
+def graphql_int(name: str, value: object, *, minimum: int = INT_MIN) -> int:
+    """`value` as a GraphQL `Int` (a plain int, from `minimum` to 2**31 - 1), or
+    `InvalidArgumentError`: the server would refuse the whole request with HTTP 400."""
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise InvalidArgumentError(f"{name} must be an integer, not {value!r}") from None
+    if minimum > INT_MIN and number < minimum:
+        raise InvalidArgumentError(f"{name} must be at least {minimum}, not {number}")
+    if not minimum <= number <= INT_MAX:
+        raise InvalidArgumentError(
+            f"{name} must fit GraphQL's 32-bit Int ({minimum} to {INT_MAX}), not {number}"
+        )
+    return number
+
+
 def new_run(value: _HasRunId) -> TriggeredRun:
     """A retry's payload as the same `TriggeredRun` a trigger returns."""
     return TriggeredRun(run_id=value.run_id)
@@ -147,7 +168,7 @@ def trigger_arguments(
     if branch is not None:
         arguments["branch"] = _non_empty("branch", branch)
     if pr_number is not None:
-        arguments["pr_number"] = pr_number
+        arguments["pr_number"] = graphql_int("pr_number", pr_number)
     if reason is not None:
         arguments["reason"] = reason
     if continue_on_error is not None:

@@ -24,6 +24,7 @@ from ._exceptions import (
     APIError,
     ClientClosedError,
     ConfigurationError,
+    InvalidArgumentError,
     RequestTimeoutError,
     TransportError,
 )
@@ -76,7 +77,8 @@ class _TransportCore:
         }
 
     def options(self, options: dict[str, Any]) -> tuple[Any, int]:
-        """Per-call (timeout, max_retries), falling back to the client's settings."""
+        """Per-call (timeout, max_retries), falling back to the client's settings (checked when
+        the client was built); a bad per-call value is an `InvalidArgumentError`."""
         unknown = set(options) - {"timeout", "max_retries"}
         if unknown:
             raise ConfigurationError(f"unknown per-call option(s): {', '.join(sorted(unknown))}")
@@ -87,18 +89,15 @@ class _TransportCore:
                 self.config.timeout if self.owns_client else httpx.USE_CLIENT_DEFAULT
             )
         else:
-            check_timeout(timeout)
+            check_timeout(timeout, InvalidArgumentError)
             resolved_timeout = timeout
-        resolved_retries = self.config.max_retries if isinstance(retries, NotGiven) else retries
-        if (
-            isinstance(resolved_retries, bool)
-            or not isinstance(resolved_retries, int)
-            or resolved_retries < 0
-        ):
-            raise ConfigurationError(
-                f"max_retries must be a non-negative integer, not {resolved_retries!r}"
+        if isinstance(retries, NotGiven):
+            return resolved_timeout, self.config.max_retries
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise InvalidArgumentError(
+                f"max_retries must be a non-negative integer, not {retries!r}"
             )
-        return resolved_timeout, resolved_retries
+        return resolved_timeout, retries
 
     def wrap_exception(self, exc: httpx.HTTPError, operation: str | None) -> APIError:
         label = f"{operation}: " if operation else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -14,8 +15,10 @@ __all__ = [
     "FinishedRun",
     "PollBackoff",
     "failing_command",
+    "positive_seconds",
     "run_failed_error",
     "tail",
+    "wait_backoff",
 ]
 
 DEFAULT_WAIT_TIMEOUT = 3600.0
@@ -35,7 +38,13 @@ class PollBackoff:
     factor: float = 1.5
 
     def __post_init__(self) -> None:
-        if not self.initial > 0 or not self.maximum >= self.initial or not self.factor >= 1:
+        finite = all(math.isfinite(v) for v in (self.initial, self.maximum, self.factor))
+        if (
+            not finite
+            or not self.initial > 0
+            or not self.maximum >= self.initial
+            or not self.factor >= 1
+        ):
             raise InvalidArgumentError(
                 "poll_interval must be positive and max_poll_interval at least poll_interval"
             )
@@ -45,6 +54,32 @@ class PollBackoff:
         while True:
             yield interval
             interval = min(interval * self.factor, self.maximum)
+
+
+def positive_seconds(name: str, value: object, *, hint: str = "") -> float:
+    """`value` as a duration the clock can sleep for, or `InvalidArgumentError`."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise InvalidArgumentError(
+            f"{name} must be a positive, finite number of seconds, not {value!r}{hint}"
+        )
+    return float(value)
+
+
+def wait_backoff(
+    timeout: float | None, poll_interval: float, max_poll_interval: float
+) -> PollBackoff:
+    """Checks a wait's timing arguments (before any request) and returns its poll schedule."""
+    if timeout is not None:
+        positive_seconds("timeout", timeout, hint="; None waits without a timeout")
+    return PollBackoff(
+        positive_seconds("poll_interval", poll_interval),
+        positive_seconds("max_poll_interval", max_poll_interval),
+    )
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,14 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
     assert "Usage:" in result.stderr or "Error:" in result.stderr
 
 
+def test_an_id_the_schema_cannot_carry_is_exit_2(invoke: Invoke, httpx_mock: HTTPXMock) -> None:
+    result = invoke("runs", "status", str(2**31), "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"]["type"] == "InvalidArgumentError"
+    assert "run_id must fit GraphQL's 32-bit Int" in result.stderr
+    assert httpx_mock.get_requests() == []
+
+
 def test_missing_configuration_is_exit_4() -> None:
     result = run_cli("schedules", "list")
     assert result.exit_code == 4
