@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -44,8 +44,11 @@ from ._transport import AsyncTransport
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import (
     DEFAULT_WAIT_TIMEOUT,
+    AsyncProgressCallback,
     FinishedRun,
+    check_async_on_progress,
     positive_seconds,
+    report_async_progress,
     run_failed_error,
     wait_backoff,
 )
@@ -427,7 +430,7 @@ class AsyncBoltClient:
         max_poll_interval: float = 10.0,
         cancel_on_timeout: bool = False,
         raise_on_failure: bool = False,
-        on_progress: Callable[[RunProgress], object] | None = None,
+        on_progress: AsyncProgressCallback | None = None,
     ) -> RunStatus:
         """Polls until the run ends and returns its final status, with every command's logs.
 
@@ -435,14 +438,15 @@ class AsyncBoltClient:
         is seen ending at most that long after it does. `timeout=None` waits forever. On timeout
         raises `RunTimeoutError`, after cancelling the run when `cancel_on_timeout`. With
         `raise_on_failure`, a run that ends ERROR, FAILED or CANCELED raises `RunFailedError`.
-        `on_progress` is called with each polled `RunProgress` (state and commands, no logs).
+        `on_progress` is called with each polled `RunProgress` (state and commands, no logs);
+        on the async client an async function works too (what it returns is awaited).
         """
         backoff = wait_backoff(timeout, poll_interval, max_poll_interval)
+        check_async_on_progress(on_progress)
         deadline = None if timeout is None else self._transport.clock() + timeout
         for interval in backoff.intervals():
             progress = await self.bolt_run_progress(run_id)
-            if on_progress is not None:
-                on_progress(progress)
+            await report_async_progress(on_progress, progress)
             if progress.run_state.is_terminal:
                 break
             remaining = None if deadline is None else deadline - self._transport.clock()
@@ -487,12 +491,13 @@ class AsyncBoltClient:
         max_poll_interval: float = 10.0,
         cancel_on_timeout: bool = False,
         raise_on_failure: bool = False,
-        on_progress: Callable[[RunProgress], object] | None = None,
+        on_progress: AsyncProgressCallback | None = None,
     ) -> FinishedRun:
         """Triggers a run and waits for it (`trigger_bolt_run`, then `wait_for_run`); returns
         the run's id with its final status. The waiting arguments are checked first, so no run
         is started that could not be waited for."""
         wait_backoff(timeout, poll_interval, max_poll_interval)
+        check_async_on_progress(on_progress)
         run = await self.trigger_bolt_run(
             schedule_name, commands, branch, slug=slug, pr_number=pr_number, reason=reason
         )

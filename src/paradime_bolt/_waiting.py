@@ -1,25 +1,41 @@
-"""Waiting for runs: the polling schedule, and what a failed run's error should carry."""
+"""Waiting for runs: the polling schedule, progress callbacks, and what a failed run's error
+should carry."""
 
 from __future__ import annotations
 
+import inspect
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from ._exceptions import InvalidArgumentError, RunFailedError
 from ._types import CommandT
-from .models import RunCommand, RunState, RunStatus
+from .models import RunCommand, RunProgress, RunState, RunStatus
 
 __all__ = [
     "DEFAULT_WAIT_TIMEOUT",
+    "AsyncProgressCallback",
     "FinishedRun",
     "PollBackoff",
+    "ProgressCallback",
+    "check_async_on_progress",
+    "check_on_progress",
     "failing_command",
     "positive_seconds",
+    "report_async_progress",
+    "report_progress",
     "run_failed_error",
     "tail",
     "wait_backoff",
 ]
+
+ProgressCallback: TypeAlias = Callable[[RunProgress], object]
+"""`BoltClient`'s `on_progress=`: a plain function of each polled `RunProgress`."""
+
+AsyncProgressCallback: TypeAlias = Callable[[RunProgress], "Awaitable[object] | object"]
+"""`AsyncBoltClient`'s `on_progress=`: a plain or an async function; what it returns is awaited
+when it is awaitable."""
 
 DEFAULT_WAIT_TIMEOUT = 3600.0
 TAIL_LINES = 30
@@ -80,6 +96,52 @@ def wait_backoff(
         positive_seconds("poll_interval", poll_interval),
         positive_seconds("max_poll_interval", max_poll_interval),
     )
+
+
+def check_on_progress(callback: ProgressCallback | None) -> None:
+    """Refuses, before any request, a callback the sync client could not call or await."""
+    _check_callable(callback)
+    if inspect.iscoroutinefunction(callback):
+        raise InvalidArgumentError(_CANNOT_AWAIT)
+
+
+def check_async_on_progress(callback: AsyncProgressCallback | None) -> None:
+    """Refuses, before any request, a callback the async client could not call."""
+    _check_callable(callback)
+
+
+def report_progress(callback: ProgressCallback | None, progress: RunProgress) -> None:
+    """Calls the sync client's callback; an awaitable it returns cannot be awaited here, so it
+    is closed (no "never awaited" warning) and refused rather than dropped."""
+    if callback is None:
+        return
+    outcome = callback(progress)
+    if inspect.isawaitable(outcome):
+        if inspect.iscoroutine(outcome):
+            outcome.close()
+        raise InvalidArgumentError(_CANNOT_AWAIT)
+
+
+async def report_async_progress(
+    callback: AsyncProgressCallback | None, progress: RunProgress
+) -> None:
+    """Calls the async client's callback and awaits what it returns when that is awaitable."""
+    if callback is None:
+        return
+    outcome = callback(progress)
+    if inspect.isawaitable(outcome):
+        await outcome
+
+
+_CANNOT_AWAIT = (
+    "on_progress returned an awaitable, which BoltClient cannot await: pass a plain function, "
+    "or use AsyncBoltClient"
+)
+
+
+def _check_callable(callback: object) -> None:
+    if callback is not None and not callable(callback):
+        raise InvalidArgumentError(f"on_progress must be callable or None, not {callback!r}")
 
 
 @dataclass(frozen=True)
