@@ -6,6 +6,7 @@ PARADIME_API_ENDPOINT, PARADIME_API_KEY and PARADIME_API_SECRET.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ._exceptions import ConfigurationError
+from ._exceptions import BoltError, ConfigurationError
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 __all__ = [
@@ -113,15 +114,30 @@ def resolve_config(
     )
 
 
-def check_timeout(timeout: object) -> None:
-    """Rejects a timeout that httpx would misread (negative, or not a number)."""
-    if timeout is None or isinstance(timeout, httpx.Timeout):
+def check_timeout(timeout: object, error: type[BoltError] = ConfigurationError) -> None:
+    """Rejects a timeout that httpx would misread (not positive, not finite, not a number) with
+    `error`: a `ConfigurationError` for the client's, an `InvalidArgumentError` for a call's."""
+    if timeout is None:
         return
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise ConfigurationError(
-            f"timeout must be a positive number of seconds, an httpx.Timeout or None, "
-            f"not {timeout!r}"
-        )
+    if isinstance(timeout, httpx.Timeout):
+        parts = [timeout.connect, timeout.read, timeout.write, timeout.pool]
+        if all(p is None or _positive_finite(p) for p in parts):
+            return
+    elif _positive_finite(timeout):
+        return
+    raise error(
+        f"timeout must be a positive, finite number of seconds, an httpx.Timeout or None, "
+        f"not {timeout!r}"
+    )
+
+
+def _positive_finite(value: object) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    )
 
 
 def _pick(explicit: str | None, env: Mapping[str, str], var: str, argument: str) -> str:
@@ -135,9 +151,27 @@ def _pick(explicit: str | None, env: Mapping[str, str], var: str, argument: str)
 
 
 def _check_endpoint(endpoint: str) -> None:
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    problem = _endpoint_problem(endpoint)
+    if problem is not None:
         raise ConfigurationError(
             f"the endpoint must be an http(s) URL such as "
             f"https://api.<region>.paradime.io/api/v1/<workspace>/graphql, not {endpoint!r}"
+            f"{f' ({problem})' if problem else ''}"
         )
+
+
+def _endpoint_problem(endpoint: str) -> str | None:
+    """What makes `endpoint` unusable ("" when only the scheme is wrong), or None."""
+    if any(c.isspace() or not c.isprintable() for c in endpoint):
+        return "it contains whitespace or a control character"
+    try:
+        parts = urlsplit(endpoint)
+        _ = parts.port  # validates the port
+        httpx.URL(endpoint)
+    except (ValueError, httpx.InvalidURL) as exc:
+        return str(exc)
+    if parts.scheme not in ("http", "https"):
+        return ""
+    if not parts.hostname:
+        return "it has no host"
+    return None

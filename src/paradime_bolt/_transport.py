@@ -22,7 +22,9 @@ import pydantic
 from ._config import ClientConfig, check_timeout
 from ._exceptions import (
     APIError,
+    ClientClosedError,
     ConfigurationError,
+    InvalidArgumentError,
     RequestTimeoutError,
     TransportError,
 )
@@ -52,6 +54,18 @@ class _TransportCore:
         self.config = config
         self.owns_client = owns_client
         self.policy = policy
+        self.closed = False
+
+    def check_open(self, http: httpx.Client | httpx.AsyncClient) -> None:
+        """Refuses to send once the client is closed, or when the caller closed its http_client
+        (httpx would raise a bare RuntimeError)."""
+        if self.closed:
+            raise ClientClosedError(
+                "this client is closed (close() was called or its `with` block ended): "
+                "create a new one"
+            )
+        if http.is_closed:
+            raise ClientClosedError("the httpx client passed as http_client= is closed")
 
     def headers(self) -> dict[str, str]:
         return {
@@ -63,7 +77,8 @@ class _TransportCore:
         }
 
     def options(self, options: dict[str, Any]) -> tuple[Any, int]:
-        """Per-call (timeout, max_retries), falling back to the client's settings."""
+        """Per-call (timeout, max_retries), falling back to the client's settings (checked when
+        the client was built); a bad per-call value is an `InvalidArgumentError`."""
         unknown = set(options) - {"timeout", "max_retries"}
         if unknown:
             raise ConfigurationError(f"unknown per-call option(s): {', '.join(sorted(unknown))}")
@@ -74,18 +89,15 @@ class _TransportCore:
                 self.config.timeout if self.owns_client else httpx.USE_CLIENT_DEFAULT
             )
         else:
-            check_timeout(timeout)
+            check_timeout(timeout, InvalidArgumentError)
             resolved_timeout = timeout
-        resolved_retries = self.config.max_retries if isinstance(retries, NotGiven) else retries
-        if (
-            isinstance(resolved_retries, bool)
-            or not isinstance(resolved_retries, int)
-            or resolved_retries < 0
-        ):
-            raise ConfigurationError(
-                f"max_retries must be a non-negative integer, not {resolved_retries!r}"
+        if isinstance(retries, NotGiven):
+            return resolved_timeout, self.config.max_retries
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise InvalidArgumentError(
+                f"max_retries must be a non-negative integer, not {retries!r}"
             )
-        return resolved_timeout, resolved_retries
+        return resolved_timeout, retries
 
     def wrap_exception(self, exc: httpx.HTTPError, operation: str | None) -> APIError:
         label = f"{operation}: " if operation else ""
@@ -179,6 +191,10 @@ class SyncTransport(_TransportCore):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(config, owns_client=http_client is None, policy=policy or RetryPolicy())
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise ConfigurationError(
+                f"http_client= must be an httpx.Client, not {type(http_client).__name__}"
+            )
         self.http = http_client or httpx.Client(timeout=config.timeout, follow_redirects=False)
         self.sleep = sleep
         self.clock = clock
@@ -190,6 +206,7 @@ class SyncTransport(_TransportCore):
         variables: dict[str, Any],
         **options: Any,
     ) -> Reply:
+        self.check_open(self.http)
         timeout, max_retries = self.options(options)
         payload = _payload(query, operation_name, variables)
 
@@ -232,6 +249,7 @@ class SyncTransport(_TransportCore):
         self, url: str, write: Callable[[bytes], object], *, timeout: Any, operation: str
     ) -> int:
         """GETs a download URL (no API credentials: it is pre-signed) into `write`."""
+        self.check_open(self.http)
         with self.http.stream(
             "GET", url, headers={"User-Agent": user_agent()}, timeout=timeout
         ) as response:
@@ -244,6 +262,7 @@ class SyncTransport(_TransportCore):
             return response.num_bytes_downloaded
 
     def close(self) -> None:
+        self.closed = True
         if self.owns_client:
             self.http.close()
 
@@ -261,6 +280,10 @@ class AsyncTransport(_TransportCore):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(config, owns_client=http_client is None, policy=policy or RetryPolicy())
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise ConfigurationError(
+                f"http_client= must be an httpx.AsyncClient, not {type(http_client).__name__}"
+            )
         self.http = http_client or httpx.AsyncClient(timeout=config.timeout, follow_redirects=False)
         self.sleep = sleep
         self.clock = clock
@@ -272,6 +295,7 @@ class AsyncTransport(_TransportCore):
         variables: dict[str, Any],
         **options: Any,
     ) -> Reply:
+        self.check_open(self.http)
         timeout, max_retries = self.options(options)
         payload = _payload(query, operation_name, variables)
 
@@ -314,6 +338,7 @@ class AsyncTransport(_TransportCore):
         self, url: str, write: Callable[[bytes], object], *, timeout: Any, operation: str
     ) -> int:
         """GETs a download URL (no API credentials: it is pre-signed) into `write`."""
+        self.check_open(self.http)
         async with self.http.stream(
             "GET", url, headers={"User-Agent": user_agent()}, timeout=timeout
         ) as response:
@@ -326,5 +351,6 @@ class AsyncTransport(_TransportCore):
             return response.num_bytes_downloaded
 
     async def aclose(self) -> None:
+        self.closed = True
         if self.owns_client:
             await self.http.aclose()

@@ -53,7 +53,7 @@ def test_status_of_an_unknown_run_is_exit_5(invoke: Invoke, script: GraphQLScrip
     assert result.exit_code == 5
     document = json.loads(result.stdout)
     assert document["error"]["exit_code"] == 5
-    assert document["error"]["type"] == "OperationFailedError"
+    assert document["error"]["type"] == "NotFoundError"
     assert "run_id=4" in document["error"]["message"]
     assert "hint: is the run id right?" in result.stderr
 

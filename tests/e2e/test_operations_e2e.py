@@ -11,7 +11,7 @@ from paradime_bolt import (
     AlreadyRunningError,
     AuthenticationError,
     BoltClient,
-    GraphQLResponseError,
+    NotFoundError,
     OperationFailedError,
     RunState,
 )
@@ -84,27 +84,43 @@ def test_already_running(live: Twin) -> None:
 
 
 @pytest.mark.parametrize(
-    ("method", "args"),
+    ("method", "args", "kind"),
     [
-        ("bolt_schedule_name", ("no such schedule",)),
-        ("bolt_run_status", (UNKNOWN_ID,)),
-        ("bolt_command", (UNKNOWN_ID,)),
-        ("bolt_resource_url", (UNKNOWN_ID,)),
-        ("list_bolt_runs", ("no such schedule",)),
-        ("cancel_bolt_run", (UNKNOWN_ID,)),
+        ("bolt_schedule_name", ("no such schedule",), "schedule"),
+        ("list_bolt_runs", ("no such schedule",), "schedule"),
+        ("suspend_bolt_schedule", ("no such schedule",), "schedule"),
+        ("trigger_bolt_run", ("no such schedule",), "schedule"),
+        ("retry_bolt_run_from_failure", ("no such schedule",), "schedule"),
+        ("bolt_run_status", (UNKNOWN_ID,), "run"),
+        ("bolt_run_progress", (UNKNOWN_ID,), "run"),
+        ("retry_bolt_run", (UNKNOWN_ID,), "run"),
+        ("retry_all_bolt_run", (UNKNOWN_ID,), "run"),
+        ("bolt_command", (UNKNOWN_ID,), "command"),
+        ("bolt_command_logs", (UNKNOWN_ID,), "command"),
+        ("bolt_resource_url", (UNKNOWN_ID,), "resource"),
     ],
 )
-def test_unknown_ids_are_operation_failures(
-    method: str, args: tuple[object, ...], live: Twin
+def test_unknown_names_and_ids_are_not_found(
+    method: str, args: tuple[object, ...], kind: str, live: Twin
 ) -> None:
-    with pytest.raises(OperationFailedError):
+    with pytest.raises(NotFoundError) as info:
         live.call(method, *args)
+    assert info.value.kind == kind
+    assert isinstance(info.value, OperationFailedError), "what existing handlers catch"
 
 
-def test_triggering_an_unknown_schedule_is_a_graphql_error(live: Twin) -> None:
-    with pytest.raises(GraphQLResponseError, match="ScheduleNotFoundException") as info:
+def test_cancelling_an_unknown_run_fails(live: Twin) -> None:
+    # ok: false for a finished and for an unknown run alike, so not a NotFoundError
+    with pytest.raises(OperationFailedError, match=f"schedule_run_id={UNKNOWN_ID}"):
+        live.call("cancel_bolt_run", UNKNOWN_ID)
+
+
+def test_triggering_an_unknown_schedule_keeps_what_the_server_said(live: Twin) -> None:
+    with pytest.raises(NotFoundError, match="ScheduleNotFoundException") as info:
         live.call("trigger_bolt_run", "no such schedule")
+    assert info.value.arguments == {"schedule_name": "no such schedule"}
     assert info.value.data == {"triggerBoltRun": None}
+    assert [e.path for e in info.value.errors] == [("triggerBoltRun",)]
 
 
 def test_artifact_download(live: Twin, tmp_path: Path) -> None:

@@ -85,15 +85,17 @@ class Failure:
 
 
 _NOT_FOUND_HINTS = {
-    "BoltScheduleName": "is the schedule name right? `paradime-bolt schedules list --all` "
+    "schedule": "is the schedule name (or slug) right? `paradime-bolt schedules list --all` "
     "lists them",
-    "TriggerBoltRun": "is the schedule name right? `paradime-bolt schedules list --all` lists them",
-    "BoltRunStatus": "is the run id right?",
-    "BoltRunProgress": "is the run id right?",
+    "run": "is the run id right? `paradime-bolt schedules show <schedule>` shows its latest run",
+    "command": "is the command id right? `paradime-bolt runs status <run id>` lists a run's "
+    "commands",
+    "resource": "is the resource id right? `paradime-bolt artifacts list <run id>` lists a "
+    "run's artifacts",
+}
+
+_OPERATION_FAILED_HINTS = {
     "CancelBoltRun": "the run may have finished already, or the run id is wrong",
-    "BoltCommand": "is the command id right?",
-    "BoltCommandLogs": "is the command id right?",
-    "BoltResourceUrl": "the resource may have expired",
 }
 
 
@@ -117,6 +119,8 @@ def classify(exc: BaseException) -> Failure:
             "it, and --cancel-on-timeout does so when waiting times out"
         )
         return Failure(ExitCode.TIMED_OUT, kind, _with_hint(str(exc), hint))
+    if isinstance(exc, bolt.ClientClosedError):
+        return Failure(ExitCode.CONFIGURATION, kind, (str(exc),))
     if isinstance(exc, bolt.ConfigurationError):
         return Failure(
             ExitCode.CONFIGURATION,
@@ -139,9 +143,13 @@ def classify(exc: BaseException) -> Failure:
         )
     if isinstance(exc, bolt.InvalidArgumentError):
         return Failure(ExitCode.USAGE, kind, (str(exc),))
+    if isinstance(exc, bolt.NotFoundError):
+        return Failure(ExitCode.API, kind, _with_hint(str(exc), _NOT_FOUND_HINTS.get(exc.kind)))
     if isinstance(exc, bolt.OperationFailedError):
         return Failure(
-            ExitCode.API, kind, _with_hint(str(exc), _NOT_FOUND_HINTS.get(exc.operation or ""))
+            ExitCode.API,
+            kind,
+            _with_hint(str(exc), _OPERATION_FAILED_HINTS.get(exc.operation or "")),
         )
     if isinstance(exc, bolt.AlreadyRunningError):
         return Failure(
