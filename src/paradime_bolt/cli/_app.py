@@ -36,6 +36,12 @@ REGISTRY = (
         "List and download a run's dbt artifacts.",
     ),
     LazyCommand(
+        "whoami",
+        "paradime_bolt.cli.whoami_cmd",
+        "whoami",
+        "The endpoint, credential and workspace in use; does the API accept them?",
+    ),
+    LazyCommand(
         "emulator",
         "paradime_bolt.cli.emulator_cmd",
         "emulator",
@@ -60,9 +66,11 @@ def _exit_codes_epilog() -> str:
         '  paradime-bolt run "daily run" --branch my-feature --wait --logs --timeout 1800\n'
         "  paradime-bolt runs status 15509 --json\n"
         "\n\b\nConfiguration (environment):\n"
-        "  PARADIME_API_ENDPOINT  the API's GraphQL URL (or --endpoint)\n"
-        "  PARADIME_API_KEY       the API key\n"
-        "  PARADIME_API_SECRET    the API secret (never printed or logged)\n"
+        "  PARADIME_API_ENDPOINT   the API's GraphQL URL (or --endpoint)\n"
+        "  PARADIME_API_SECRET     an account API key (prdm_cmp_...), a workspace token\n"
+        "                          (prdm_wsp_...) or a legacy API secret; never printed or logged\n"
+        "  PARADIME_WORKSPACE_UID  the workspace (or --workspace-uid); needed with an account key\n"
+        "  PARADIME_API_KEY        the API key, with a legacy API secret only\n"
         f"\n\b\nExit codes:\n{rows}\n"
         "\nOn a terminal output uses colour, tables and a live view; in CI (CI set), in a pipe "
         "or with TERM=dumb it is plain lines. With --json stdout is one JSON document."
@@ -80,8 +88,8 @@ class BoltCli(LazyGroup):
         except (Exception, KeyboardInterrupt) as exc:
             if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
                 raise  # click quiets a closed pipe (`paradime-bolt runs logs 1 | head`)
-            output = get_state(ctx).current_output()
-            code = report_exception(exc, output)
+            state = get_state(ctx)
+            code = report_exception(exc, state.current_output(), config=state.config)
             raise click.exceptions.Exit(int(code)) from None
 
 
@@ -107,6 +115,12 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="The Bolt API's GraphQL URL. Overrides PARADIME_API_ENDPOINT.",
 )
 @click.option(
+    "--workspace-uid",
+    metavar="UID",
+    help="The workspace every request names (X-Paradime-Workspace); needed with an account API "
+    "key. Overrides PARADIME_WORKSPACE_UID.",
+)
+@click.option(
     "--max-retries",
     type=click.IntRange(min=0),
     metavar="N",
@@ -128,7 +142,13 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="Show the version and exit.",
 )
 @click.pass_context
-def cli(ctx: click.Context, endpoint: str | None, max_retries: int | None, verbose: bool) -> None:
+def cli(
+    ctx: click.Context,
+    endpoint: str | None,
+    workspace_uid: str | None,
+    max_retries: int | None,
+    verbose: bool,
+) -> None:
     """Trigger and follow Paradime Bolt runs from CI pipelines and terminals.
 
     Bolt schedules and runs dbt commands; this command line triggers runs (on a pull request's
@@ -137,6 +157,7 @@ def cli(ctx: click.Context, endpoint: str | None, max_retries: int | None, verbo
     """
     state = get_state(ctx)
     state.endpoint = endpoint
+    state.workspace_uid = workspace_uid
     state.max_retries = max_retries
     state.verbose = verbose
     if verbose:
