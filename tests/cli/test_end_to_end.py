@@ -373,8 +373,12 @@ def test_the_documented_github_actions_steps(bolt: Bolt, tmp_path: Path) -> None
     from .test_docs import workflow
 
     steps = workflow()["jobs"]["dbt"]["steps"]
+    # The job's environment, as the workflow sets it: an account API key and its workspace.
+    assert "PARADIME_API_KEY" not in workflow()["jobs"]["dbt"]["env"]
     env = {
-        **bolt.env,
+        **{name: value for name, value in bolt.env.items() if name != "PARADIME_API_KEY"},
+        "PARADIME_API_SECRET": ACCOUNT_KEY,
+        "PARADIME_WORKSPACE_UID": "ws-main",
         "CI": "true",
         "PATH": f"{SCRIPT.parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "HEAD_REF": "feature/$(touch pwned)",
@@ -391,7 +395,7 @@ def test_the_documented_github_actions_steps(bolt: Bolt, tmp_path: Path) -> None
             check=False,
         )
         assert completed.returncode == 0, completed.stderr
-        assert SECRET not in completed.stdout + completed.stderr
+        assert ACCOUNT_KEY not in completed.stdout + completed.stderr
     document = json.loads((tmp_path / "bolt-run.json").read_text(encoding="utf-8"))
     assert document["succeeded"] is True
     results = json.loads((tmp_path / "run_results.json").read_text(encoding="utf-8"))
