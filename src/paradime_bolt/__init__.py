@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ._artifacts import Artifact
     from ._async_client import AsyncBoltClient
     from ._client import BoltClient
-    from ._config import ClientConfig, Secret
+    from ._config import ClientConfig, CredentialKind, Secret
     from ._exceptions import (
         AlreadyRunningError,
         APIError,
@@ -58,6 +58,7 @@ _LAZY = {
     "AsyncBoltClient": "._async_client",
     "BoltClient": "._client",
     "ClientConfig": "._config",
+    "CredentialKind": "._config",
     "Secret": "._config",
     "RunState": "._generated.bolt_types",
     "parse_bolt_datetime": "._generated.bolt_types",
@@ -91,6 +92,7 @@ __all__ = [
     "ClientClosedError",
     "ClientConfig",
     "ConfigurationError",
+    "CredentialKind",
     "FinishedRun",
     "GraphQLErrorDetail",
     "GraphQLResponseError",

@@ -10,6 +10,7 @@ are built from those. Every failure is a `BoltError`.
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
@@ -79,7 +80,9 @@ class BoltClient:
     """A synchronous Bolt API client.
 
     Configuration comes from the keyword arguments, else from PARADIME_API_ENDPOINT,
-    PARADIME_API_KEY and PARADIME_API_SECRET. `timeout` (seconds) and `max_retries` apply to
+    PARADIME_API_SECRET, PARADIME_WORKSPACE_UID and PARADIME_API_KEY. The secret is an account
+    API key (`prdm_cmp_...`, with a workspace uid), a workspace token (`prdm_wsp_...`) or a
+    legacy API secret (with its key). `timeout` (seconds) and `max_retries` apply to
     every call and can be overridden per call. Pass `http_client=` to use an httpx client you
     own (proxies, certificates, event hooks); the client then leaves closing it to you.
 
@@ -93,6 +96,7 @@ class BoltClient:
         endpoint: str | None = None,
         api_key: str | None = None,
         api_secret: str | None = None,
+        workspace_uid: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         http_client: httpx.Client | None = None,
@@ -101,6 +105,7 @@ class BoltClient:
             endpoint=endpoint,
             api_key=api_key,
             api_secret=api_secret,
+            workspace_uid=workspace_uid,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -114,7 +119,22 @@ class BoltClient:
 
     def __repr__(self) -> str:
         name = type(self).__name__
-        return f"{name}(endpoint={self._config.endpoint!r}, api_key={self._config.api_key!r})"
+        config = self._config
+        return (
+            f"{name}(endpoint={config.endpoint!r}, credential={config.credential.value!r}, "
+            f"api_key={config.api_key!r}, workspace_uid={config.workspace_uid!r})"
+        )
+
+    def with_workspace(self, workspace_uid: str) -> BoltClient:
+        """This client for another workspace (its `X-Paradime-Workspace`), for an account API
+        key that several workspaces accept. It shares this client's connection pool: closing it
+        leaves the pool open, closing this client closes the pool for both."""
+        config = self._config.with_workspace(workspace_uid)
+        clone = copy.copy(self)
+        clone._config = config
+        clone._transport = self._transport.sharing(config)
+        clone._graphql = BoltGraphQLClient(clone._transport)
+        return clone
 
     def close(self) -> None:
         """Closes the HTTP client if this client created it; later calls raise

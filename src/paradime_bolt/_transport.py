@@ -33,7 +33,7 @@ from ._retry import RetryPolicy, never_reached_server
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
 
-__all__ = ["AsyncTransport", "SyncTransport", "user_agent"]
+__all__ = ["AsyncTransport", "SyncTransport", "auth_headers", "user_agent"]
 
 logger = logging.getLogger("paradime_bolt")
 T = TypeVar("T")
@@ -68,12 +68,13 @@ class _TransportCore:
             raise ClientClosedError("the httpx client passed as http_client= is closed")
 
     def headers(self) -> dict[str, str]:
+        """The headers of every API request; built per request, so the token is held only by
+        the `Secret` (not in a dict that a debugger or `vars()` would show)."""
         return {
             "Content-Type": "application/json",
             "Accept": "application/json",
             "User-Agent": user_agent(),
-            "X-API-KEY": self.config.api_key,
-            "X-API-SECRET": self.config.api_secret.get_secret_value(),
+            **auth_headers(self.config),
         }
 
     def options(self, options: dict[str, Any]) -> tuple[Any, int]:
@@ -120,7 +121,12 @@ class _TransportCore:
         """The body of a 2xx answer; any other status raises its typed error (and may be
         retried)."""
         if not response.is_success:
-            raise status_error(response, operation=operation, redact=self.redact)
+            raise status_error(
+                response,
+                operation=operation,
+                redact=self.redact,
+                credential=self.config.describe_credential(),
+            )
         return Reply(response.content, response.headers.get("content-type", ""), operation)
 
     def parse(self, model: type[ModelT], reply: Reply) -> ModelT:
@@ -155,6 +161,20 @@ class _TransportCore:
             error.message,
         )
         return delay
+
+
+def auth_headers(config: ClientConfig) -> dict[str, str]:
+    """The credential's headers: the legacy pair as `X-API-KEY`/`X-API-SECRET`, a token as
+    `Authorization: Bearer`; `X-Paradime-Workspace` whenever a workspace uid is set (as
+    Paradime's SDK sends it)."""
+    secret = config.api_secret.get_secret_value()
+    if config.credential.is_bearer:
+        headers = {"Authorization": f"Bearer {secret}"}
+    else:
+        headers = {"X-API-KEY": config.api_key or "", "X-API-SECRET": secret}
+    if config.workspace_uid is not None:
+        headers["X-Paradime-Workspace"] = config.workspace_uid
+    return headers
 
 
 def check_length(response: httpx.Response, operation: str) -> None:
@@ -198,6 +218,13 @@ class SyncTransport(_TransportCore):
         self.http = http_client or httpx.Client(timeout=config.timeout, follow_redirects=False)
         self.sleep = sleep
         self.clock = clock
+
+    def sharing(self, config: ClientConfig) -> SyncTransport:
+        """A transport with other settings over this one's connection pool, which it never
+        closes; the clock and the retry policy are shared too."""
+        return SyncTransport(
+            config, self.http, policy=self.policy, sleep=self.sleep, clock=self.clock
+        )
 
     def execute(
         self,
@@ -287,6 +314,13 @@ class AsyncTransport(_TransportCore):
         self.http = http_client or httpx.AsyncClient(timeout=config.timeout, follow_redirects=False)
         self.sleep = sleep
         self.clock = clock
+
+    def sharing(self, config: ClientConfig) -> AsyncTransport:
+        """A transport with other settings over this one's connection pool, which it never
+        closes; the clock and the retry policy are shared too."""
+        return AsyncTransport(
+            config, self.http, policy=self.policy, sleep=self.sleep, clock=self.clock
+        )
 
     async def execute(
         self,

@@ -15,6 +15,10 @@ against the test file's folder, then against pytest's rootdir:
 
     @pytest.mark.bolt_emulator(schedules="paradime_schedules.yml")
 
+It accepts the key pair, a workspace token and an account API key (`workspace_token`,
+`account_key`); the markers `workspace_token=`, `account_key=` and `workspaces=["ws-a", "ws-b"]`
+(the default workspace first) change them.
+
 To share one emulator across a module or the whole session (much faster when many tests only
 read, or each triggers its own runs), build it from the session-scoped factory:
 
@@ -44,17 +48,23 @@ __all__ = ["BoltEmulator", "BoltEmulatorFactory", "bolt_emulator", "bolt_emulato
 
 _KEY = "pytest-emulator-key"
 _SECRET = "pytest-emulator-secret"
+_WORKSPACE_TOKEN = "prdm_wsp_pytest-emulator-token"
+_ACCOUNT_KEY = "prdm_cmp_pytest-emulator-key"
 _PATH_OPTIONS = ("schedules", "db")
 
 
 @dataclass(frozen=True, repr=False)
 class BoltEmulator:
-    """A running emulator: where it is, the credentials it accepts, and a client for it."""
+    """A running emulator: where it is, the credentials it accepts, and a client for it (which
+    uses the key pair). `workspaces` are those it serves, the default one first."""
 
     endpoint: str
     api_key: str
     api_secret: str
     client: BoltClient
+    workspace_token: str | None = None
+    account_key: str | None = None
+    workspaces: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"BoltEmulator(endpoint={self.endpoint!r}, api_key={self.api_key!r})"
@@ -69,12 +79,16 @@ class BoltEmulator:
         }
 
     def async_client(self, **kwargs: Any) -> AsyncBoltClient:
-        """A new `AsyncBoltClient` for this emulator; use it as `async with`."""
+        """A new `AsyncBoltClient` for this emulator (the key pair unless `api_secret=` and
+        `workspace_uid=` say otherwise); use it as `async with`."""
         from ._async_client import AsyncBoltClient
 
-        return AsyncBoltClient(
-            endpoint=self.endpoint, api_key=self.api_key, api_secret=self.api_secret, **kwargs
-        )
+        settings = {
+            "endpoint": self.endpoint,
+            "api_key": self.api_key,
+            "api_secret": self.api_secret,
+        }
+        return AsyncBoltClient(**{**settings, **kwargs})
 
 
 def _resolve(value: Any, bases: tuple[Path, ...], option: str) -> Path:
@@ -100,7 +114,14 @@ def _running(options: Mapping[str, Any], bases: tuple[Path, ...]) -> Iterator[Bo
         pytest.fail(f"bolt_emulator needs: pip install 'paradime-bolt[emulator]' ({exc})")
     from ._client import BoltClient
 
-    kwargs: dict[str, Any] = {"api_key": _KEY, "api_secret": _SECRET, "port": 0, **options}
+    kwargs: dict[str, Any] = {
+        "api_key": _KEY,
+        "api_secret": _SECRET,
+        "workspace_token": _WORKSPACE_TOKEN,
+        "account_key": _ACCOUNT_KEY,
+        "port": 0,
+        **options,
+    }
     for option in _PATH_OPTIONS:
         if kwargs.get(option) is not None:
             kwargs[option] = _resolve(kwargs[option], bases, option)
@@ -111,7 +132,15 @@ def _running(options: Mapping[str, Any], bases: tuple[Path, ...]) -> Iterator[Bo
             endpoint=server.endpoint, api_key=server.api_key, api_secret=server.api_secret
         ) as client,
     ):
-        yield BoltEmulator(server.endpoint, server.api_key, server.api_secret, client)
+        yield BoltEmulator(
+            server.endpoint,
+            server.api_key,
+            server.api_secret,
+            client,
+            workspace_token=server.workspace_token,
+            account_key=server.account_key,
+            workspaces=server.workspaces,
+        )
 
 
 class BoltEmulatorFactory:
@@ -131,7 +160,8 @@ class BoltEmulatorFactory:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "bolt_emulator(schedules=PATH, db=PATH): configure the bolt_emulator fixture "
+        "bolt_emulator(schedules=PATH, db=PATH, workspace_token=TOKEN, account_key=KEY, "
+        "workspaces=[UID, ...]): configure the bolt_emulator fixture "
         "(relative paths from the test file's folder, then the rootdir)",
     )
 

@@ -38,6 +38,7 @@ COMMANDS = [
     ["artifacts"],
     ["artifacts", "list"],
     ["artifacts", "download"],
+    ["whoami"],
     ["emulator"],
 ]
 
@@ -141,7 +142,7 @@ def test_refused_credentials_are_exit_4(invoke: Invoke, httpx_mock: HTTPXMock) -
     result = invoke("schedules", "list", "--json")
     assert result.exit_code == 4
     assert json.loads(result.stdout)["error"]["exit_code"] == 4
-    assert "the API refused the credentials (HTTP 401)" in result.stderr
+    assert "the API refused the API key and secret (HTTP 401)" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -41,6 +41,12 @@ REGISTRY = (
         "List and download a run's dbt artifacts.",
     ),
     LazyCommand(
+        "whoami",
+        "paradime_bolt.cli.whoami_cmd",
+        "whoami",
+        "The endpoint, credential and workspace in use; does the API accept them?",
+    ),
+    LazyCommand(
         "emulator",
         "paradime_bolt.cli.emulator_cmd",
         "emulator",
@@ -58,8 +64,13 @@ REGISTRY = (
 
 _SETTINGS = (
     ("PARADIME_API_ENDPOINT", "the API's GraphQL URL (or --endpoint)"),
-    ("PARADIME_API_KEY", "the API key"),
-    ("PARADIME_API_SECRET", "the API secret (never printed or logged)"),
+    (
+        "PARADIME_API_SECRET",
+        "an account API key (prdm_cmp_...), a workspace token (prdm_wsp_...) or a legacy API "
+        "secret; never printed or logged",
+    ),
+    ("PARADIME_WORKSPACE_UID", "the workspace (or --workspace-uid); needed with an account key"),
+    ("PARADIME_API_KEY", "the API key, with a legacy API secret only"),
     (REQUEST_TIMEOUT_ENV, "seconds one request may wait (or --request-timeout)"),
 )
 
@@ -93,8 +104,8 @@ class BoltCli(LazyGroup):
         except (Exception, KeyboardInterrupt) as exc:
             if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
                 raise  # click quiets a closed pipe (`paradime-bolt runs logs 1 | head`)
-            output = get_state(ctx).current_output()
-            code = report_exception(exc, output)
+            state = get_state(ctx)
+            code = report_exception(exc, state.current_output(), config=state.config)
             raise click.exceptions.Exit(int(code)) from None
 
 
@@ -118,6 +129,12 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     "--endpoint",
     metavar="URL",
     help="The Bolt API's GraphQL URL. Overrides PARADIME_API_ENDPOINT.",
+)
+@click.option(
+    "--workspace-uid",
+    metavar="UID",
+    help="The workspace every request names (X-Paradime-Workspace); needed with an account API "
+    "key. Overrides PARADIME_WORKSPACE_UID.",
 )
 @click.option(
     "--max-retries",
@@ -145,6 +162,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 def cli(
     ctx: click.Context,
     endpoint: str | None,
+    workspace_uid: str | None,
     max_retries: int | None,
     request_timeout: float | None,
     verbose: bool,
@@ -157,6 +175,7 @@ def cli(
     """
     state = get_state(ctx)
     state.endpoint = endpoint
+    state.workspace_uid = workspace_uid
     state.max_retries = max_retries
     state.request_timeout = request_timeout
     state.verbose = verbose

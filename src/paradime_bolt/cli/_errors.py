@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ._signals import Terminated
 
 if TYPE_CHECKING:
-    from paradime_bolt import RunFailedError
+    from paradime_bolt import ClientConfig, RunFailedError
 
     from ._output import Output
 
@@ -99,8 +99,24 @@ _OPERATION_FAILED_HINTS = {
 }
 
 
-def classify(exc: BaseException) -> Failure:
-    """The exit code and message for anything a command raised."""
+_CONFIGURATION_HINT = (
+    "paradime-bolt reads PARADIME_API_ENDPOINT (or --endpoint), PARADIME_API_SECRET (an account "
+    "API key, a workspace token or a legacy API secret), PARADIME_WORKSPACE_UID (or "
+    "--workspace-uid; needed with an account API key) and PARADIME_API_KEY (with a legacy secret)"
+)
+_REFUSED_HINTS = {
+    "api_key_pair": "check PARADIME_API_KEY and PARADIME_API_SECRET, and that the key has the "
+    "Bolt schedules admin capability to trigger and cancel runs",
+    "workspace_token": "check the workspace token in PARADIME_API_SECRET; it reaches its own "
+    "workspace only, so leave PARADIME_WORKSPACE_UID (--workspace-uid) unset or name that one",
+    "account_api_key": "check the account API key in PARADIME_API_SECRET and the workspace in "
+    "PARADIME_WORKSPACE_UID (or --workspace-uid): the key needs access to that workspace",
+}
+
+
+def classify(exc: BaseException, *, config: ClientConfig | None = None) -> Failure:
+    """The exit code and message for anything a command raised; `config` (the command's client
+    settings, when it built one) lets a refusal name the kind of credential."""
     import paradime_bolt as bolt
 
     kind = type(exc).__name__
@@ -125,21 +141,15 @@ def classify(exc: BaseException) -> Failure:
         return Failure(
             ExitCode.CONFIGURATION,
             kind,
-            _with_hint(
-                str(exc),
-                "paradime-bolt reads PARADIME_API_ENDPOINT (or --endpoint), PARADIME_API_KEY "
-                "and PARADIME_API_SECRET",
-            ),
+            _with_hint(str(exc), _CONFIGURATION_HINT),
         )
     if isinstance(exc, bolt.AuthenticationError):
+        what = "the credentials" if config is None else config.describe_credential()
+        hint = _REFUSED_HINTS["api_key_pair" if config is None else config.credential.value]
         return Failure(
             ExitCode.CONFIGURATION,
             kind,
-            _with_hint(
-                f"the API refused the credentials (HTTP {exc.status_code})",
-                "check PARADIME_API_KEY and PARADIME_API_SECRET, and that the key has the Bolt "
-                "schedules admin capability to trigger and cancel runs",
-            ),
+            _with_hint(f"the API refused {what} (HTTP {exc.status_code})", hint),
         )
     if isinstance(exc, bolt.InvalidArgumentError):
         return Failure(ExitCode.USAGE, kind, (str(exc),))
@@ -199,10 +209,12 @@ def failure_report(exc: RunFailedError) -> list[str]:
     return lines
 
 
-def report_exception(exc: BaseException, output: Output) -> ExitCode:
+def report_exception(
+    exc: BaseException, output: Output, *, config: ClientConfig | None = None
+) -> ExitCode:
     """Tells the user what went wrong (stderr; with --json also one document on stdout, unless
     the command wrote its own) and returns the exit code."""
-    failure = classify(exc)
+    failure = classify(exc, config=config)
     if failure.unexpected:
         logger.debug("traceback of the unexpected error", exc_info=exc)
     if output.json_mode and not output.document_written:
