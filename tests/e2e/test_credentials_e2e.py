@@ -40,15 +40,15 @@ CREDENTIALS: dict[str, Credentials] = {
 }
 
 
-def as_(live: Twin, emulator: BoltEmulator, kind: str) -> Twin:
-    return live.with_options(**{"workspace_uid": None, **CREDENTIALS[kind](emulator)})
+def as_(twin: Twin, emulator: BoltEmulator, kind: str) -> Twin:
+    return twin.with_options(**{"workspace_uid": None, **CREDENTIALS[kind](emulator)})
 
 
 @pytest.mark.parametrize("kind", list(CREDENTIALS))
 def test_each_credential_triggers_and_follows_a_run_to_its_artifacts(
-    live: Twin, bolt_emulator: BoltEmulator, kind: str
+    fresh_live: Twin, bolt_emulator: BoltEmulator, kind: str
 ) -> None:
-    client = as_(live, bolt_emulator, kind)
+    client = as_(fresh_live, bolt_emulator, kind)
     run = client.call("trigger_and_wait", "daily run", raise_on_failure=True, **FAST)
     assert run.run_state is RunState.SUCCESS
     manifest = client.call("download_json_artifact", run.run_id, "target/manifest.json")
@@ -57,11 +57,13 @@ def test_each_credential_triggers_and_follows_a_run_to_its_artifacts(
     assert [r.id for r in runs] == [run.run_id]
 
 
-def test_workspaces_never_see_each_others_runs(live: Twin, bolt_emulator: BoltEmulator) -> None:
-    other = as_(live, bolt_emulator, "account-key-other-workspace")
-    main = as_(live, bolt_emulator, "account-key")
-    token = as_(live, bolt_emulator, "workspace-token")
-    pair = as_(live, bolt_emulator, "key-pair")
+def test_workspaces_never_see_each_others_runs(
+    fresh_live: Twin, bolt_emulator: BoltEmulator
+) -> None:
+    other = as_(fresh_live, bolt_emulator, "account-key-other-workspace")
+    main = as_(fresh_live, bolt_emulator, "account-key")
+    token = as_(fresh_live, bolt_emulator, "workspace-token")
+    pair = as_(fresh_live, bolt_emulator, "key-pair")
     run = other.call("trigger_and_wait", "daily run", **FAST)
     for client in (main, token, pair):
         with pytest.raises(OperationFailedError):
@@ -89,13 +91,13 @@ def test_workspaces_never_see_each_others_runs(live: Twin, bolt_emulator: BoltEm
     ids=["wrong-token", "wrong-account-key", "token-other-workspace"],
 )
 def test_refused_tokens_raise_authentication_errors_naming_the_kind(
-    live: Twin,
+    fresh_live: Twin,
     bolt_emulator: BoltEmulator,
     credentials: dict[str, Any],
     status: int,
     named: str,
 ) -> None:
-    client = as_(live, bolt_emulator, "workspace-token").with_options(**credentials)
+    client = as_(fresh_live, bolt_emulator, "workspace-token").with_options(**credentials)
     with pytest.raises(AuthenticationError) as info:
         client.call("list_bolt_schedules")
     assert info.value.status_code == status
@@ -105,9 +107,9 @@ def test_refused_tokens_raise_authentication_errors_naming_the_kind(
 
 
 def test_an_unknown_workspace_is_refused_like_one_without_access(
-    live: Twin, bolt_emulator: BoltEmulator
+    fresh_live: Twin, bolt_emulator: BoltEmulator
 ) -> None:
-    client = as_(live, bolt_emulator, "account-key").with_options(workspace_uid="ws-nope")
+    client = as_(fresh_live, bolt_emulator, "account-key").with_options(workspace_uid="ws-nope")
     with pytest.raises(AuthenticationError) as info:
         client.call("list_bolt_schedules")
     assert info.value.status_code == 403
