@@ -33,7 +33,7 @@ __all__ = [
 ProgressCallback: TypeAlias = Callable[[RunProgress], object]
 """`BoltClient`'s `on_progress=`: a plain function of each polled `RunProgress`."""
 
-AsyncProgressCallback: TypeAlias = Callable[[RunProgress], "Awaitable[object] | object"]
+AsyncProgressCallback: TypeAlias = Callable[[RunProgress], Awaitable[object] | object]
 """`AsyncBoltClient`'s `on_progress=`: a plain or an async function; what it returns is awaited
 when it is awaitable."""
 
