@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         AuthenticationError,
         BoltError,
         ConfigurationError,
+        DestinationError,
         GraphQLErrorDetail,
         GraphQLResponseError,
         HTTPStatusError,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
         RunFailedError,
         RunTimeoutError,
         ServerError,
+        StorageError,
         TransportError,
     )
     from ._generated.bolt_types import RunState, parse_bolt_datetime
@@ -88,6 +90,7 @@ __all__ = [
     "BoltError",
     "ClientConfig",
     "ConfigurationError",
+    "DestinationError",
     "FinishedRun",
     "GraphQLErrorDetail",
     "GraphQLResponseError",
@@ -103,6 +106,7 @@ __all__ = [
     "RunTimeoutError",
     "Secret",
     "ServerError",
+    "StorageError",
     "Timeout",
     "TransportError",
     "__version__",
