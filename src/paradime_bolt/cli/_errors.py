@@ -14,7 +14,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from paradime_bolt import RunFailedError
+    from paradime_bolt import RunFailedError, StorageError
 
     from ._output import Output
 
@@ -121,6 +121,14 @@ def classify(exc: BaseException) -> Failure:
                 "and PARADIME_API_SECRET",
             ),
         )
+    if isinstance(exc, bolt.StorageError):
+        return Failure(ExitCode.API, kind, _with_hint(str(exc), _storage_hint(exc)))
+    if isinstance(exc, bolt.DestinationError):
+        return Failure(
+            ExitCode.API,
+            kind,
+            _with_hint(str(exc), "choose a destination you can write to with -o DEST"),
+        )
     if isinstance(exc, bolt.AuthenticationError):
         return Failure(
             ExitCode.CONFIGURATION,
@@ -154,6 +162,21 @@ def classify(exc: BaseException) -> Failure:
         (f"unexpected error: {kind}: {exc}", "run with --verbose for the traceback"),
         unexpected=True,
     )
+
+
+def _storage_hint(exc: StorageError) -> str:
+    """What to do when the storage behind a download URL refused it (no API key was sent)."""
+    if exc.expired:
+        return (
+            "the download URL had expired again when a fresh one was tried; run the command "
+            "again (download URLs are short-lived; your API credentials are not involved)"
+        )
+    if 400 <= exc.status_code < 500:
+        return (
+            "the file storage refused the download URL (the file may have been removed); "
+            "your API credentials are not involved"
+        )
+    return "the file storage failed; try again later"
 
 
 def _with_hint(message: str, hint: str | None) -> tuple[str, ...]:
