@@ -300,8 +300,22 @@ FAILED_RUN_FILES = {
 
 
 def files_of(files: dict[int, list[tuple[int, str]]]) -> Any:
-    """A BoltCommand answer per command id."""
-    return lambda variables: command_details(9, *files.get(variables["commandId"], []))
+    """A BoltCommand answer per command id of FAILED_RUN (`ok: false` for any other id)."""
+    texts = {
+        c["id"]: (c["command"], c["returnCode"])
+        for c in FAILED_RUN["data"]["boltRunStatus"]["commands"]
+    }
+
+    def answer(variables: dict[str, Any]) -> dict[str, Any]:
+        cid = variables["commandId"]
+        if cid not in texts:
+            return {"data": {"boltCommand": {"ok": False}}}
+        details = command_details(9, *files.get(cid, []))
+        text, rc = texts[cid]
+        details["data"]["boltCommand"].update(command=text, returnCode=rc)
+        return details
+
+    return answer
 
 
 def test_find_artifact_takes_the_latest_dbt_command_that_wrote_it_even_a_failed_one(
@@ -337,16 +351,20 @@ def test_find_artifact_from_a_chosen_command(twin: Twin, script: GraphQLScript) 
     assert [v["commandId"] for n, v in script.calls if n == "BoltCommand"] == [3]
 
 
-def test_find_artifact_from_a_chosen_command_that_is_not_in_the_run_or_lacks_it(
+def test_find_artifact_from_a_chosen_command_that_is_unknown_elsewhere_or_lacks_it(
     twin: Twin, script: GraphQLScript
 ) -> None:
     script.on("BoltRunProgress", FAILED_RUN)
     script.on("BoltCommand", files_of(FAILED_RUN_FILES))
-    with pytest.raises(InvalidArgumentError, match="run 9 has no command 99"):
+    with pytest.raises(
+        OperationFailedError, match="BoltCommand returned ok: false for command_id=99"
+    ):
         twin.call("find_artifact", 9, "target/run_results.json", command_id=99)
+    with pytest.raises(ArtifactNotFoundError, match=r"run 8 has no artifact"):
+        twin.call("find_artifact", 8, "target/run_results.json", command_id=4)  # run 9's
     with pytest.raises(ArtifactNotFoundError, match=r"run 9 has no artifact at 'target/x\.json'"):
         twin.call("find_artifact", 9, "target/x.json", command_id=4)
-    assert [v["commandId"] for n, v in script.calls if n == "BoltCommand"] == [4]
+    assert [v["commandId"] for n, v in script.calls if n == "BoltCommand"] == [99, 4, 4]
 
 
 def test_find_artifact_never_looks_at_infrastructure_and_says_when_missing(

@@ -551,19 +551,13 @@ class AsyncBoltClient:
 
         By default it is the one the latest dbt command that wrote `path` left, whatever that
         command's return code: for a run that failed in `dbt test`, the run_results.json of that
-        `dbt test`. `command_id=` takes it from that command of the run instead. Missing:
-        `ArtifactNotFoundError`."""
+        `dbt test`. `command_id=` takes it from that command of the run instead (an unknown
+        command: `OperationFailedError`). Missing: `ArtifactNotFoundError`."""
         options = call_options(timeout, max_retries)
-        progress = await self.bolt_run_progress(run_id, **options)
-        commands = progress.commands or []
         if command_id is not None:
-            chosen = [c for c in commands if c.id == command_id]
-            if not chosen:
-                raise InvalidArgumentError(f"run {run_id} has no command {command_id}")
-            commands = chosen
-        else:
-            commands = rank_commands(commands)
-        for command in commands:
+            return await self._artifact_of_command(run_id, path, command_id, options)
+        progress = await self.bolt_run_progress(run_id, **options)
+        for command in rank_commands(progress.commands or []):
             details = await self.bolt_command(command.id, **options)
             for resource in details.resources or []:
                 if resource.path == path:
@@ -573,6 +567,22 @@ class AsyncBoltClient:
                         command_id=command.id,
                         command=command.command,
                         return_code=command.return_code,
+                    )
+        raise ArtifactNotFoundError(run_id, path)
+
+    async def _artifact_of_command(
+        self, run_id: int, path: str, command_id: int, options: dict[str, Any]
+    ) -> Artifact:
+        details = await self.bolt_command(command_id, **options)
+        if details.schedule_run_id in (None, run_id):
+            for resource in details.resources or []:
+                if resource.path == path:
+                    return Artifact(
+                        resource_id=resource.id,
+                        path=resource.path,
+                        command_id=command_id,
+                        command=details.command or "",
+                        return_code=details.return_code,
                     )
         raise ArtifactNotFoundError(run_id, path)
 
