@@ -41,9 +41,8 @@ def artifacts() -> None:
 def list_artifacts(ctx: click.Context, run_id: int, as_json: bool) -> None:
     """List every artifact of a run, with the command that wrote it.
 
-    When several commands wrote the same path, the one marked default is the file
-    `artifacts download` takes unless --command-id says otherwise: that of the latest dbt
-    command, whatever its return code.
+    For each path, "default" marks the copy `artifacts download` takes unless --command-id
+    says otherwise: that of the latest dbt command that wrote it, whatever its return code.
 
     \b
     Example:
