@@ -398,3 +398,17 @@ def test_a_download_that_breaks_names_the_storage_not_the_api_nor_the_signed_url
     assert str(info.value) == (
         "download of resource 1: could not reach https://files.example: connection reset"
     )
+
+
+def test_a_storage_asking_to_slow_down_is_retried_after_the_delay_it_gives(
+    twin: Twin, script: GraphQLScript, httpx_mock: HTTPXMock, tmp_path: Path
+) -> None:
+    script.on("BoltResourceUrl", resource_url(URL))
+    slow_down = s3_error("SlowDown", "Please reduce your request rate.")
+    httpx_mock.add_response(
+        url=URL, status_code=429, content=slow_down, headers={"Retry-After": "7"}
+    )
+    httpx_mock.add_response(url=URL, content=BODY)
+    client = twin.with_options(max_retries=1)
+    assert client.call("download_resource", 1, tmp_path / "r.json").read_bytes() == BODY
+    assert client.sleeps == [7.0]
