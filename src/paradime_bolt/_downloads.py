@@ -34,14 +34,15 @@ __all__ = [
 Write = Callable[[bytes], object]
 
 _EXCERPT = 8192
-_EXPIRED_CODES = frozenset({"expiredtoken", "tokenexpired", "requestexpired", "expiredrequest"})
+_EXPIRED_CODE = "expiredtoken"  # S3's and GCS's; S3 says AccessDenied "Request has expired" too
 
 
 def _xml_field(text: str, name: str) -> str | None:
     """The text of the first `<name>` element of an error body. A pattern rather than an XML
     parser: the body is untrusted, and entities are never expanded beyond the predefined ones."""
-    match = re.search(rf"<{name}>\s*([^<]{{1,1000}}?)\s*</{name}>", text)
-    return " ".join(html.unescape(match.group(1)).split()) if match else None
+    match = re.search(rf"<{name}>([^<]{{1,1000}})</{name}>", text)
+    value = " ".join(html.unescape(match.group(1)).split()) if match else ""
+    return value or None
 
 
 def _json_message(text: str) -> str | None:
@@ -72,7 +73,7 @@ def storage_error(response: httpx.Response, *, operation: str, redact: str) -> S
         said = said.replace(redact, "**********") if said else said
     status = response.status_code
     expired = status in (400, 401, 403) and (
-        (code or "").lower() in _EXPIRED_CODES or "expired" in (said or "").lower()
+        (code or "").lower() == _EXPIRED_CODE or "expired" in (said or "").lower()
     )
     detail = ": ".join(part for part in (code, said) if part)
     message = f"{operation}: the storage behind the download URL answered HTTP {status}" + (
