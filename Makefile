@@ -11,7 +11,7 @@ RUN := $(UV) run --locked --all-extras
 GENERATED_DIR := src/paradime_bolt/_generated
 GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
 
-.PHONY: help install generate check-generated check-schema schema lint typecheck pytest test demo bench
+.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-pythons test demo bench
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -20,8 +20,8 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-install: $(UV) ## Create .venv from uv.lock (all extras and the dev group).
-	$(UV) sync --locked --all-extras
+install: $(UV) ## Create .venv from uv.lock (all extras and the dev group), bytecode compiled.
+	$(UV) sync --locked --all-extras --compile-bytecode
 
 generate: install ## Regenerate _generated/ from the schema and queries/, and _client.py from _async_client.py.
 	rm -rf $(GENERATED_DIR)
@@ -54,7 +54,24 @@ typecheck: install ## mypy --strict over src, generated code included.
 pytest: install ## Run the test suite only.
 	$(RUN) pytest
 
-test: check-generated check-schema lint typecheck pytest ## Everything CI runs.
+# The other declared Pythons run everything but the end-to-end ring (tests/e2e, the CLI as a
+# process) and the benchmark smoke test, which the main interpreter covers.
+OTHER_PYTHONS := 3.10 3.13
+RING := --ignore=tests/e2e --ignore=tests/cli/test_end_to_end.py --ignore=tests/test_bench_smoke.py
+pytest-pythons: $(UV) ## The suite minus the end-to-end ring on Python 3.10 and 3.13 (skipped, and said so, if absent).
+	@for version in $(OTHER_PYTHONS); do \
+		interpreter="$$(scripts/find_python.sh $$version $(UV))"; \
+		if [ -z "$$interpreter" ]; then \
+			echo "SKIPPED: no Python $$version on this machine; its suite did not run" >&2; \
+			continue; \
+		fi; \
+		echo "== Python $$version: $$interpreter"; \
+		export UV_PROJECT_ENVIRONMENT=.venv-$$version; \
+		$(UV) sync -q --locked --all-extras --compile-bytecode --python "$$interpreter" || exit 1; \
+		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q $(RING) || exit 1; \
+	done
+
+test: check-generated check-schema lint typecheck pytest pytest-pythons ## Everything CI runs.
 
 BENCH := .bench
 bench: install ## Benchmarks on loopback (paradime-io in its own env) -> BENCHMARKS.md.

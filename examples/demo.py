@@ -3,6 +3,9 @@
 Starts the emulator as its own process, lists the schedules, triggers `daily run`, follows it
 to the end, prints each command with its return code, downloads target/manifest.json and
 target/run_results.json, summarises them, and stops the emulator. `make demo` runs it.
+
+It signs in the way Paradime recommends, with an account API key and a workspace uid;
+`--credential workspace-token` or `--credential api-key` uses the other kinds instead.
 """
 
 from __future__ import annotations
@@ -21,14 +24,26 @@ from paradime_bolt.emulator import EmulatorProcess
 from paradime_bolt.models import RunProgress
 
 KEY, SECRET = "demo-key", "demo-secret"
+WORKSPACE_TOKEN = "prdm_wsp_demo-workspace-token"
+ACCOUNT_KEY = "prdm_cmp_demo-account-key"
+WORKSPACE = "demo-workspace"
+# What each --credential passes to the client: (api_key, api_secret, workspace_uid).
+CREDENTIALS: dict[str, tuple[str | None, str, str | None]] = {
+    "account-key": (None, ACCOUNT_KEY, WORKSPACE),
+    "workspace-token": (None, WORKSPACE_TOKEN, None),
+    "api-key": (KEY, SECRET, None),
+}
 
 
 @contextmanager
 def emulator() -> Iterator[str]:
-    """The emulator in its own process on a free port; yields its endpoint."""
+    """The emulator in its own process on a free port, accepting all three kinds of credential;
+    yields its endpoint."""
     with EmulatorProcess(
-        "--log-level", "warning", "--api-key", KEY, "--api-secret", SECRET
-    ) as process:
+        "--log-level", "warning", "--api-key", KEY, "--api-secret", SECRET,
+        "--workspace-token", WORKSPACE_TOKEN, "--account-key", ACCOUNT_KEY,
+        "--workspace", WORKSPACE,
+    ) as process:  # fmt: skip
         print(f"emulator  {process.endpoint}  (pid {process.pid})")
         yield process.endpoint
     print(f"emulator  stopped (exit {process.exit_code})")
@@ -70,12 +85,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", type=Path, default=Path("demo-output"))
     parser.add_argument("--schedule", default="daily run")
+    parser.add_argument("--credential", choices=list(CREDENTIALS), default="account-key")
     args = parser.parse_args()
 
+    api_key, api_secret, workspace_uid = CREDENTIALS[args.credential]
     with (
         emulator() as endpoint,
-        BoltClient(endpoint=endpoint, api_key=KEY, api_secret=SECRET) as bolt,
+        BoltClient(
+            endpoint=endpoint, api_key=api_key, api_secret=api_secret, workspace_uid=workspace_uid
+        ) as bolt,
     ):
+        workspace = bolt.config.workspace_uid
+        print(
+            f"signed in with the {bolt.config.credential.label} "
+            f"({bolt.config.masked_secret})" + (f", workspace {workspace}" if workspace else "")
+        )
         print("\nschedules")
         for schedule in bolt.iter_schedules(show_inactive=True):
             state = schedule.last_run_state or "never run"

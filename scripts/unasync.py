@@ -44,6 +44,13 @@ REPLACEMENTS: list[tuple[str, str]] = [
     (r"\bAsyncBoltGraphQLClient\b", "BoltGraphQLClient"),
     (r"\bAsyncBoltClient\b", "BoltClient"),
     (r"\bAsyncTransport\b", "SyncTransport"),
+    (r"\bAsyncProgressCallback\b", "ProgressCallback"),
+    (r"\bcheck_async_on_progress\b", "check_on_progress"),
+    (r"\breport_async_progress\b", "report_progress"),
+    (
+        "on the async client an async function works too (what it returns is awaited)",
+        "an async function needs `AsyncBoltClient`",
+    ),
     (r"\bhttpx\.AsyncClient\b", "httpx.Client"),
     (r"\bAsyncIterator\b", "Iterator"),
     (r"\b__aenter__\b", "__enter__"),

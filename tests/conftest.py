@@ -24,8 +24,14 @@ API_SECRET = "sk-test-0123456789-NEVER-PRINT-ME"
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the developer's own Paradime credentials."""
-    for var in ("PARADIME_API_ENDPOINT", "PARADIME_API_KEY", "PARADIME_API_SECRET"):
+    """No test sees the developer's own Paradime credentials or settings."""
+    for var in (
+        "PARADIME_API_ENDPOINT",
+        "PARADIME_API_KEY",
+        "PARADIME_API_SECRET",
+        "PARADIME_BOLT_REQUEST_TIMEOUT",
+        "PARADIME_WORKSPACE_UID",
+    ):
         monkeypatch.delenv(var, raising=False)
 
 

@@ -15,6 +15,7 @@ from paradime_bolt import (
     HTTPStatusError,
     InvalidArgumentError,
     InvalidResponseError,
+    NotFoundError,
     OperationFailedError,
     RateLimitError,
     RequestTimeoutError,
@@ -150,13 +151,23 @@ def test_invalid_responses(
 
 
 def test_ok_false_names_the_operation_and_what_was_asked(twin: Twin, httpx_mock: HTTPXMock) -> None:
-    httpx_mock.add_response(json={"data": {"boltScheduleName": {"ok": False}}})
+    httpx_mock.add_response(json={"data": {"cancelBoltRun": {"ok": False}}})
     with pytest.raises(OperationFailedError) as info:
+        twin.call("cancel_bolt_run", 404)
+    assert info.value.operation == "CancelBoltRun"
+    assert info.value.arguments == {"schedule_run_id": 404}
+    assert str(info.value) == "CancelBoltRun returned ok: false for schedule_run_id=404"
+
+
+def test_ok_false_for_a_lookup_names_what_is_missing(twin: Twin, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json={"data": {"boltScheduleName": {"ok": False}}})
+    with pytest.raises(NotFoundError) as info:
         twin.call("bolt_schedule_name", "no such schedule")
     assert info.value.operation == "BoltScheduleName"
     assert info.value.arguments == {"schedule_name": "no such schedule"}
     assert str(info.value) == (
-        "BoltScheduleName returned ok: false for schedule_name='no such schedule'"
+        "BoltScheduleName: no schedule with schedule_name='no such schedule' "
+        "(the API answered ok: false)"
     )
 
 
@@ -173,8 +184,9 @@ def test_ok_false_for_every_operation_that_has_ok(
     method: str, payload: dict[str, object], twin: Twin, httpx_mock: HTTPXMock
 ) -> None:
     httpx_mock.add_response(json={"data": payload})
-    with pytest.raises(OperationFailedError, match=r"ok: false for .*=404"):
+    with pytest.raises(OperationFailedError, match=r"ok: false") as info:
         twin.call(method, 404)
+    assert "=404" in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -208,6 +220,7 @@ def test_every_error_is_a_bolt_error() -> None:
         AlreadyRunningError,
         InvalidResponseError,
         OperationFailedError,
+        NotFoundError,
     ):
         assert issubclass(cls, APIError)
         assert issubclass(cls, BoltError)

@@ -69,3 +69,51 @@ def test_transport_errors_and_retry_logs_never_carry_the_secret(
     assert API_SECRET not in str(info.value)
     assert API_SECRET not in caplog.text
     assert "retrying BoltRunStatus" in caplog.text
+
+
+TOKENS = {
+    "workspace-token": {"api_key": None, "api_secret": "prdm_wsp_secret-test-0123-NEVER"},
+    "account-key": {
+        "api_key": None,
+        "api_secret": "prdm_cmp_secret-test-4567-NEVER",
+        "workspace_uid": "ws-1",
+    },
+}
+
+
+@pytest.mark.parametrize("credentials", list(TOKENS.values()), ids=list(TOKENS))
+@pytest.mark.parametrize(
+    "response",
+    [
+        {"status_code": 401, "text": "bad token Authorization: Bearer {token}"},
+        {"status_code": 403, "json": {"errors": [{"message": "no access for {token}"}]}},
+        {"status_code": 500, "json": {"errors": [{"message": "echo {token}"}]}},
+        {"status_code": 200, "text": "<html>{token}</html>"},
+    ],
+    ids=["401", "403", "500", "not-json"],
+)
+def test_errors_and_logs_never_carry_a_token(
+    credentials: dict[str, str | None],
+    response: dict[str, object],
+    twin: Twin,
+    httpx_mock: HTTPXMock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    token = str(credentials["api_secret"])
+    filled = {
+        key: (
+            value.replace("{token}", token)
+            if isinstance(value, str)
+            else {"errors": [{"message": value["errors"][0]["message"].replace("{token}", token)}]}
+            if isinstance(value, dict)
+            else value
+        )
+        for key, value in response.items()
+    }
+    httpx_mock.add_response(**filled)  # type: ignore[arg-type]
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(BoltError) as info:
+        twin.with_options(**{"workspace_uid": None, **credentials}).call("bolt_run_status", 1)
+    error = info.value
+    texts = [str(error), repr(error), repr(vars(error)), caplog.text]
+    assert all(token not in t for t in texts)

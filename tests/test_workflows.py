@@ -15,6 +15,7 @@ from paradime_bolt import (
     ArtifactNotFoundError,
     InvalidArgumentError,
     InvalidResponseError,
+    NotFoundError,
     OperationFailedError,
     RunFailedError,
     RunTimeoutError,
@@ -356,9 +357,7 @@ def test_find_artifact_from_a_chosen_command_that_is_unknown_elsewhere_or_lacks_
 ) -> None:
     script.on("BoltRunProgress", FAILED_RUN)
     script.on("BoltCommand", files_of(FAILED_RUN_FILES))
-    with pytest.raises(
-        OperationFailedError, match="BoltCommand returned ok: false for command_id=99"
-    ):
+    with pytest.raises(NotFoundError, match="BoltCommand: no command with command_id=99"):
         twin.call("find_artifact", 9, "target/run_results.json", command_id=99)
     with pytest.raises(ArtifactNotFoundError, match=r"run 8 has no artifact"):
         twin.call("find_artifact", 8, "target/run_results.json", command_id=4)  # run 9's

@@ -21,13 +21,14 @@ if TYPE_CHECKING:
     from ._artifacts import Artifact
     from ._async_client import AsyncBoltClient
     from ._client import BoltClient
-    from ._config import ClientConfig, Secret
+    from ._config import ClientConfig, CredentialKind, Secret
     from ._exceptions import (
         AlreadyRunningError,
         APIError,
         ArtifactNotFoundError,
         AuthenticationError,
         BoltError,
+        ClientClosedError,
         ConfigurationError,
         DestinationError,
         GraphQLErrorDetail,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
         HTTPStatusError,
         InvalidArgumentError,
         InvalidResponseError,
+        NotFoundError,
         OperationFailedError,
         RateLimitError,
         RequestTimeoutError,
@@ -58,6 +60,7 @@ _LAZY = {
     "AsyncBoltClient": "._async_client",
     "BoltClient": "._client",
     "ClientConfig": "._config",
+    "CredentialKind": "._config",
     "Secret": "._config",
     "RunState": "._generated.bolt_types",
     "parse_bolt_datetime": "._generated.bolt_types",
@@ -88,8 +91,10 @@ __all__ = [
     "AuthenticationError",
     "BoltClient",
     "BoltError",
+    "ClientClosedError",
     "ClientConfig",
     "ConfigurationError",
+    "CredentialKind",
     "DestinationError",
     "FinishedRun",
     "GraphQLErrorDetail",
@@ -97,6 +102,7 @@ __all__ = [
     "HTTPStatusError",
     "InvalidArgumentError",
     "InvalidResponseError",
+    "NotFoundError",
     "NotGiven",
     "OperationFailedError",
     "RateLimitError",

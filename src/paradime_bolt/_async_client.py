@@ -10,6 +10,7 @@ are built from those. Every failure is a `BoltError`.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import logging
@@ -27,7 +28,6 @@ from ._config import ClientConfig, resolve_config
 from ._downloads import MemorySink, destination, file_sink, storage_host
 from ._exceptions import (
     ArtifactNotFoundError,
-    InvalidArgumentError,
     InvalidResponseError,
     OperationFailedError,
     RunTimeoutError,
@@ -36,10 +36,27 @@ from ._exceptions import (
 from ._generated.async_client import AsyncBoltGraphQLClient
 from ._generated.base_model import UNSET
 from ._generated.input_types import BoltScheduleFilter
-from ._operations import call_options, new_run, payload, schedule_selector, trigger_arguments
+from ._operations import (
+    call_options,
+    graphql_int,
+    new_run,
+    not_found,
+    payload,
+    schedule_selector,
+    trigger_arguments,
+)
 from ._transport import AsyncTransport
 from ._types import NOT_GIVEN, NotGiven, Timeout
-from ._waiting import DEFAULT_WAIT_TIMEOUT, FinishedRun, PollBackoff, run_failed_error
+from ._waiting import (
+    DEFAULT_WAIT_TIMEOUT,
+    AsyncProgressCallback,
+    FinishedRun,
+    check_async_on_progress,
+    positive_seconds,
+    report_async_progress,
+    run_failed_error,
+    wait_backoff,
+)
 from .models import (
     CancelResult,
     CommandDetails,
@@ -69,7 +86,9 @@ class AsyncBoltClient:
     """An asynchronous Bolt API client.
 
     Configuration comes from the keyword arguments, else from PARADIME_API_ENDPOINT,
-    PARADIME_API_KEY and PARADIME_API_SECRET. `timeout` (seconds) and `max_retries` apply to
+    PARADIME_API_SECRET, PARADIME_WORKSPACE_UID and PARADIME_API_KEY. The secret is an account
+    API key (`prdm_cmp_...`, with a workspace uid), a workspace token (`prdm_wsp_...`) or a
+    legacy API secret (with its key). `timeout` (seconds) and `max_retries` apply to
     every call and can be overridden per call. Pass `http_client=` to use an httpx client you
     own (proxies, certificates, event hooks); the client then leaves closing it to you.
 
@@ -83,6 +102,7 @@ class AsyncBoltClient:
         endpoint: str | None = None,
         api_key: str | None = None,
         api_secret: str | None = None,
+        workspace_uid: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         http_client: httpx.AsyncClient | None = None,
@@ -91,6 +111,7 @@ class AsyncBoltClient:
             endpoint=endpoint,
             api_key=api_key,
             api_secret=api_secret,
+            workspace_uid=workspace_uid,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -104,13 +125,30 @@ class AsyncBoltClient:
 
     def __repr__(self) -> str:
         name = type(self).__name__
-        return f"{name}(endpoint={self._config.endpoint!r}, api_key={self._config.api_key!r})"
+        config = self._config
+        return (
+            f"{name}(endpoint={config.endpoint!r}, credential={config.credential.value!r}, "
+            f"api_key={config.api_key!r}, workspace_uid={config.workspace_uid!r})"
+        )
+
+    def with_workspace(self, workspace_uid: str) -> AsyncBoltClient:
+        """This client for another workspace (its `X-Paradime-Workspace`), for an account API
+        key that several workspaces accept. It shares this client's connection pool: closing it
+        leaves the pool open, closing this client closes the pool for both."""
+        config = self._config.with_workspace(workspace_uid)
+        clone = copy.copy(self)
+        clone._config = config
+        clone._transport = self._transport.sharing(config)
+        clone._graphql = AsyncBoltGraphQLClient(clone._transport)
+        return clone
 
     async def aclose(self) -> None:
-        """Closes the HTTP client if this client created it."""
+        """Closes the HTTP client if this client created it; later calls raise
+        `ClientClosedError`."""
         await self._transport.aclose()
 
     async def __aenter__(self) -> AsyncBoltClient:
+        self._transport.check_open(self._transport.http)
         return self
 
     async def __aexit__(
@@ -135,6 +173,8 @@ class AsyncBoltClient:
     ) -> SchedulePage:
         """One page of schedules, and `total_count` across all pages."""
         op = "ListBoltSchedules"
+        offset = graphql_int("offset", offset, minimum=0)
+        limit = graphql_int("limit", limit, minimum=1)
         result = await self._graphql.list_bolt_schedules(
             offset=offset,
             limit=limit,
@@ -152,13 +192,16 @@ class AsyncBoltClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ScheduleDetails:
-        """A schedule's details, by name (or by `slug=`). Unknown: `OperationFailedError`."""
+        """A schedule's details, by name (or by `slug=`). Unknown: `NotFoundError`."""
         op = "BoltScheduleName"
         arguments = schedule_selector(schedule_name, slug)
-        result = await self._graphql.bolt_schedule_name(
-            **arguments, **call_options(timeout, max_retries)
+        with not_found(op, "schedule", arguments):
+            result = await self._graphql.bolt_schedule_name(
+                **arguments, **call_options(timeout, max_retries)
+            )
+        return payload(
+            result.bolt_schedule_name, op, "boltScheduleName", arguments, missing="schedule"
         )
-        return payload(result.bolt_schedule_name, op, "boltScheduleName", arguments)
 
     async def trigger_bolt_run(
         self,
@@ -176,10 +219,12 @@ class AsyncBoltClient:
     ) -> TriggeredRun:
         """Starts a run; `commands` and `branch` replace the schedule's for this run only.
 
-        Raises `AlreadyRunningError` when the schedule already has a run in progress. Never
-        retried unless the request provably did not reach the server.
+        Raises `AlreadyRunningError` when the schedule already has a run in progress, and
+        `NotFoundError` when there is no such schedule. Never retried unless the request
+        provably did not reach the server.
         """
         op = "TriggerBoltRun"
+        selector = schedule_selector(schedule_name, slug)
         arguments = trigger_arguments(
             schedule_name=schedule_name,
             slug=slug,
@@ -190,9 +235,10 @@ class AsyncBoltClient:
             command_configs=command_configs,
             continue_on_error=continue_on_error,
         )
-        result = await self._graphql.trigger_bolt_run(
-            **arguments, **call_options(timeout, max_retries)
-        )
+        with not_found(op, "schedule", selector):
+            result = await self._graphql.trigger_bolt_run(
+                **arguments, **call_options(timeout, max_retries)
+            )
         return payload(result.trigger_bolt_run, op, "triggerBoltRun")
 
     async def cancel_bolt_run(
@@ -202,14 +248,16 @@ class AsyncBoltClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CancelResult:
-        """Cancels a run. A finished or unknown run: `OperationFailedError`."""
+        """Cancels a run. A finished or unknown run: `OperationFailedError` (the API's `ok: false`
+        does not say which), or `NotFoundError` when the API says the run does not exist."""
         op = "CancelBoltRun"
-        result = await self._graphql.cancel_bolt_run(
-            schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
-        )
-        return payload(
-            result.cancel_bolt_run, op, "cancelBoltRun", {"schedule_run_id": schedule_run_id}
-        )
+        schedule_run_id = graphql_int("schedule_run_id", schedule_run_id)
+        arguments = {"schedule_run_id": schedule_run_id}
+        with not_found(op, "run", arguments):
+            result = await self._graphql.cancel_bolt_run(
+                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+            )
+        return payload(result.cancel_bolt_run, op, "cancelBoltRun", arguments)
 
     async def bolt_run_status(
         self,
@@ -220,10 +268,13 @@ class AsyncBoltClient:
     ) -> RunStatus:
         """A run's state and the commands it has run so far, with their logs."""
         op = "BoltRunStatus"
-        result = await self._graphql.bolt_run_status(
-            run_id=run_id, **call_options(timeout, max_retries)
-        )
-        return payload(result.bolt_run_status, op, "boltRunStatus", {"run_id": run_id})
+        run_id = graphql_int("run_id", run_id)
+        arguments = {"run_id": run_id}
+        with not_found(op, "run", arguments):
+            result = await self._graphql.bolt_run_status(
+                run_id=run_id, **call_options(timeout, max_retries)
+            )
+        return payload(result.bolt_run_status, op, "boltRunStatus", arguments, missing="run")
 
     async def bolt_run_progress(
         self,
@@ -234,10 +285,13 @@ class AsyncBoltClient:
     ) -> RunProgress:
         """A run's state and its commands without their logs: cheap enough to poll."""
         op = "BoltRunProgress"
-        result = await self._graphql.bolt_run_progress(
-            run_id=run_id, **call_options(timeout, max_retries)
-        )
-        return payload(result.bolt_run_status, op, "boltRunStatus", {"run_id": run_id})
+        run_id = graphql_int("run_id", run_id)
+        arguments = {"run_id": run_id}
+        with not_found(op, "run", arguments):
+            result = await self._graphql.bolt_run_progress(
+                run_id=run_id, **call_options(timeout, max_retries)
+            )
+        return payload(result.bolt_run_status, op, "boltRunStatus", arguments, missing="run")
 
     async def bolt_command(
         self,
@@ -248,10 +302,13 @@ class AsyncBoltClient:
     ) -> CommandDetails:
         """One command with its logs and the resources (artifacts) it produced."""
         op = "BoltCommand"
-        result = await self._graphql.bolt_command(
-            command_id=command_id, **call_options(timeout, max_retries)
-        )
-        return payload(result.bolt_command, op, "boltCommand", {"command_id": command_id})
+        command_id = graphql_int("command_id", command_id)
+        arguments = {"command_id": command_id}
+        with not_found(op, "command", arguments):
+            result = await self._graphql.bolt_command(
+                command_id=command_id, **call_options(timeout, max_retries)
+            )
+        return payload(result.bolt_command, op, "boltCommand", arguments, missing="command")
 
     async def bolt_resource_url(
         self,
@@ -262,11 +319,14 @@ class AsyncBoltClient:
     ) -> ResourceUrl:
         """A time-limited download URL for one resource."""
         op = "BoltResourceUrl"
-        result = await self._graphql.bolt_resource_url(
-            resource_id=resource_id, **call_options(timeout, max_retries)
-        )
+        resource_id = graphql_int("resource_id", resource_id)
+        arguments = {"resource_id": resource_id}
+        with not_found(op, "resource", arguments):
+            result = await self._graphql.bolt_resource_url(
+                resource_id=resource_id, **call_options(timeout, max_retries)
+            )
         return payload(
-            result.bolt_resource_url, op, "boltResourceUrl", {"resource_id": resource_id}
+            result.bolt_resource_url, op, "boltResourceUrl", arguments, missing="resource"
         )
 
     async def list_bolt_runs(
@@ -279,13 +339,16 @@ class AsyncBoltClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RunPage:
-        """A schedule's runs, newest first. Unknown schedule: `OperationFailedError`."""
+        """A schedule's runs, newest first. Unknown schedule: `NotFoundError`."""
         op = "ListBoltRuns"
+        offset = graphql_int("offset", offset, minimum=0)
+        limit = graphql_int("limit", limit, minimum=1)
         arguments = schedule_selector(schedule_name, slug)
-        result = await self._graphql.list_bolt_runs(
-            offset=offset, limit=limit, **arguments, **call_options(timeout, max_retries)
-        )
-        return payload(result.list_bolt_runs, op, "listBoltRuns", arguments)
+        with not_found(op, "schedule", arguments):
+            result = await self._graphql.list_bolt_runs(
+                offset=offset, limit=limit, **arguments, **call_options(timeout, max_retries)
+            )
+        return payload(result.list_bolt_runs, op, "listBoltRuns", arguments, missing="schedule")
 
     async def bolt_command_logs(
         self,
@@ -297,12 +360,17 @@ class AsyncBoltClient:
     ) -> LogPage:
         """One page of a command's log lines; pass the returned `cursor` back to read on."""
         op = "BoltCommandLogs"
-        result = await self._graphql.bolt_command_logs(
-            command_id=command_id,
-            cursor=UNSET if cursor is None else cursor,
-            **call_options(timeout, max_retries),
+        command_id = graphql_int("command_id", command_id)
+        arguments = {"command_id": command_id}
+        with not_found(op, "command", arguments):
+            result = await self._graphql.bolt_command_logs(
+                command_id=command_id,
+                cursor=UNSET if cursor is None else cursor,
+                **call_options(timeout, max_retries),
+            )
+        return payload(
+            result.bolt_command_logs, op, "boltCommandLogs", arguments, missing="command"
         )
-        return payload(result.bolt_command_logs, op, "boltCommandLogs", {"command_id": command_id})
 
     async def retry_bolt_run(
         self,
@@ -313,9 +381,11 @@ class AsyncBoltClient:
     ) -> TriggeredRun:
         """Starts a new run that re-runs the failed commands of a finished run."""
         op = "RetryBoltRun"
-        result = await self._graphql.retry_bolt_run(
-            schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
-        )
+        schedule_run_id = graphql_int("schedule_run_id", schedule_run_id)
+        with not_found(op, "run", {"schedule_run_id": schedule_run_id}):
+            result = await self._graphql.retry_bolt_run(
+                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+            )
         return new_run(payload(result.retry_bolt_run, op, "retryBoltRun"))
 
     async def retry_all_bolt_run(
@@ -327,9 +397,11 @@ class AsyncBoltClient:
     ) -> TriggeredRun:
         """Starts a new run that re-runs every command of a finished run but the set-up ones."""
         op = "RetryAllBoltRun"
-        result = await self._graphql.retry_all_bolt_run(
-            schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
-        )
+        schedule_run_id = graphql_int("schedule_run_id", schedule_run_id)
+        with not_found(op, "run", {"schedule_run_id": schedule_run_id}):
+            result = await self._graphql.retry_all_bolt_run(
+                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+            )
         return new_run(payload(result.retry_all_bolt_run, op, "retryAllBoltRun"))
 
     async def retry_bolt_run_from_failure(
@@ -343,9 +415,10 @@ class AsyncBoltClient:
         """Re-runs a schedule's latest failed run from its failing command."""
         op = "RetryBoltRunFromFailure"
         arguments = schedule_selector(schedule_name, slug)
-        result = await self._graphql.retry_bolt_run_from_failure(
-            **arguments, **call_options(timeout, max_retries)
-        )
+        with not_found(op, "schedule", arguments):
+            result = await self._graphql.retry_bolt_run_from_failure(
+                **arguments, **call_options(timeout, max_retries)
+            )
         return new_run(payload(result.retry_bolt_run_from_failure, op, "retryBoltRunFromFailure"))
 
     async def suspend_bolt_schedule(
@@ -357,17 +430,19 @@ class AsyncBoltClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SuspendResult:
-        """Suspends a schedule (`suspend=False` resumes it). Unknown: `OperationFailedError`."""
+        """Suspends a schedule (`suspend=False` resumes it). Unknown: `NotFoundError`."""
         op = "SuspendBoltSchedule"
         arguments = schedule_selector(schedule_name, slug)
-        result = await self._graphql.suspend_bolt_schedule(
-            suspend=suspend, **arguments, **call_options(timeout, max_retries)
-        )
+        with not_found(op, "schedule", arguments):
+            result = await self._graphql.suspend_bolt_schedule(
+                suspend=suspend, **arguments, **call_options(timeout, max_retries)
+            )
         return payload(
             result.suspend_bolt_schedule,
             op,
             "suspendBoltSchedule",
             {**arguments, "suspend": suspend},
+            missing="schedule",
         )
 
     # -- workflows ---------------------------------------------------------------------------
@@ -385,7 +460,7 @@ class AsyncBoltClient:
         max_poll_interval: float = 10.0,
         cancel_on_timeout: bool = False,
         raise_on_failure: bool = False,
-        on_progress: Callable[[RunProgress], object] | None = None,
+        on_progress: AsyncProgressCallback | None = None,
         request_timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RunStatus:
@@ -395,18 +470,17 @@ class AsyncBoltClient:
         is seen ending at most that long after it does. `timeout=None` waits forever. On timeout
         raises `RunTimeoutError`, after cancelling the run when `cancel_on_timeout`. With
         `raise_on_failure`, a run that ends ERROR, FAILED or CANCELED raises `RunFailedError`.
-        `on_progress` is called with each polled `RunProgress` (state and commands, no logs).
+        `on_progress` is called with each polled `RunProgress` (state and commands, no logs);
+        on the async client an async function works too (what it returns is awaited).
         `request_timeout` and `max_retries` apply to each request.
         """
-        if timeout is not None and timeout <= 0:
-            raise InvalidArgumentError(f"timeout must be positive or None, not {timeout!r}")
+        backoff = wait_backoff(timeout, poll_interval, max_poll_interval)
+        check_async_on_progress(on_progress)
         options = call_options(request_timeout, max_retries)
-        backoff = PollBackoff(poll_interval, max_poll_interval)
         deadline = None if timeout is None else self._transport.clock() + timeout
         for interval in backoff.intervals():
             progress = await self.bolt_run_progress(run_id, **options)
-            if on_progress is not None:
-                on_progress(progress)
+            await report_async_progress(on_progress, progress)
             if progress.run_state.is_terminal:
                 break
             remaining = None if deadline is None else deadline - self._transport.clock()
@@ -460,12 +534,15 @@ class AsyncBoltClient:
         max_poll_interval: float = 10.0,
         cancel_on_timeout: bool = False,
         raise_on_failure: bool = False,
-        on_progress: Callable[[RunProgress], object] | None = None,
+        on_progress: AsyncProgressCallback | None = None,
         request_timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> FinishedRun:
         """Triggers a run and waits for it (`trigger_bolt_run`, then `wait_for_run`, which say
-        what each argument does); returns the run's id with its final status."""
+        what each argument does); returns the run's id with its final status. The waiting
+        arguments are checked first, so no run is started that could not be waited for."""
+        wait_backoff(timeout, poll_interval, max_poll_interval)
+        check_async_on_progress(on_progress)
         run = await self.trigger_bolt_run(
             schedule_name,
             commands,
@@ -501,8 +578,7 @@ class AsyncBoltClient:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Schedule]:
         """Every schedule, page by page, until a short or empty page or `total_count`."""
-        if page_size < 1:
-            raise InvalidArgumentError(f"page_size must be at least 1, not {page_size}")
+        page_size = graphql_int("page_size", page_size, minimum=1)
         options = call_options(timeout, max_retries)
         offset = 0
         while True:
@@ -526,6 +602,7 @@ class AsyncBoltClient:
     ) -> AsyncIterator[LogLine]:
         """A command's log lines in order. With `follow`, waits for new lines until the command
         has finished; without, stops at the end of what is written so far."""
+        positive_seconds("poll_interval", poll_interval)
         options = call_options(timeout, max_retries)
         cursor: str | None = None
         while True:
@@ -552,7 +629,7 @@ class AsyncBoltClient:
         By default it is the one the latest dbt command that wrote `path` left, whatever that
         command's return code: for a run that failed in `dbt test`, the run_results.json of that
         `dbt test`. `command_id=` takes it from that command of the run instead (an unknown
-        command: `OperationFailedError`). Missing: `ArtifactNotFoundError`."""
+        command: `NotFoundError`). Missing: `ArtifactNotFoundError`."""
         options = call_options(timeout, max_retries)
         if command_id is not None:
             return await self._artifact_of_command(run_id, path, command_id, options)

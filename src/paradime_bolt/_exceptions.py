@@ -2,6 +2,7 @@
 
     BoltError
     ├── ConfigurationError          missing or invalid endpoint, key or secret
+    │   └── ClientClosedError       the client (or the httpx client it was given) is closed
     ├── InvalidArgumentError        a method argument is invalid; caught before any request
     ├── RunTimeoutError             waiting for a run outlasted its timeout
     ├── RunFailedError              a run ended ERROR, FAILED or CANCELED (raise_on_failure=True)
@@ -19,14 +20,16 @@
         │   └── AlreadyRunningError the schedule already has a run in progress
         ├── InvalidResponseError    not JSON, no `data`, or a payload that does not fit the schema
         └── OperationFailedError    the payload said `ok: false`; names the operation and the ask
+            └── NotFoundError       no such schedule, run, command or resource (`kind` says which)
 
 Messages never contain the API secret: they are built from the operation, the arguments the
 caller passed (which never include credentials) and what the server said.
+
+Every error pickles with its fields, so one raised in a worker process reaches the parent intact.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +40,7 @@ __all__ = [
     "ArtifactNotFoundError",
     "AuthenticationError",
     "BoltError",
+    "ClientClosedError",
     "ConfigurationError",
     "DestinationError",
     "GraphQLErrorDetail",
@@ -44,6 +48,7 @@ __all__ = [
     "HTTPStatusError",
     "InvalidArgumentError",
     "InvalidResponseError",
+    "NotFoundError",
     "OperationFailedError",
     "RateLimitError",
     "RequestTimeoutError",
@@ -60,9 +65,25 @@ _BODY_EXCERPT = 500
 class BoltError(Exception):
     """Root of every error raised by paradime-bolt."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's own reduce calls `cls(*args)`, which our keyword fields break. Rebuild
+        # without `__init__` instead: args as they were, then the fields (and notes) as state.
+        return (_rebuild, (type(self), self.args), self.__dict__)
+
+
+def _rebuild(cls: type[BoltError], args: tuple[Any, ...]) -> BoltError:
+    """Unpickles any `BoltError`: an instance with its args, its fields set as pickle's state."""
+    return cls.__new__(cls, *args)
+
 
 class ConfigurationError(BoltError):
     """The client cannot be configured: a setting is missing or invalid."""
+
+
+class ClientClosedError(ConfigurationError, RuntimeError):
+    """The client was used after `close()`, or the httpx client it was given is closed.
+
+    Also a `RuntimeError`, which is what httpx raised for this before."""
 
 
 class InvalidArgumentError(BoltError, ValueError):
@@ -202,6 +223,36 @@ class OperationFailedError(APIError):
         )
 
 
+class NotFoundError(OperationFailedError):
+    """The schedule, run, command or resource asked for does not exist; `kind` says which.
+
+    One error for every operation, whether the server answered `ok: false` (the lookups) or a
+    GraphQL error such as `ScheduleNotFoundException` (the mutations that start runs); in the
+    latter case `errors` and `data` keep what it said, as on `GraphQLResponseError`.
+    """
+
+    def __init__(
+        self,
+        operation: str,
+        arguments: Mapping[str, Any],
+        *,
+        kind: str,
+        errors: Sequence[GraphQLErrorDetail] = (),
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.arguments = dict(arguments)
+        self.kind = kind
+        self.errors = list(errors)
+        self.data = dict(data) if data is not None else None
+        asked = ", ".join(f"{k}={v!r}" for k, v in self.arguments.items())
+        said = "; ".join(e.message for e in self.errors) or "the API answered ok: false"
+        APIError.__init__(
+            self,
+            f"{operation}: no {kind} with {asked or 'those arguments'} ({said})",
+            operation=operation,
+        )
+
+
 class RunTimeoutError(BoltError):
     """A run did not end within the time given to wait for it.
 
@@ -297,27 +348,13 @@ class StorageError(HTTPStatusError):
         self.storage_message = storage_message
         self.expired = expired
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        rebuild = functools.partial(
-            type(self),
-            self.message,
-            status_code=self.status_code,
-            code=self.code,
-            storage_message=self.storage_message,
-            expired=self.expired,
-            body=self.body,
-            headers=self.headers,
-            operation=self.operation,
-        )
-        return (rebuild, ())
-
 
 class DestinationError(BoltError):
     """A download's destination cannot be written (`path`); `reason` and `errno` are the
     system's. The OSError is the `__cause__`."""
 
     def __init__(self, path: str, reason: str, errno: int | None = None) -> None:
-        super().__init__(path, reason, errno)  # every field in `args`, so it pickles
+        super().__init__(path, reason, errno)
         self.path = path
         self.reason = reason
         self.errno = errno

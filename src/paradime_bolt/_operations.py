@@ -4,23 +4,43 @@ the transport, which parses every answer."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol, TypeVar
+import operator
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, Literal, Protocol, TypeVar
 
-from ._exceptions import InvalidArgumentError, InvalidResponseError, OperationFailedError
+from ._exceptions import (
+    AlreadyRunningError,
+    GraphQLErrorDetail,
+    GraphQLResponseError,
+    InvalidArgumentError,
+    InvalidResponseError,
+    NotFoundError,
+    OperationFailedError,
+)
 from ._generated.input_types import BoltCommandInput as CommandInput
 from ._generated.trigger_bolt_run import TriggerBoltRunTriggerBoltRun as TriggeredRun
 from ._types import NotGiven, Timeout
 
 __all__ = [
     "call_options",
+    "graphql_int",
     "new_run",
+    "not_found",
     "payload",
     "schedule_selector",
     "trigger_arguments",
 ]
 
 T = TypeVar("T")
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # GraphQL's Int is a signed 32-bit integer
+Kind = Literal["schedule", "run", "command", "resource"]
+
+# How the API says a thing does not exist in a GraphQL error: the exception name opens the
+# message (`ScheduleNotFoundException: ...`), and `extensions.code` may say NOT_FOUND.
+_NOT_FOUND_NAME = re.compile(r"\b(Schedule|Run|Command|Resource)?NotFoundException\b")
+_NOT_FOUND_CODE = "NOT_FOUND"
 
 
 class _HasRunId(Protocol):
@@ -39,17 +59,69 @@ def call_options(timeout: Timeout | NotGiven, max_retries: int | NotGiven) -> di
 
 
 def payload(
-    value: T | None, operation: str, field: str, ok_arguments: Mapping[str, Any] | None = None
+    value: T | None,
+    operation: str,
+    field: str,
+    ok_arguments: Mapping[str, Any] | None = None,
+    *,
+    missing: Kind | None = None,
 ) -> T:
     """The operation's payload. A null one (with no GraphQL error) is an invalid response; when
-    `ok_arguments` are given, `ok: false` raises `OperationFailedError` naming them."""
+    `ok_arguments` are given, `ok: false` raises `NotFoundError` for a lookup of a `missing`
+    kind, else `OperationFailedError`, naming them."""
     if value is None:
         raise InvalidResponseError(
             f"{operation}: `{field}` is null in the response", operation=operation
         )
     if ok_arguments is not None and not getattr(value, "ok", False):
+        if missing is not None:
+            raise NotFoundError(operation, ok_arguments, kind=missing)
         raise OperationFailedError(operation, ok_arguments)
     return value
+
+
+@contextmanager
+def not_found(operation: str, kind: Kind, arguments: Mapping[str, Any]) -> Iterator[None]:
+    """Raises the server's GraphQL "not found" errors as `NotFoundError`, the same error as a
+    lookup's `ok: false`; the exception's name (`RunNotFoundException`) wins over `kind`."""
+    try:
+        yield
+    except GraphQLResponseError as exc:
+        found = None if isinstance(exc, AlreadyRunningError) else _missing_kind(exc.errors)
+        if found is None:
+            raise
+        raise NotFoundError(
+            operation, arguments, kind=found or kind, errors=exc.errors, data=exc.data
+        ) from None
+
+
+def _missing_kind(errors: Sequence[GraphQLErrorDetail]) -> str | None:
+    """What a not-found error names ("" when it does not say), or None for other errors."""
+    for error in errors:
+        match = _NOT_FOUND_NAME.search(error.message)
+        if match:
+            return (match.group(1) or "").lower()
+        if error.extensions.get("code") == _NOT_FOUND_CODE:
+            return ""
+    return None
+
+
+def graphql_int(name: str, value: object, *, minimum: int = INT_MIN) -> int:
+    """`value` as a GraphQL `Int` (a plain int, from `minimum` to 2**31 - 1), or
+    `InvalidArgumentError`: the server would refuse the whole request with HTTP 400."""
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise InvalidArgumentError(f"{name} must be an integer, not {value!r}") from None
+    if minimum > INT_MIN and number < minimum:
+        raise InvalidArgumentError(f"{name} must be at least {minimum}, not {number}")
+    if not minimum <= number <= INT_MAX:
+        raise InvalidArgumentError(
+            f"{name} must fit GraphQL's 32-bit Int ({minimum} to {INT_MAX}), not {number}"
+        )
+    return number
 
 
 def new_run(value: _HasRunId) -> TriggeredRun:
@@ -96,7 +168,7 @@ def trigger_arguments(
     if branch is not None:
         arguments["branch"] = _non_empty("branch", branch)
     if pr_number is not None:
-        arguments["pr_number"] = pr_number
+        arguments["pr_number"] = graphql_int("pr_number", pr_number)
     if reason is not None:
         arguments["reason"] = reason
     if continue_on_error is not None:

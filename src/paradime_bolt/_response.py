@@ -133,9 +133,12 @@ def read_graphql_response(reply: Reply, *, redact: str) -> dict[str, Any]:
 
 
 def status_error(
-    response: httpx.Response, *, operation: str | None, redact: str
+    response: httpx.Response, *, operation: str | None, redact: str, credential: str = ""
 ) -> HTTPStatusError:
-    """The typed error for a non-2xx answer, with an excerpt of the body and the headers."""
+    """The typed error for a non-2xx answer, with an excerpt of the body and the headers.
+
+    `credential` describes what was sent (its kind and workspace, never its value); a 401 or
+    403 names it."""
     code = response.status_code
     cls: type[HTTPStatusError]
     if code in (401, 403):
@@ -149,6 +152,8 @@ def status_error(
     reason = response.reason_phrase or "error"
     detail = _error_summary(response, redact)
     message = f"{_label(operation)}HTTP {code} {reason}" + (f": {detail}" if detail else "")
+    if cls is AuthenticationError and credential:
+        message += f" (the API refused {credential})"
     return cls(
         message,
         status_code=code,

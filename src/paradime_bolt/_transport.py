@@ -23,7 +23,9 @@ from ._config import ClientConfig, check_timeout
 from ._downloads import check_complete, storage_error
 from ._exceptions import (
     APIError,
+    ClientClosedError,
     ConfigurationError,
+    InvalidArgumentError,
     RequestTimeoutError,
     TransportError,
 )
@@ -32,7 +34,7 @@ from ._retry import RetryPolicy, never_reached_server
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
 
-__all__ = ["AsyncTransport", "SyncTransport", "user_agent"]
+__all__ = ["AsyncTransport", "SyncTransport", "auth_headers", "user_agent"]
 
 logger = logging.getLogger("paradime_bolt")
 T = TypeVar("T")
@@ -53,18 +55,32 @@ class _TransportCore:
         self.config = config
         self.owns_client = owns_client
         self.policy = policy
+        self.closed = False
+
+    def check_open(self, http: httpx.Client | httpx.AsyncClient) -> None:
+        """Refuses to send once the client is closed, or when the caller closed its http_client
+        (httpx would raise a bare RuntimeError)."""
+        if self.closed:
+            raise ClientClosedError(
+                "this client is closed (close() was called or its `with` block ended): "
+                "create a new one"
+            )
+        if http.is_closed:
+            raise ClientClosedError("the httpx client passed as http_client= is closed")
 
     def headers(self) -> dict[str, str]:
+        """The headers of every API request; built per request, so the token is held only by
+        the `Secret` (not in a dict that a debugger or `vars()` would show)."""
         return {
             "Content-Type": "application/json",
             "Accept": "application/json",
             "User-Agent": user_agent(),
-            "X-API-KEY": self.config.api_key,
-            "X-API-SECRET": self.config.api_secret.get_secret_value(),
+            **auth_headers(self.config),
         }
 
     def options(self, options: dict[str, Any]) -> tuple[Any, int]:
-        """Per-call (timeout, max_retries), falling back to the client's settings."""
+        """Per-call (timeout, max_retries), falling back to the client's settings (checked when
+        the client was built); a bad per-call value is an `InvalidArgumentError`."""
         unknown = set(options) - {"timeout", "max_retries"}
         if unknown:
             raise ConfigurationError(f"unknown per-call option(s): {', '.join(sorted(unknown))}")
@@ -75,18 +91,15 @@ class _TransportCore:
                 self.config.timeout if self.owns_client else httpx.USE_CLIENT_DEFAULT
             )
         else:
-            check_timeout(timeout)
+            check_timeout(timeout, InvalidArgumentError)
             resolved_timeout = timeout
-        resolved_retries = self.config.max_retries if isinstance(retries, NotGiven) else retries
-        if (
-            isinstance(resolved_retries, bool)
-            or not isinstance(resolved_retries, int)
-            or resolved_retries < 0
-        ):
-            raise ConfigurationError(
-                f"max_retries must be a non-negative integer, not {resolved_retries!r}"
+        if isinstance(retries, NotGiven):
+            return resolved_timeout, self.config.max_retries
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise InvalidArgumentError(
+                f"max_retries must be a non-negative integer, not {retries!r}"
             )
-        return resolved_timeout, resolved_retries
+        return resolved_timeout, retries
 
     def wrap_exception(
         self, exc: httpx.HTTPError, operation: str | None, target: str | None = None
@@ -111,7 +124,12 @@ class _TransportCore:
         """The body of a 2xx answer; any other status raises its typed error (and may be
         retried)."""
         if not response.is_success:
-            raise status_error(response, operation=operation, redact=self.redact)
+            raise status_error(
+                response,
+                operation=operation,
+                redact=self.redact,
+                credential=self.config.describe_credential(),
+            )
         return Reply(response.content, response.headers.get("content-type", ""), operation)
 
     def parse(self, model: type[ModelT], reply: Reply) -> ModelT:
@@ -148,6 +166,20 @@ class _TransportCore:
         return delay
 
 
+def auth_headers(config: ClientConfig) -> dict[str, str]:
+    """The credential's headers: the legacy pair as `X-API-KEY`/`X-API-SECRET`, a token as
+    `Authorization: Bearer`; `X-Paradime-Workspace` whenever a workspace uid is set (as
+    Paradime's SDK sends it)."""
+    secret = config.api_secret.get_secret_value()
+    if config.credential.is_bearer:
+        headers = {"Authorization": f"Bearer {secret}"}
+    else:
+        headers = {"X-API-KEY": config.api_key or "", "X-API-SECRET": secret}
+    if config.workspace_uid is not None:
+        headers["X-Paradime-Workspace"] = config.workspace_uid
+    return headers
+
+
 def _is_mutation(query: str) -> bool:
     return query.lstrip().startswith("mutation")
 
@@ -172,9 +204,20 @@ class SyncTransport(_TransportCore):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(config, owns_client=http_client is None, policy=policy or RetryPolicy())
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise ConfigurationError(
+                f"http_client= must be an httpx.Client, not {type(http_client).__name__}"
+            )
         self.http = http_client or httpx.Client(timeout=config.timeout, follow_redirects=False)
         self.sleep = sleep
         self.clock = clock
+
+    def sharing(self, config: ClientConfig) -> SyncTransport:
+        """A transport with other settings over this one's connection pool, which it never
+        closes; the clock and the retry policy are shared too."""
+        return SyncTransport(
+            config, self.http, policy=self.policy, sleep=self.sleep, clock=self.clock
+        )
 
     def execute(
         self,
@@ -183,6 +226,7 @@ class SyncTransport(_TransportCore):
         variables: dict[str, Any],
         **options: Any,
     ) -> Reply:
+        self.check_open(self.http)
         timeout, max_retries = self.options(options)
         payload = _payload(query, operation_name, variables)
 
@@ -228,6 +272,7 @@ class SyncTransport(_TransportCore):
     ) -> int:
         """GETs a download URL (no API credentials: it is pre-signed) into `write`; returns the
         number of bytes written. A non-2xx answer is a `StorageError`."""
+        self.check_open(self.http)
         with self.http.stream(
             "GET", url, headers={"User-Agent": user_agent()}, timeout=timeout
         ) as response:
@@ -243,6 +288,7 @@ class SyncTransport(_TransportCore):
             return written
 
     def close(self) -> None:
+        self.closed = True
         if self.owns_client:
             self.http.close()
 
@@ -260,9 +306,20 @@ class AsyncTransport(_TransportCore):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(config, owns_client=http_client is None, policy=policy or RetryPolicy())
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise ConfigurationError(
+                f"http_client= must be an httpx.AsyncClient, not {type(http_client).__name__}"
+            )
         self.http = http_client or httpx.AsyncClient(timeout=config.timeout, follow_redirects=False)
         self.sleep = sleep
         self.clock = clock
+
+    def sharing(self, config: ClientConfig) -> AsyncTransport:
+        """A transport with other settings over this one's connection pool, which it never
+        closes; the clock and the retry policy are shared too."""
+        return AsyncTransport(
+            config, self.http, policy=self.policy, sleep=self.sleep, clock=self.clock
+        )
 
     async def execute(
         self,
@@ -271,6 +328,7 @@ class AsyncTransport(_TransportCore):
         variables: dict[str, Any],
         **options: Any,
     ) -> Reply:
+        self.check_open(self.http)
         timeout, max_retries = self.options(options)
         payload = _payload(query, operation_name, variables)
 
@@ -316,6 +374,7 @@ class AsyncTransport(_TransportCore):
     ) -> int:
         """GETs a download URL (no API credentials: it is pre-signed) into `write`; returns the
         number of bytes written. A non-2xx answer is a `StorageError`."""
+        self.check_open(self.http)
         async with self.http.stream(
             "GET", url, headers={"User-Agent": user_agent()}, timeout=timeout
         ) as response:
@@ -331,5 +390,6 @@ class AsyncTransport(_TransportCore):
             return written
 
     async def aclose(self) -> None:
+        self.closed = True
         if self.owns_client:
             await self.http.aclose()

@@ -1,44 +1,70 @@
 """A pytest plugin: the `bolt_emulator` fixture runs a local Bolt API for your tests.
 
-Registered through the `pytest11` entry point when paradime-bolt is installed; the fixture needs
-the emulator extra (`pip install 'paradime-bolt[emulator]'`).
+Registered through the `pytest11` entry point when paradime-bolt is installed; the fixtures need
+the emulator extra (`pip install 'paradime-bolt[emulator]'`). Loading the plugin imports nothing
+but pytest and this module: the client and the emulator are imported when a test first uses a
+fixture, so an installed paradime-bolt costs other projects' pytest runs nothing.
 
     def test_my_pipeline(bolt_emulator):
         run = bolt_emulator.client.trigger_and_wait("daily run")
         assert run.run_state.name == "SUCCESS"
 
 Each test gets a fresh emulator on a free loopback port, with the built-in schedules and an
-in-memory database. Choose your own schedules file with a marker:
+in-memory database. Choose your own schedules file with a marker; a relative path is resolved
+against the test file's folder, then against pytest's rootdir:
 
-    @pytest.mark.bolt_emulator(schedules="tests/paradime_schedules.yml")
+    @pytest.mark.bolt_emulator(schedules="paradime_schedules.yml")
+
+It accepts the key pair, a workspace token and an account API key (`workspace_token`,
+`account_key`); the markers `workspace_token=`, `account_key=` and `workspaces=["ws-a", "ws-b"]`
+(the default workspace first) change them.
+
+To share one emulator across a module or the whole session (much faster when many tests only
+read, or each triggers its own runs), build it from the session-scoped factory:
+
+    @pytest.fixture(scope="module")
+    def bolt(bolt_emulator_factory):
+        return bolt_emulator_factory(schedules="tests/paradime_schedules.yml")
+
+The factory takes the marker's keywords; its relative paths are resolved against the rootdir,
+and every emulator it starts is stopped when the session ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ._async_client import AsyncBoltClient
-from ._client import BoltClient
+if TYPE_CHECKING:
+    from ._async_client import AsyncBoltClient
+    from ._client import BoltClient
 
-__all__ = ["BoltEmulator", "bolt_emulator"]
+__all__ = ["BoltEmulator", "BoltEmulatorFactory", "bolt_emulator", "bolt_emulator_factory"]
 
 _KEY = "pytest-emulator-key"
 _SECRET = "pytest-emulator-secret"
+_WORKSPACE_TOKEN = "prdm_wsp_pytest-emulator-token"
+_ACCOUNT_KEY = "prdm_cmp_pytest-emulator-key"
+_PATH_OPTIONS = ("schedules", "db")
 
 
 @dataclass(frozen=True, repr=False)
 class BoltEmulator:
-    """A running emulator: where it is, the credentials it accepts, and a client for it."""
+    """A running emulator: where it is, the credentials it accepts, and a client for it (which
+    uses the key pair). `workspaces` are those it serves, the default one first."""
 
     endpoint: str
     api_key: str
     api_secret: str
     client: BoltClient
+    workspace_token: str | None = None
+    account_key: str | None = None
+    workspaces: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"BoltEmulator(endpoint={self.endpoint!r}, api_key={self.api_key!r})"
@@ -53,35 +79,105 @@ class BoltEmulator:
         }
 
     def async_client(self, **kwargs: Any) -> AsyncBoltClient:
-        """A new `AsyncBoltClient` for this emulator; use it as `async with`."""
-        return AsyncBoltClient(
-            endpoint=self.endpoint, api_key=self.api_key, api_secret=self.api_secret, **kwargs
+        """A new `AsyncBoltClient` for this emulator (the key pair unless `api_secret=` and
+        `workspace_uid=` say otherwise); use it as `async with`."""
+        from ._async_client import AsyncBoltClient
+
+        settings = {
+            "endpoint": self.endpoint,
+            "api_key": self.api_key,
+            "api_secret": self.api_secret,
+        }
+        return AsyncBoltClient(**{**settings, **kwargs})
+
+
+def _resolve(value: Any, bases: tuple[Path, ...], option: str) -> Path:
+    """An absolute path: as given, or the first base under which it exists (else the first)."""
+    path = Path(value)
+    if path.is_absolute():
+        return path
+    for base in bases:
+        if (base / path).exists():
+            return base / path
+    if option == "db":  # a database file is created where it is asked for
+        return bases[0] / path
+    tried = ", ".join(str(base / path) for base in bases)
+    raise pytest.UsageError(f"bolt_emulator: {option}={str(value)!r} not found (tried {tried})")
+
+
+@contextlib.contextmanager
+def _running(options: Mapping[str, Any], bases: tuple[Path, ...]) -> Iterator[BoltEmulator]:
+    """Starts an emulator with `options` (EmulatorServer's keywords) and a client for it."""
+    try:
+        from .emulator import EmulatorServer
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        pytest.fail(f"bolt_emulator needs: pip install 'paradime-bolt[emulator]' ({exc})")
+    from ._client import BoltClient
+
+    kwargs: dict[str, Any] = {
+        "api_key": _KEY,
+        "api_secret": _SECRET,
+        "workspace_token": _WORKSPACE_TOKEN,
+        "account_key": _ACCOUNT_KEY,
+        "port": 0,
+        **options,
+    }
+    for option in _PATH_OPTIONS:
+        if kwargs.get(option) is not None:
+            kwargs[option] = _resolve(kwargs[option], bases, option)
+    server = EmulatorServer(**kwargs)
+    with (
+        server,
+        BoltClient(
+            endpoint=server.endpoint, api_key=server.api_key, api_secret=server.api_secret
+        ) as client,
+    ):
+        yield BoltEmulator(
+            server.endpoint,
+            server.api_key,
+            server.api_secret,
+            client,
+            workspace_token=server.workspace_token,
+            account_key=server.account_key,
+            workspaces=server.workspaces,
         )
+
+
+class BoltEmulatorFactory:
+    """Starts emulators that live until the session ends: `factory(schedules=..., db=...)`."""
+
+    def __init__(self, rootdir: Path, stack: contextlib.ExitStack) -> None:
+        self._rootdir = rootdir
+        self._stack = stack
+
+    def __repr__(self) -> str:
+        return f"BoltEmulatorFactory(rootdir={str(self._rootdir)!r})"
+
+    def __call__(self, **options: Any) -> BoltEmulator:
+        return self._stack.enter_context(_running(options, (self._rootdir,)))
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "bolt_emulator(schedules=PATH, db=PATH): configure the bolt_emulator fixture"
+        "markers",
+        "bolt_emulator(schedules=PATH, db=PATH, workspace_token=TOKEN, account_key=KEY, "
+        "workspaces=[UID, ...]): configure the bolt_emulator fixture "
+        "(relative paths from the test file's folder, then the rootdir)",
     )
 
 
 @pytest.fixture
 def bolt_emulator(request: pytest.FixtureRequest) -> Iterator[BoltEmulator]:
     """A fresh local Bolt API on a free loopback port, and a `BoltClient` configured for it."""
-    try:
-        from .emulator import EmulatorServer
-    except ImportError as exc:  # pragma: no cover - depends on the installed extras
-        pytest.fail(f"bolt_emulator needs: pip install 'paradime-bolt[emulator]' ({exc})")
     marker = request.node.get_closest_marker("bolt_emulator")
     options: dict[str, Any] = dict(marker.kwargs) if marker else {}
-    schedules = options.get("schedules")
-    db = options.get("db")
-    server = EmulatorServer(
-        port=0,
-        api_key=_KEY,
-        api_secret=_SECRET,
-        schedules=Path(schedules) if schedules else None,
-        db=Path(db) if db else None,
-    )
-    with server, BoltClient(endpoint=server.endpoint, api_key=_KEY, api_secret=_SECRET) as client:
-        yield BoltEmulator(server.endpoint, _KEY, _SECRET, client)
+    bases = (Path(request.node.path).parent, Path(request.config.rootpath))
+    with _running(options, bases) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="session")
+def bolt_emulator_factory(request: pytest.FixtureRequest) -> Iterator[BoltEmulatorFactory]:
+    """A factory of emulators shared by many tests; each is stopped when the session ends."""
+    with contextlib.ExitStack() as stack:
+        yield BoltEmulatorFactory(Path(request.config.rootpath), stack)

@@ -130,13 +130,22 @@ def canonical_sdl(schema: GraphQLSchema) -> str:
 
 
 def introspect(
-    endpoint: str, api_key: str, api_secret: str, *, timeout: float = 30.0
+    endpoint: str,
+    api_key: str | None,
+    api_secret: str,
+    *,
+    workspace_uid: str | None = None,
+    timeout: float = 30.0,
 ) -> GraphQLSchema:
     """Asks `endpoint` for its schema with the standard introspection query."""
     from ._client import BoltClient  # the facade's transport: auth, retries, typed errors
 
     with BoltClient(
-        endpoint=endpoint, api_key=api_key, api_secret=api_secret, timeout=timeout
+        endpoint=endpoint,
+        api_key=api_key,
+        api_secret=api_secret,
+        workspace_uid=workspace_uid,
+        timeout=timeout,
     ) as client:
         from ._exceptions import GraphQLResponseError
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import signal
 import subprocess
 import sys
 import textwrap
@@ -17,7 +18,7 @@ from pytest_httpx import HTTPXMock
 import paradime_bolt
 from paradime_bolt.cli import _state
 from paradime_bolt.cli._app import REGISTRY, cli
-from paradime_bolt.cli._errors import EXIT_CODES
+from paradime_bolt.cli._errors import EXIT_CODES, classify
 from paradime_bolt.cli._lazy import LazyCommand, LazyGroup
 from tests.conftest import ENDPOINT, GraphQLScript
 
@@ -37,6 +38,7 @@ COMMANDS = [
     ["artifacts"],
     ["artifacts", "list"],
     ["artifacts", "download"],
+    ["whoami"],
     ["emulator"],
 ]
 
@@ -91,6 +93,14 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
     assert "Usage:" in result.stderr or "Error:" in result.stderr
 
 
+def test_an_id_the_schema_cannot_carry_is_exit_2(invoke: Invoke, httpx_mock: HTTPXMock) -> None:
+    result = invoke("runs", "status", str(2**31), "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"]["type"] == "InvalidArgumentError"
+    assert "run_id must fit GraphQL's 32-bit Int" in result.stderr
+    assert httpx_mock.get_requests() == []
+
+
 def test_missing_configuration_is_exit_4() -> None:
     result = run_cli("schedules", "list")
     assert result.exit_code == 4
@@ -103,6 +113,20 @@ def test_a_bad_endpoint_option_is_exit_4(invoke: Invoke) -> None:
     result = invoke("--endpoint", "ftp://example", "schedules", "list")
     assert result.exit_code == 4
     assert "the endpoint must be an http(s) URL" in result.stderr
+
+
+def test_a_malformed_endpoint_option_is_exit_4(invoke: Invoke) -> None:
+    result = invoke("--endpoint", "http://[::1/graphql", "schedules", "list")
+    assert result.exit_code == 4
+    assert "the endpoint must be an http(s) URL" in result.stderr
+    assert "Invalid IPv6 URL" in result.stderr
+    assert "unexpected" not in result.stderr
+
+
+def test_a_closed_client_is_a_configuration_error_without_the_environment_hint() -> None:
+    failure = classify(paradime_bolt.ClientClosedError("this client is closed"))
+    assert failure.exit_code == 4
+    assert failure.lines == ("this client is closed",)
 
 
 def test_endpoint_option_overrides_the_environment(invoke: Invoke, httpx_mock: HTTPXMock) -> None:
@@ -118,7 +142,7 @@ def test_refused_credentials_are_exit_4(invoke: Invoke, httpx_mock: HTTPXMock) -
     result = invoke("schedules", "list", "--json")
     assert result.exit_code == 4
     assert json.loads(result.stdout)["error"]["exit_code"] == 4
-    assert "the API refused the credentials (HTTP 401)" in result.stderr
+    assert "the API refused the API key and secret (HTTP 401)" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -138,6 +162,61 @@ def test_api_errors_are_exit_5(
     assert result.exit_code == 5
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "operation", "answer", "hint"),
+    [
+        (
+            ["run", "nope"],
+            "TriggerBoltRun",
+            p.graphql_error("ScheduleNotFoundException: no schedule 'nope'", "NOT_FOUND"),
+            "hint: is the schedule name (or slug) right? `paradime-bolt schedules list --all`",
+        ),
+        (
+            ["schedules", "show", "nope"],
+            "BoltScheduleName",
+            p.not_ok("boltScheduleName"),
+            "hint: is the schedule name (or slug) right?",
+        ),
+        (
+            ["runs", "status", "4"],
+            "BoltRunStatus",
+            p.not_ok("boltRunStatus"),
+            "hint: is the run id right? `paradime-bolt schedules show <schedule>`",
+        ),
+        (
+            ["runs", "retry", "4"],
+            "RetryBoltRun",
+            p.graphql_error("RunNotFoundException: no run with id 4", "NOT_FOUND"),
+            "hint: is the run id right?",
+        ),
+    ],
+    ids=["trigger", "schedule", "run-status", "retry"],
+)
+def test_not_found_is_exit_5_with_a_hint(
+    args: list[str],
+    operation: str,
+    answer: dict[str, Any],
+    hint: str,
+    invoke: Invoke,
+    script: GraphQLScript,
+) -> None:
+    script.on(operation, answer)
+    result = invoke(*args, "--json")
+    assert result.exit_code == 5, result.output
+    assert json.loads(result.stdout)["error"]["type"] == "NotFoundError"
+    assert hint in result.stderr
+    assert script.calls[-1][0] == operation
+
+
+def test_a_refused_cancel_hints_the_run_may_have_finished(
+    invoke: Invoke, script: GraphQLScript
+) -> None:
+    script.on("CancelBoltRun", p.not_ok("cancelBoltRun"))
+    result = invoke("runs", "cancel", "4")
+    assert result.exit_code == 5
+    assert "hint: the run may have finished already, or the run id is wrong" in result.stderr
 
 
 def test_transport_errors_are_exit_5(invoke: Invoke, httpx_mock: HTTPXMock) -> None:
@@ -163,6 +242,21 @@ def test_an_interrupt_is_exit_130(invoke: Invoke, monkeypatch: pytest.MonkeyPatc
     result = invoke("runs", "status", "1")
     assert result.exit_code == 130
     assert "error: interrupted" in result.stderr
+
+
+def test_sigterm_is_exit_143_with_the_error_document(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def terminated(*_: Any, **__: Any) -> Any:
+        signal.raise_signal(signal.SIGTERM)  # handled at once: raises where we are
+
+    before = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(paradime_bolt.BoltClient, "bolt_run_status", terminated)
+    result = invoke("runs", "status", "1", "--json")
+    assert result.exit_code == 143
+    assert json.loads(result.stdout)["error"]["type"] == "Terminated"
+    assert "error: terminated (SIGTERM)" in result.stderr
+    assert signal.getsignal(signal.SIGTERM) is before
 
 
 def test_an_unexpected_error_is_reported_without_a_traceback(

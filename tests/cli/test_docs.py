@@ -37,7 +37,9 @@ def test_every_exit_code_is_documented() -> None:
     sorted(
         set(
             re.findall(
-                r"^\| `((?:schedules|runs|artifacts) \w+|run|emulator)\b", doc(), re.MULTILINE
+                r"^\| `((?:schedules|runs|artifacts) \w+|run|whoami|emulator)\b",
+                doc(),
+                re.MULTILINE,
             )
         )
     ),
@@ -57,7 +59,8 @@ def test_documented_run_options_exist() -> None:
 
 def test_the_workflow_runs_on_the_pr_branch_and_uploads_run_results() -> None:
     job = workflow()["jobs"]["dbt"]
-    for name in ("PARADIME_API_ENDPOINT", "PARADIME_API_KEY", "PARADIME_API_SECRET"):
+    # The recommended account API key: the secret and its workspace.
+    for name in ("PARADIME_API_ENDPOINT", "PARADIME_API_SECRET", "PARADIME_WORKSPACE_UID"):
         assert job["env"][name] == f"${{{{ secrets.{name} }}}}"
     run_step, download, upload = job["steps"][2:]
     assert run_step["env"]["HEAD_REF"] == "${{ github.head_ref }}"

@@ -1,7 +1,8 @@
 """`paradime-bolt` as a real process, in a pipe, against the real emulator.
 
 One emulator serves the module, from a schedules file written here: a quick schedule that
-passes, one whose `dbt test` fails with a known stderr, and one whose command lasts 5 s. Every
+passes, one whose `dbt test` fails with a known stderr, and one whose command lasts a day, so
+it is still going whenever a test cancels it, however slowly the processes start. Every
 call checks what every mode must: no control codes in a pipe and never the secret.
 """
 
@@ -28,6 +29,8 @@ from paradime_bolt.emulator import EmulatorServer
 
 KEY = "e2e-key-0123456789"
 SECRET = "sk-e2e-7f3a91-NEVER-PRINT-ME"
+WORKSPACE_TOKEN = "prdm_wsp_e2e-5d2c17-NEVER-PRINT-ME"
+ACCOUNT_KEY = "prdm_cmp_e2e-91be04-NEVER-PRINT-ME"
 FAILING_STDERR = "Failure in test not_null_orders_id (models/schema.yml)"
 
 SCHEDULES = """\
@@ -56,7 +59,7 @@ schedules:
       start_delay: 0.05
       default_duration: 0.05
       commands:
-        dbt build: {duration: 5}
+        dbt build: {duration: 86400}
   - name: pull request checks
     schedule: "OFF"
     commands: [dbt build --select state:modified+]
@@ -78,12 +81,25 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
     schedules = tmp_path_factory.mktemp("e2e") / "paradime_schedules.yml"
     schedules.write_text(SCHEDULES, encoding="utf-8")
-    with EmulatorServer(port=0, db=None, schedules=schedules, api_key=KEY, api_secret=SECRET) as s:
+    with EmulatorServer(
+        port=0,
+        db=None,
+        schedules=schedules,
+        api_key=KEY,
+        api_secret=SECRET,
+        workspace_token=WORKSPACE_TOKEN,
+        account_key=ACCOUNT_KEY,
+        workspaces=["ws-main", "ws-other"],
+    ) as s:
         yield s
 
 
 def base_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("PARADIME_API_") and k != "CI"}
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PARADIME_API_", "PARADIME_WORKSPACE_")) and k != "CI"
+    }
 
 
 class Bolt:
@@ -110,13 +126,16 @@ class Bolt:
             check=False,
         )
         for text in (completed.stdout, completed.stderr):
-            assert SECRET not in text, text
+            for secret in (SECRET, WORKSPACE_TOKEN, ACCOUNT_KEY):
+                assert secret not in text, text
             assert not CONTROL.search(text), repr(text)
             assert "Traceback" not in text, text
         return completed
 
-    def json(self, *args: str, code: int = 0) -> dict[str, object]:
-        completed = self(*args, "--json")
+    def json(
+        self, *args: str, code: int = 0, env: dict[str, str] | None = None
+    ) -> dict[str, object]:
+        completed = self(*args, "--json", env=env)
         assert completed.returncode == code, completed.stderr
         document: dict[str, object] = json.loads(completed.stdout)
         return document
@@ -164,7 +183,8 @@ def test_a_run_that_passes_with_logs_and_verbose_logging(bolt: Bolt) -> None:
     out = result.stdout
     assert out.index("==> command 1: git clone ...") < out.index("==> command 3: dbt run")
     assert re.search(r"^run \d+: SUCCESS after ", out, re.MULTILINE)
-    assert re.search(r"^run \d+: (STARTING|RUNNING)\b.* elapsed\)$", result.stderr, re.MULTILINE)
+    # A progress line per change; a loaded machine may first see the run already finished.
+    assert re.search(r"^run \d+: [A-Z]+\b.* elapsed\)$", result.stderr, re.MULTILINE)
     assert "DEBUG paradime_bolt: POST TriggerBoltRun" in result.stderr
 
 
@@ -234,6 +254,55 @@ def test_artifacts(bolt: Bolt, tmp_path: Path) -> None:
     assert "nodes" in json.loads(piped.stdout)
 
 
+ACCOUNT_KEY_ENV = {"PARADIME_API_SECRET": ACCOUNT_KEY, "PARADIME_API_KEY": ""}
+TOKEN_ENV = {"PARADIME_API_SECRET": WORKSPACE_TOKEN, "PARADIME_API_KEY": ""}
+
+
+def test_a_workspace_token_and_an_account_key_trigger_and_follow_runs(bolt: Bolt) -> None:
+    def follow(args: list[str], env: dict[str, str], name: str) -> dict[str, object]:
+        started = bolt(*args, "run", name, "--wait", "--logs", "--json", *FAST, env=env)
+        assert started.returncode == 0, started.stderr
+        document: dict[str, object] = json.loads(started.stdout)
+        assert document["state"] == "SUCCESS"
+        return document
+
+    token_run, main_run, other_run = parallel(
+        # The token and the key in ws-main share a workspace: two schedules, not one.
+        lambda: follow([], TOKEN_ENV, "pull request checks"),
+        lambda: follow([], {**ACCOUNT_KEY_ENV, "PARADIME_WORKSPACE_UID": "ws-main"}, "quick pass"),
+        # ws-other's own "quick pass" is free although ws-main's is running.
+        lambda: follow(["--workspace-uid", "ws-other"], ACCOUNT_KEY_ENV, "quick pass"),
+    )
+    other = str(other_run["run_id"])
+    seen_from_main, seen_from_other, seen_with_token, in_other = parallel(
+        lambda: bolt("--workspace-uid", "ws-main", "runs", "status", other, env=ACCOUNT_KEY_ENV),
+        lambda: bolt("--workspace-uid", "ws-other", "runs", "status", other, env=ACCOUNT_KEY_ENV),
+        lambda: bolt("runs", "status", str(token_run["run_id"]), env=TOKEN_ENV),
+        lambda: bolt("--workspace-uid", "ws-other", "runs", "status", str(main_run["run_id"]),
+                     env=ACCOUNT_KEY_ENV),
+    )  # fmt: skip
+    assert seen_from_main.returncode == 5, "a run of ws-other is unknown in ws-main"
+    assert seen_from_other.returncode == 0, seen_from_other.stderr
+    assert seen_with_token.returncode == 0, seen_with_token.stderr
+    assert in_other.returncode == 5
+
+
+def test_whoami_against_the_emulator(bolt: Bolt) -> None:
+    token, account, refused, missing = parallel(
+        lambda: bolt.json("whoami", env=TOKEN_ENV),
+        lambda: bolt.json("--workspace-uid", "ws-other", "whoami", env=ACCOUNT_KEY_ENV),
+        lambda: bolt.json("--workspace-uid", "ws-nope", "whoami", env=ACCOUNT_KEY_ENV, code=4),
+        lambda: bolt("whoami", env=ACCOUNT_KEY_ENV),
+    )
+    assert isinstance(token, dict) and isinstance(account, dict) and isinstance(refused, dict)
+    assert (token["credential"], token["accepted"]) == ("workspace_token", True)
+    assert (account["workspace_uid"], account["accepted"]) == ("ws-other", True)
+    assert (refused["accepted"], refused["status_code"]) == (False, 403)
+    assert isinstance(missing, subprocess.CompletedProcess)
+    assert missing.returncode == 4
+    assert "PARADIME_WORKSPACE_UID is not set" in missing.stderr
+
+
 def test_exit_codes_version_and_help(bolt: Bolt) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -250,7 +319,7 @@ def test_exit_codes_version_and_help(bolt: Bolt) -> None:
     )
     assert (usage.returncode, needs_wait.returncode) == (2, 2)
     assert refused.returncode == 4
-    assert "refused the credentials (HTTP 401)" in refused.stderr
+    assert "refused the API key and secret (HTTP 401)" in refused.stderr
     assert missing.returncode == 4
     assert unknown.returncode == 5
     assert "no such schedule" in unknown.stderr
@@ -305,8 +374,12 @@ def run_workflow_steps(bolt: Bolt, cwd: Path, schedule: str) -> list[int]:
     from .test_docs import workflow
 
     steps = workflow()["jobs"]["dbt"]["steps"]
+    # The job's environment, as the workflow sets it: an account API key and its workspace.
+    assert "PARADIME_API_KEY" not in workflow()["jobs"]["dbt"]["env"]
     env = {
-        **bolt.env,
+        **{name: value for name, value in bolt.env.items() if name != "PARADIME_API_KEY"},
+        "PARADIME_API_SECRET": ACCOUNT_KEY,
+        "PARADIME_WORKSPACE_UID": "ws-main",
         "CI": "true",
         "PATH": f"{SCRIPT.parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "HEAD_REF": "feature/$(touch pwned)",
@@ -326,6 +399,7 @@ def run_workflow_steps(bolt: Bolt, cwd: Path, schedule: str) -> list[int]:
             timeout=60,
             check=False,
         )
+        assert ACCOUNT_KEY not in completed.stdout + completed.stderr
         assert SECRET not in completed.stdout + completed.stderr
         assert "Traceback" not in completed.stderr, completed.stderr
         codes.append(completed.returncode)

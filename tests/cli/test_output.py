@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from paradime_bolt.cli._output import MASK, Output, Redactor, clean, is_interactive
+from paradime_bolt.cli._output import MASK, Output, Redactor, clean, fit_columns, is_interactive
 from paradime_bolt.cli._render import format_duration
 
 
@@ -134,3 +134,55 @@ def test_a_secret_split_by_control_characters_is_still_masked(
     out = Output(interactive=False, json_mode=False, redact=Redactor(["hunter22-secret"]))
     out.line("hunter\x0022-\x1b[0msecret")
     assert capsys.readouterr().out == f"{MASK}\n"
+
+
+HEADERS = ["path", "command", "return code", "command id", "resource id"]
+ROW = ["target/compiled/project/models/staging/stg_orders.sql", "dbt run", "0", "59002", "306000"]
+
+
+def test_fit_gives_whole_columns_their_widest_cell_and_the_rest_to_the_others() -> None:
+    kept, widths = fit_columns(HEADERS, [ROW], {2, 3, 4}, (), 80)
+    assert kept == [0, 1, 2, 3, 4]
+    assert widths[2:] == [6, 7, 8]  # "return", "command", "resource": headers wrap, cells not
+    assert widths[1] == len("command")  # its natural width
+    assert widths[0] == 80 - (3 * 5 - 1) - 6 - 7 - 8 - 7  # what is left
+
+
+def test_fit_unwraps_whole_headers_when_there_is_room() -> None:
+    _, widths = fit_columns(HEADERS, [ROW], {2, 3, 4}, (), 200)
+    assert widths == [len(ROW[0]), 7, len("return code"), len("command id"), len("resource id")]
+
+
+def test_fit_shares_the_room_narrowest_first() -> None:
+    headers = ["a", "b", "c"]
+    rows = [["x" * 50, "y" * 8, "z" * 50]]
+    _, widths = fit_columns(headers, rows, set(), (), 3 * 3 - 1 + 60)
+    assert widths == [26, 8, 26]
+
+
+def test_fit_drops_optional_columns_in_order_until_the_rest_fits() -> None:
+    headers = ["name", "when", "owner", "note"]
+    rows = [["marketing attribution", "2024-08-28 07:30", "x" * 30, "y" * 30]]
+    kept, widths = fit_columns(headers, rows, {1}, (3, 2), 40)
+    assert kept == [0, 1]
+    assert widths == [40 - 5 - 16, 16]
+    kept, _ = fit_columns(headers, rows, {1}, (3, 2), 50)
+    assert kept == [0, 1, 2]
+    kept, _ = fit_columns(headers, rows, {1}, (3, 2), 60)
+    assert kept == [0, 1, 2, 3]
+
+
+def test_a_terminal_table_never_cuts_a_whole_cell(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    out = Output(interactive=True, json_mode=False, redact=Redactor())
+    console = Console(width=60, record=True, force_terminal=True)
+    monkeypatch.setattr(out, "_console", lambda **_: console)
+    out.table(HEADERS, [ROW, [*ROW[:3], "59003", "306001"]], right=(2, 3, 4), whole=(2, 3, 4))
+    lines = console.export_text().splitlines()
+    assert all(len(line) <= 60 for line in lines)
+    rows = [line.split()[-5:] for line in lines if "dbt run" in line]
+    assert rows == [["dbt", "run", "0", "59002", "306000"], ["dbt", "run", "0", "59003", "306001"]]
+    body = lines[next(i for i, line in enumerate(lines) if "───" in line) + 1 :]
+    path_pieces = [line.split()[0] for line in body if line.strip()]
+    assert "".join(path_pieces) == ROW[0] * 2  # folded over lines, nothing lost

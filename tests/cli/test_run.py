@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from typing import Any
 
 import pytest
@@ -217,7 +218,9 @@ def test_a_timeout_without_cancel_says_how_to_cancel(invoke: Invoke, script: Gra
     assert "dbt build" in result.stdout
 
 
-@pytest.mark.parametrize("flag", [["--timeout", "5"], ["--cancel-on-timeout"], ["--logs"]])
+@pytest.mark.parametrize(
+    "flag", [["--timeout", "5"], ["--cancel-on-timeout"], ["--cancel-on-interrupt"], ["--logs"]]
+)
 def test_waiting_options_need_wait(invoke: Invoke, flag: list[str]) -> None:
     result = invoke("run", "daily run", *flag)
     assert result.exit_code == 2
@@ -250,3 +253,82 @@ def test_an_interrupt_while_waiting_says_the_run_goes_on(
     assert result.exit_code == 130
     assert "error: interrupted while waiting for run 21, which goes on" in result.stderr
     assert "hint: `paradime-bolt runs cancel 21` cancels it" in result.stderr
+
+
+def test_sigterm_while_waiting_writes_the_document_and_exits_143(
+    invoke: Invoke, script: GraphQLScript
+) -> None:
+    """A real SIGTERM, raised in this process while the client polls: the command reports the
+    run as last seen; the handler is then put back."""
+    script.on("TriggerBoltRun", p.triggered(21))
+    script.on("BoltRunProgress", p.progress("RUNNING", p.command(1, "dbt build", None)))
+    before = signal.getsignal(signal.SIGTERM)
+    polls = 0
+
+    def poll_then_sigterm(progress: Any) -> None:
+        nonlocal polls
+        polls += 1
+        if polls == 2:
+            signal.raise_signal(signal.SIGTERM)
+
+    original = paradime_bolt.BoltClient.wait_for_run
+
+    def wait_for_run(self: paradime_bolt.BoltClient, run_id: int, **kwargs: Any) -> Any:
+        shown = kwargs["on_progress"]
+
+        def on_progress(progress: Any) -> None:
+            shown(progress)
+            poll_then_sigterm(progress)
+
+        return original(self, run_id, **{**kwargs, "on_progress": on_progress})
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(paradime_bolt.BoltClient, "wait_for_run", wait_for_run)
+        result = invoke("run", "daily run", "--wait", "--json", *FAST)
+    assert result.exit_code == 143
+    document = json.loads(result.stdout)
+    assert document["run_id"] == 21
+    assert (document["state"], document["finished"]) == ("RUNNING", False)
+    assert document["commands"][0]["command"] == "dbt build"
+    assert (document["interrupted"], document["canceled_on_interrupt"]) == (True, False)
+    assert "error: terminated (SIGTERM) while waiting for run 21, which goes on" in result.stderr
+    assert script.count("CancelBoltRun") == 0
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_cancel_on_interrupt_that_fails_says_the_run_may_go_on(
+    invoke: Invoke, script: GraphQLScript, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*_: Any, **__: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(paradime_bolt.BoltClient, "wait_for_run", interrupted)
+    script.on("TriggerBoltRun", p.triggered(22))
+    script.on("CancelBoltRun", p.data(cancelBoltRun={"ok": False}))
+    result = invoke("run", "daily run", "--wait", "--cancel-on-interrupt", "--json")
+    assert result.exit_code == 130
+    assert ("CancelBoltRun", {"scheduleRunId": 22}) in script.calls
+    document = json.loads(result.stdout)
+    assert document["run_id"] == 22
+    assert document["state"] is None  # interrupted before the first poll answered
+    assert (document["interrupted"], document["canceled_on_interrupt"]) == (True, False)
+    assert (
+        "error: interrupted while waiting for run 22, which may go on: cancelling it failed: "
+        "CancelBoltRun returned ok: false" in result.stderr
+    )
+    assert "hint: `paradime-bolt runs status 22` tells" in result.stderr
+
+
+def test_cancel_on_interrupt_cancels_the_run(
+    invoke: Invoke, script: GraphQLScript, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*_: Any, **__: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(paradime_bolt.BoltClient, "wait_for_run", interrupted)
+    script.on("TriggerBoltRun", p.triggered(23))
+    script.on("CancelBoltRun", p.data(cancelBoltRun={"ok": True}))
+    result = invoke("run", "daily run", "--wait", "--cancel-on-interrupt")
+    assert result.exit_code == 130
+    assert ("CancelBoltRun", {"scheduleRunId": 23}) in script.calls
+    assert "error: interrupted while waiting for run 23; it was cancelled" in result.stderr

@@ -53,7 +53,7 @@ def test_status_of_an_unknown_run_is_exit_5(invoke: Invoke, script: GraphQLScrip
     assert result.exit_code == 5
     document = json.loads(result.stdout)
     assert document["error"]["exit_code"] == 5
-    assert document["error"]["type"] == "OperationFailedError"
+    assert document["error"]["type"] == "NotFoundError"
     assert "run_id=4" in document["error"]["message"]
     assert "hint: is the run id right?" in result.stderr
 
@@ -198,3 +198,49 @@ def test_logs_of_a_running_run_point_to_follow(invoke: Invoke, script: GraphQLSc
     assert result.exit_code == 0
     assert result.stdout.splitlines() == ["==> command 1: dbt run", "so far"]
     assert "run 3 is RUNNING: --follow keeps reading until it ends" in result.stderr
+
+
+def test_wait_follows_a_run_to_success(invoke: Invoke, script: GraphQLScript) -> None:
+    script.on(
+        "BoltRunProgress",
+        p.progress("RUNNING", p.command(1, "dbt run", None)),
+        p.progress("SUCCESS", p.command(1, "dbt run", 0)),
+    )
+    script.on("BoltRunStatus", p.status("SUCCESS", p.command(1, "dbt run", 0)))
+    result = invoke("runs", "wait", "15509", *FAST)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith("run 15509: SUCCESS after ")
+    assert "waiting for run 15509 to end" in result.stderr
+    assert script.count("TriggerBoltRun") == 0
+
+
+def test_wait_for_a_failing_run_is_exit_1_with_the_report(
+    invoke: Invoke, script: GraphQLScript
+) -> None:
+    script.on("BoltRunProgress", p.progress("ERROR", *p.FAILING_COMMANDS))
+    script.on("BoltRunStatus", p.status("ERROR", *p.FAILING_COMMANDS))
+    result = invoke("runs", "wait", "15509", "--json", *FAST)
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["run_id"] == 15509
+    assert document["failure"]["command"] == "dbt test"
+    assert document["interrupted"] is False
+    assert "failing command: dbt test (return code 1)" in result.stderr
+
+
+def test_wait_times_out_with_exit_3_and_cancels(invoke: Invoke, script: GraphQLScript) -> None:
+    script.on("BoltRunProgress", p.progress("RUNNING", p.command(1, "dbt build", None)))
+    script.on("CancelBoltRun", p.data(cancelBoltRun={"ok": True}))
+    result = invoke(
+        "runs", "wait", "12", "--timeout", "0.05", "--cancel-on-timeout", "--json", *FAST
+    )
+    assert result.exit_code == 3
+    assert script.count("CancelBoltRun") == 1
+    assert json.loads(result.stdout)["canceled_on_timeout"] is True
+
+
+def test_wait_for_an_unknown_run_is_exit_5(invoke: Invoke, script: GraphQLScript) -> None:
+    script.on("BoltRunProgress", p.not_ok("boltRunStatus"))
+    result = invoke("runs", "wait", "99", *FAST)
+    assert result.exit_code == 5
+    assert "is the run id right?" in result.stderr

@@ -91,5 +91,5 @@ def test_an_unknown_schedule_is_exit_5_with_a_hint(invoke: Invoke, script: Graph
     result = invoke("schedules", "show", "nope")
     assert result.exit_code == 5
     assert result.stdout == ""
-    assert "error: BoltScheduleName returned ok: false for schedule_name='nope'" in result.stderr
+    assert "error: BoltScheduleName: no schedule with schedule_name='nope'" in result.stderr
     assert "schedules list --all" in result.stderr

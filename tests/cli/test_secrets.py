@@ -14,7 +14,7 @@ import paradime_bolt
 from tests.conftest import API_KEY, API_SECRET, ENDPOINT, GraphQLScript
 
 from . import payloads as p
-from .conftest import Invoke, assert_no_secret
+from .conftest import Invoke, assert_no_secret, run_cli
 
 
 @pytest.mark.parametrize("verbose", [[], ["--verbose"]], ids=["quiet", "verbose"])
@@ -93,3 +93,84 @@ def test_a_bad_secret_in_the_environment_is_not_echoed(invoke: Invoke) -> None:
     assert result.exit_code == 4
     assert "line1-secret" not in result.output
     assert "line2-secret" not in result.output
+
+
+WORKSPACE_TOKEN = "prdm_wsp_secrets-0123456789-NEVER-PRINT-ME"
+ACCOUNT_KEY = "prdm_cmp_secrets-9876543210-NEVER-PRINT-ME"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"PARADIME_API_SECRET": WORKSPACE_TOKEN},
+        {"PARADIME_API_SECRET": ACCOUNT_KEY, "PARADIME_WORKSPACE_UID": "ws-1"},
+    ],
+    ids=["workspace-token", "account-key"],
+)
+@pytest.mark.parametrize("verbose", [[], ["--verbose"]], ids=["quiet", "verbose"])
+@pytest.mark.parametrize("as_json", [[], ["--json"]], ids=["text", "json"])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"status_code": 401, "text": "bad token Authorization: Bearer {token}"},
+        {"status_code": 403, "text": "token {token} has no access"},
+        {"status_code": 500, "text": "echo: Authorization=Bearer {token}"},
+        {"json_error": "token {token} rejected"},
+        {"status_code": 200, "text": "<html>{token}</html>"},
+        {"exception": "proxy refused Authorization: Bearer {token}"},
+    ],
+    ids=["401", "403", "500", "graphql", "not-json", "transport"],
+)
+def test_a_token_never_reaches_the_output(
+    httpx_mock: HTTPXMock,
+    env: dict[str, str],
+    verbose: list[str],
+    as_json: list[str],
+    answer: dict[str, Any],
+) -> None:
+    token = env["PARADIME_API_SECRET"]
+    if "exception" in answer:
+        httpx_mock.add_exception(httpx.ConnectError(answer["exception"].format(token=token)))
+    elif "json_error" in answer:
+        httpx_mock.add_response(json=p.graphql_error(answer["json_error"].format(token=token)))
+    else:
+        httpx_mock.add_response(
+            status_code=answer["status_code"], text=answer["text"].format(token=token)
+        )
+    result = run_cli(
+        *verbose,
+        "--max-retries",
+        "0",
+        "runs",
+        "status",
+        "1",
+        *as_json,
+        env={"PARADIME_API_ENDPOINT": ENDPOINT, **env},
+    )
+    assert result.exit_code in (4, 5)
+    for text in (result.stdout, result.stderr):
+        assert token not in text
+        assert token.removeprefix("prdm_wsp_").removeprefix("prdm_cmp_") not in text
+    if as_json:
+        json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("verbose", [[], ["--verbose"]], ids=["quiet", "verbose"])
+def test_whoami_never_shows_a_token(
+    httpx_mock: HTTPXMock, script: GraphQLScript, verbose: list[str]
+) -> None:
+    script.on("ListBoltSchedules", p.schedules(p.schedule(f"named {ACCOUNT_KEY}")))
+    for as_json in ([], ["--json"]):
+        result = run_cli(
+            *verbose,
+            "whoami",
+            *as_json,
+            env={
+                "PARADIME_API_ENDPOINT": ENDPOINT,
+                "PARADIME_API_SECRET": ACCOUNT_KEY,
+                "PARADIME_WORKSPACE_UID": "ws-1",
+            },
+        )
+        assert result.exit_code == 0, result.output
+        assert "prdm_cmp_**********" in result.stdout
+        assert ACCOUNT_KEY not in result.stdout + result.stderr

@@ -1,20 +1,60 @@
-"""End-to-end fixtures: the client against a real emulator over loopback HTTP."""
+"""End-to-end fixtures: the client against a real emulator over loopback HTTP.
+
+Most tests share one emulator for the session (booting uvicorn per test costs more than the
+test); those that need a blank history take `fresh_live`. The shared emulator serves the
+built-in schedules plus `until cancelled`, whose run is still going whenever a test looks,
+however loaded the machine: tests that need a running run use it, never a short one.
+"""
 
 from __future__ import annotations
 
+from importlib import resources
+from pathlib import Path
+
 import pytest
 
-from paradime_bolt.pytest_plugin import BoltEmulator
+from paradime_bolt.pytest_plugin import BoltEmulator, BoltEmulatorFactory
 from tests.conftest import Twin
+
+UNTIL_CANCELLED = "until cancelled"
+_EXTRA_SCHEDULE = f"""
+  - name: {UNTIL_CANCELLED}
+    schedule: "OFF"
+    commands: [dbt build]
+    emulator:
+      start_delay: 0.05
+      commands:
+        dbt build: {{duration: 86400}}
+"""
+
+
+@pytest.fixture(scope="session")
+def shared_emulator(
+    bolt_emulator_factory: BoltEmulatorFactory, tmp_path_factory: pytest.TempPathFactory
+) -> BoltEmulator:
+    builtin = resources.files("paradime_bolt.emulator").joinpath("default_schedules.yml")
+    schedules = tmp_path_factory.mktemp("e2e") / "paradime_schedules.yml"
+    schedules.write_text(builtin.read_text(encoding="utf-8") + _EXTRA_SCHEDULE, encoding="utf-8")
+    return bolt_emulator_factory(schedules=Path(schedules))
+
+
+def _twin(kind: str, emulator: BoltEmulator) -> Twin:
+    return Twin(
+        kind,
+        simulated_time=False,
+        endpoint=emulator.endpoint,
+        api_key=emulator.api_key,
+        api_secret=emulator.api_secret,
+    )
 
 
 @pytest.fixture(params=["sync", "async"])
-def live(request: pytest.FixtureRequest, bolt_emulator: BoltEmulator) -> Twin:
-    """A sync or async client for the emulator, called the same way."""
-    return Twin(
-        request.param,
-        simulated_time=False,
-        endpoint=bolt_emulator.endpoint,
-        api_key=bolt_emulator.api_key,
-        api_secret=bolt_emulator.api_secret,
-    )
+def live(request: pytest.FixtureRequest, shared_emulator: BoltEmulator) -> Twin:
+    """A sync or async client for the session's shared emulator, called the same way."""
+    return _twin(request.param, shared_emulator)
+
+
+@pytest.fixture(params=["sync", "async"])
+def fresh_live(request: pytest.FixtureRequest, bolt_emulator: BoltEmulator) -> Twin:
+    """A sync or async client for an emulator of its own: built-in schedules, no runs yet."""
+    return _twin(request.param, bolt_emulator)

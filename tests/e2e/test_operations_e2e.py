@@ -11,13 +11,17 @@ from paradime_bolt import (
     AlreadyRunningError,
     AuthenticationError,
     BoltClient,
-    GraphQLResponseError,
+    NotFoundError,
     OperationFailedError,
     RunState,
 )
 from paradime_bolt.emulator import EmulatorServer
 from paradime_bolt.pytest_plugin import BoltEmulator
 from tests.conftest import Twin
+from tests.e2e.conftest import UNTIL_CANCELLED
+
+# An id no test creates, inside GraphQL's 32-bit Int.
+UNKNOWN_ID = 2**31 - 1
 
 FAST = {"poll_interval": 0.05, "max_poll_interval": 0.2, "timeout": 60}
 
@@ -49,15 +53,15 @@ def test_all_seven_operations(live: Twin, tmp_path: Path) -> None:
     url = live.call("bolt_resource_url", resource_id=paths["target/manifest.json"]).url
     assert url.startswith("http://127.0.0.1:")
 
-    running = live.call("trigger_bolt_run", "daily run")
+    running = live.call("trigger_bolt_run", UNTIL_CANCELLED)
     assert live.call("cancel_bolt_run", schedule_run_id=running.run_id).ok is True
     canceled = live.call("wait_for_run", running.run_id, **FAST)
     assert canceled.run_state is RunState.CANCELED
 
 
-def test_wrong_credentials_are_an_authentication_error(bolt_emulator: BoltEmulator) -> None:
+def test_wrong_credentials_are_an_authentication_error(shared_emulator: BoltEmulator) -> None:
     for kind in ("sync", "async"):
-        twin = Twin(kind, endpoint=bolt_emulator.endpoint, api_key="k", api_secret="wrong")
+        twin = Twin(kind, endpoint=shared_emulator.endpoint, api_key="k", api_secret="wrong")
         with pytest.raises(AuthenticationError) as info:
             twin.call("list_bolt_schedules")
         assert info.value.status_code == 401
@@ -71,34 +75,52 @@ def test_cancelling_a_finished_run_fails(live: Twin) -> None:
 
 
 def test_already_running(live: Twin) -> None:
-    run = live.call("trigger_bolt_run", "daily run")
-    with pytest.raises(AlreadyRunningError, match="AlreadyRunningException"):
-        live.call("trigger_bolt_run", "daily run")
-    live.call("cancel_bolt_run", run.run_id)
+    run = live.call("trigger_bolt_run", UNTIL_CANCELLED)
+    try:
+        with pytest.raises(AlreadyRunningError, match="AlreadyRunningException"):
+            live.call("trigger_bolt_run", UNTIL_CANCELLED)
+    finally:
+        live.call("cancel_bolt_run", run.run_id)
 
 
 @pytest.mark.parametrize(
-    ("method", "args"),
+    ("method", "args", "kind"),
     [
-        ("bolt_schedule_name", ("no such schedule",)),
-        ("bolt_run_status", (1,)),
-        ("bolt_command", (1,)),
-        ("bolt_resource_url", (1,)),
-        ("list_bolt_runs", ("no such schedule",)),
-        ("cancel_bolt_run", (1,)),
+        ("bolt_schedule_name", ("no such schedule",), "schedule"),
+        ("list_bolt_runs", ("no such schedule",), "schedule"),
+        ("suspend_bolt_schedule", ("no such schedule",), "schedule"),
+        ("trigger_bolt_run", ("no such schedule",), "schedule"),
+        ("retry_bolt_run_from_failure", ("no such schedule",), "schedule"),
+        ("bolt_run_status", (UNKNOWN_ID,), "run"),
+        ("bolt_run_progress", (UNKNOWN_ID,), "run"),
+        ("retry_bolt_run", (UNKNOWN_ID,), "run"),
+        ("retry_all_bolt_run", (UNKNOWN_ID,), "run"),
+        ("bolt_command", (UNKNOWN_ID,), "command"),
+        ("bolt_command_logs", (UNKNOWN_ID,), "command"),
+        ("bolt_resource_url", (UNKNOWN_ID,), "resource"),
     ],
 )
-def test_unknown_ids_are_operation_failures(
-    method: str, args: tuple[object, ...], live: Twin
+def test_unknown_names_and_ids_are_not_found(
+    method: str, args: tuple[object, ...], kind: str, live: Twin
 ) -> None:
-    with pytest.raises(OperationFailedError):
+    with pytest.raises(NotFoundError) as info:
         live.call(method, *args)
+    assert info.value.kind == kind
+    assert isinstance(info.value, OperationFailedError), "what existing handlers catch"
 
 
-def test_triggering_an_unknown_schedule_is_a_graphql_error(live: Twin) -> None:
-    with pytest.raises(GraphQLResponseError, match="ScheduleNotFoundException") as info:
+def test_cancelling_an_unknown_run_fails(live: Twin) -> None:
+    # ok: false for a finished and for an unknown run alike, so not a NotFoundError
+    with pytest.raises(OperationFailedError, match=f"schedule_run_id={UNKNOWN_ID}"):
+        live.call("cancel_bolt_run", UNKNOWN_ID)
+
+
+def test_triggering_an_unknown_schedule_keeps_what_the_server_said(live: Twin) -> None:
+    with pytest.raises(NotFoundError, match="ScheduleNotFoundException") as info:
         live.call("trigger_bolt_run", "no such schedule")
+    assert info.value.arguments == {"schedule_name": "no such schedule"}
     assert info.value.data == {"triggerBoltRun": None}
+    assert [e.path for e in info.value.errors] == [("triggerBoltRun",)]
 
 
 def test_artifact_download(live: Twin, tmp_path: Path) -> None:

@@ -12,8 +12,10 @@ from paradime_bolt.schema_tools import canonical_sdl, introspect, load_schema
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_emulator_serves_the_committed_schema(bolt_emulator: BoltEmulator) -> None:
-    served = introspect(bolt_emulator.endpoint, bolt_emulator.api_key, bolt_emulator.api_secret)
+def test_the_emulator_serves_the_committed_schema(shared_emulator: BoltEmulator) -> None:
+    served = introspect(
+        shared_emulator.endpoint, shared_emulator.api_key, shared_emulator.api_secret
+    )
     committed = load_schema(ROOT / "schema.graphql")
     assert canonical_sdl(served) == canonical_sdl(committed)
     for old, new in ((committed, served), (served, committed)):

@@ -49,7 +49,7 @@ def serving(app: WebhookReceiver) -> Iterator[str]:
     thread = threading.Thread(target=server.run, name="webhook-receiver", daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60
         while not server.started:
             assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
             time.sleep(0.01)

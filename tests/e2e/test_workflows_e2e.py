@@ -12,6 +12,7 @@ from paradime_bolt import (
 )
 from paradime_bolt.emulator import EmulatorServer
 from tests.conftest import Twin
+from tests.e2e.conftest import UNTIL_CANCELLED
 
 FAST = {"poll_interval": 0.05, "max_poll_interval": 0.2, "timeout": 60}
 
@@ -27,7 +28,7 @@ def test_a_failing_run_raises_with_the_failing_command_and_its_output(live: Twin
 
 
 def test_cancel_on_timeout_cancels_the_run(live: Twin) -> None:
-    run = live.call("trigger_bolt_run", "daily run", commands=["dbt run"] * 20)
+    run = live.call("trigger_bolt_run", UNTIL_CANCELLED)
     with pytest.raises(RunTimeoutError) as info:
         live.call(
             "wait_for_run", run.run_id, timeout=0.3, poll_interval=0.05, cancel_on_timeout=True
@@ -37,9 +38,9 @@ def test_cancel_on_timeout_cancels_the_run(live: Twin) -> None:
     assert final.run_state is RunState.CANCELED
 
 
-def test_iter_schedules_pages_through_everything(live: Twin) -> None:
-    everything = live.collect("iter_schedules", show_inactive=True, page_size=2)
-    active = live.collect("iter_schedules", page_size=3)
+def test_iter_schedules_pages_through_everything(fresh_live: Twin) -> None:
+    everything = fresh_live.collect("iter_schedules", show_inactive=True, page_size=2)
+    active = fresh_live.collect("iter_schedules", page_size=3)
     names = [s.name for s in everything]
     assert len(names) == len(set(names)) == 7
     assert "legacy nightly" in names
@@ -58,13 +59,13 @@ def test_follow_a_commands_logs_until_it_finishes(live: Twin) -> None:
     live.call("wait_for_run", run.run_id, **FAST)
 
 
-def test_retry_from_failure_passes_on_a_flaky_schedule(live: Twin) -> None:
-    first = live.call("trigger_and_wait", "flaky snapshot", **FAST)
+def test_retry_from_failure_passes_on_a_flaky_schedule(fresh_live: Twin) -> None:
+    first = fresh_live.call("trigger_and_wait", "flaky snapshot", **FAST)
     assert first.run_state is RunState.ERROR
-    retried = live.call("retry_bolt_run", first.run_id)
-    final = live.call("wait_for_run", retried.run_id, **FAST)
+    retried = fresh_live.call("retry_bolt_run", first.run_id)
+    final = fresh_live.call("wait_for_run", retried.run_id, **FAST)
     assert final.run_state is RunState.SUCCESS
-    runs = live.call("list_bolt_runs", "flaky snapshot").runs
+    runs = fresh_live.call("list_bolt_runs", "flaky snapshot").runs
     assert [r.id for r in runs] == [retried.run_id, first.run_id]
     assert runs[0].parent_schedule_run_id == first.run_id
 

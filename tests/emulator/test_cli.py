@@ -18,6 +18,7 @@ import pytest
 
 from paradime_bolt.emulator import EmulatorConfig, build_parser, main
 from paradime_bolt.emulator.cli import config_from_args
+from paradime_bolt.emulator.schedules import load_builtin_schedules, load_schedules_file
 
 from .support import CaptureReceiver
 
@@ -53,7 +54,7 @@ class Emulator:
         for line in stream:
             sink(line.rstrip("\n"))  # type: ignore[operator]
 
-    def wait_for_endpoint(self, timeout: float = 20) -> str:
+    def wait_for_endpoint(self, timeout: float = 60) -> str:
         """Read stdout until the endpoint line; fail if it does not come in time."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -67,7 +68,7 @@ class Emulator:
                 return line
         raise AssertionError(f"no endpoint line in {self.lines} / {self.errors}")
 
-    def stop(self, signum: int, timeout: float = 15) -> int:
+    def stop(self, signum: int, timeout: float = 60) -> int:
         """Send a signal and return the exit status."""
         self.process.send_signal(signum)
         code = self.process.wait(timeout)
@@ -255,3 +256,95 @@ def test_the_process_sends_webhooks_and_keeps_their_secret(quick_schedules_file:
     assert f"Webhooks: {receiver.url('')}/..." in emulator.lines
     assert "Latency: 1 ms per GraphQL request" in emulator.lines
     assert token not in emulator.output()  # not in the banner, nor in any log line
+
+
+def test_print_schedules_gives_a_file_the_emulator_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--print-schedules"]) == 0
+    printed = capsys.readouterr().out
+    target = tmp_path / "paradime_schedules.yml"
+    target.write_text(printed, encoding="utf-8")
+    names = [spec.name for spec in load_schedules_file(target)]
+    assert names == [spec.name for spec in load_builtin_schedules()]
+    assert "daily run" in names and printed.startswith("# ")  # the commented example
+
+
+WORKSPACE_TOKEN = "prdm_wsp_cli-token-never-printed"
+ACCOUNT_KEY = "prdm_cmp_cli-key-never-printed"
+
+
+def test_token_and_workspace_options() -> None:
+    parser = build_parser()
+    args = parser.parse_args(
+        [
+            "--workspace-token", WORKSPACE_TOKEN, "--account-key", ACCOUNT_KEY,
+            "--workspace", "ws-a", "--workspace", "ws-b=other.yml",
+        ]
+    )  # fmt: skip
+    config = config_from_args(args, {})
+    assert (config.workspace_token, config.account_key) == (WORKSPACE_TOKEN, ACCOUNT_KEY)
+    assert config.workspaces == ("ws-a", "ws-b")
+    assert config.schedules_of("ws-b") == Path("other.yml")
+    assert config.schedules_of("ws-a") is None
+    default = config_from_args(parser.parse_args([]), {})
+    assert (default.workspace_token, default.account_key) == (None, None)
+    assert default.workspace_uids == ("bolt-emulator-workspace",)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--workspace-token", ACCOUNT_KEY],
+        ["--workspace-token", "prdm_wsp_"],
+        ["--account-key", WORKSPACE_TOKEN],
+        ["--account-key", "prdm_cmp_with space"],
+        ["--workspace", ""],
+        ["--workspace", "ws a"],
+        ["--workspace", "ws-b="],
+    ],
+)
+def test_bad_token_and_workspace_options_are_refused_without_echoing_tokens(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(argv)
+    error = capsys.readouterr().err
+    assert argv[0] in error
+    assert WORKSPACE_TOKEN not in error and ACCOUNT_KEY not in error
+
+
+def test_the_process_accepts_tokens_and_never_prints_them(quick_schedules_file: Path) -> None:
+    emulator = Emulator(
+        "--schedules", str(quick_schedules_file), "--log-level", "debug",
+        "--workspace-token", WORKSPACE_TOKEN, "--account-key", ACCOUNT_KEY,
+        "--workspace", "ws-a", "--workspace", "ws-b",
+    )  # fmt: skip
+    query = {"query": "{ listBoltSchedules { totalCount } }"}
+    try:
+        endpoint = emulator.wait_for_endpoint()
+        answers = [
+            httpx.post(endpoint, json=query, headers=headers).status_code
+            for headers in (
+                {"Authorization": f"Bearer {WORKSPACE_TOKEN}"},
+                {"Authorization": f"Bearer {ACCOUNT_KEY}", "X-Paradime-Workspace": "ws-b"},
+                {"Authorization": f"Bearer {ACCOUNT_KEY}"},
+                {"Authorization": f"Bearer {WORKSPACE_TOKEN}", "X-Paradime-Workspace": "ws-b"},
+                {"Authorization": "Bearer prdm_wsp_wrong"},
+            )
+        ]
+        failed = httpx.post(  # an API error, which the emulator logs
+            endpoint,
+            json={"query": 'mutation { triggerBoltRun(scheduleName: "nope") { runId } }'},
+            headers={"Authorization": f"Bearer {ACCOUNT_KEY}", "X-Paradime-Workspace": "ws-a"},
+        )
+        assert "ScheduleNotFoundException" in failed.text
+    finally:
+        code = emulator.stop(signal.SIGTERM)
+    assert code == 0, emulator.output()
+    assert answers == [200, 200, 400, 403, 401]
+    assert "Workspace token: (as configured)" in emulator.lines
+    assert "Account API key: (as configured)" in emulator.lines
+    assert "Workspaces: ws-a (default), ws-b" in emulator.lines
+    assert WORKSPACE_TOKEN not in emulator.output()
+    assert ACCOUNT_KEY not in emulator.output()

@@ -79,7 +79,7 @@ def test_the_ticker_delivers_events_without_requests(quick_schedules_file: Path)
     ):
         api = Api(http, server.endpoint)
         api.trigger("quick run")
-        assert completed.wait(10)
+        assert completed.wait(60)
     assert [(event.kind, event.state) for event in seen] == [
         ("started", "RUNNING"),
         ("completed", "SUCCESS"),

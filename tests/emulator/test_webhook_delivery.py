@@ -3,6 +3,7 @@ when the receiver is dead (connection refused) or slow (never answers)."""
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 from collections.abc import Iterator
@@ -37,7 +38,7 @@ def _server(
     return EmulatorServer(config)
 
 
-def _wait_for_state(api: Api, run_id: int, timeout: float = 10) -> str:
+def _wait_for_state(api: Api, run_id: int, timeout: float = 60) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         state: str = api.status(run_id)["state"]
@@ -85,29 +86,30 @@ def silent_port() -> Iterator[str]:
 
 @pytest.mark.parametrize("receiver", ["dead", "slow"])
 def test_a_dead_or_slow_receiver_never_holds_runs_up(
-    receiver: str, quick_schedules_file: Path, silent_port: str
+    receiver: str,
+    quick_schedules_file: Path,
+    silent_port: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     url = refused_url() if receiver == "dead" else silent_port
-    # Default backoff (0.2 s, 0.4 s): the deliveries are still being retried when the run ends.
-    server = _server(quick_schedules_file, [url], timeout=0.5, drain=0.3).start()
+    # A minute to answer, a minute before a retry: every delivery is still pending throughout.
+    server = _server(quick_schedules_file, [url], timeout=60, backoff=60, drain=0.3).start()
     try:
         with httpx.Client() as http:
             api = Api(http, server.endpoint)
-            started = time.monotonic()
             run_id = api.trigger("quick run")
-            assert time.monotonic() - started < 0.5  # the trigger did not wait for a delivery
             assert _wait_for_state(api, run_id) == "SUCCESS"
             second = api.trigger("quick run")  # and the next run is not held up either
             assert _wait_for_state(api, second) == "SUCCESS"
-            assert time.monotonic() - started < 3
         sender = server.webhooks
         assert sender is not None
-        assert sender.counts().delivered == 0
+        # Two runs ended while no delivery had: the runs never waited for their webhooks.
+        assert sender.counts() == type(sender.counts())(delivered=0, failed=0, dropped=0)
     finally:
-        stopping = time.monotonic()
-        server.stop()
-        stopped_in = time.monotonic() - stopping
-    assert stopped_in < 2.5  # the drain deadline (0.3 s) bounds the shutdown
+        with caplog.at_level(logging.WARNING, logger="paradime_bolt.emulator.webhooks"):
+            server.stop()
+    # Stopping gave up on them at the drain deadline instead of waiting out the minute.
+    assert "webhook deliveries unfinished after 0.3s" in caplog.text
 
 
 def test_events_are_dropped_not_queued_forever_once_stopped(quick_schedules_file: Path) -> None:

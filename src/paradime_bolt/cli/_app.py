@@ -13,6 +13,8 @@ import click
 
 from ._errors import EXIT_CODES, report_exception
 from ._lazy import LazyCommand, LazyGroup
+from ._options import REQUEST_TIMEOUT_ENV, request_timeout_option
+from ._signals import terminate_as_interrupt
 from ._state import enable_debug_logging, get_state
 
 __all__ = ["REGISTRY", "BoltCli", "cli"]
@@ -27,13 +29,22 @@ REGISTRY = (
         "run", "paradime_bolt.cli.run_cmd", "run", "Trigger a schedule's run; optionally wait."
     ),
     LazyCommand(
-        "runs", "paradime_bolt.cli.runs_cmd", "runs", "A run's status, logs; cancel or retry it."
+        "runs",
+        "paradime_bolt.cli.runs_cmd",
+        "runs",
+        "A run's status, logs; wait for, cancel or retry it.",
     ),
     LazyCommand(
         "artifacts",
         "paradime_bolt.cli.artifacts_cmd",
         "artifacts",
         "List and download a run's dbt artifacts.",
+    ),
+    LazyCommand(
+        "whoami",
+        "paradime_bolt.cli.whoami_cmd",
+        "whoami",
+        "The endpoint, credential and workspace in use; does the API accept them?",
     ),
     LazyCommand(
         "emulator",
@@ -51,18 +62,31 @@ REGISTRY = (
 )
 
 
+_SETTINGS = (
+    ("PARADIME_API_ENDPOINT", "the API's GraphQL URL (or --endpoint)"),
+    (
+        "PARADIME_API_SECRET",
+        "an account API key (prdm_cmp_...), a workspace token (prdm_wsp_...) or a legacy API "
+        "secret; never printed or logged",
+    ),
+    ("PARADIME_WORKSPACE_UID", "the workspace (or --workspace-uid); needed with an account key"),
+    ("PARADIME_API_KEY", "the API key, with a legacy API secret only"),
+    (REQUEST_TIMEOUT_ENV, "seconds one request may wait (or --request-timeout)"),
+)
+
+
 def _exit_codes_epilog() -> str:
     width = max(len(str(int(code))) for code, _ in EXIT_CODES)
     rows = "\n".join(f"  {int(code):<{width}}  {text}" for code, text in EXIT_CODES)
+    name_width = max(len(name) for name, _ in _SETTINGS)
+    settings = "\n".join(f"  {name:<{name_width}}  {text}" for name, text in _SETTINGS)
     return (
         "\b\nExamples:\n"
         "  paradime-bolt schedules list\n"
         '  paradime-bolt run "daily run" --branch my-feature --wait --logs --timeout 1800\n'
         "  paradime-bolt runs status 15509 --json\n"
         "\n\b\nConfiguration (environment):\n"
-        "  PARADIME_API_ENDPOINT  the API's GraphQL URL (or --endpoint)\n"
-        "  PARADIME_API_KEY       the API key\n"
-        "  PARADIME_API_SECRET    the API secret (never printed or logged)\n"
+        f"{settings}\n"
         f"\n\b\nExit codes:\n{rows}\n"
         "\nOn a terminal output uses colour, tables and a live view; in CI (CI set), in a pipe "
         "or with TERM=dumb it is plain lines. With --json stdout is one JSON document."
@@ -80,8 +104,8 @@ class BoltCli(LazyGroup):
         except (Exception, KeyboardInterrupt) as exc:
             if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
                 raise  # click quiets a closed pipe (`paradime-bolt runs logs 1 | head`)
-            output = get_state(ctx).current_output()
-            code = report_exception(exc, output)
+            state = get_state(ctx)
+            code = report_exception(exc, state.current_output(), config=state.config)
             raise click.exceptions.Exit(int(code)) from None
 
 
@@ -107,12 +131,19 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="The Bolt API's GraphQL URL. Overrides PARADIME_API_ENDPOINT.",
 )
 @click.option(
+    "--workspace-uid",
+    metavar="UID",
+    help="The workspace every request names (X-Paradime-Workspace); needed with an account API "
+    "key. Overrides PARADIME_WORKSPACE_UID.",
+)
+@click.option(
     "--max-retries",
     type=click.IntRange(min=0),
     metavar="N",
     help="Retries of a request that failed on the network or with 429/502/503/504 "
     "(never of one that may have started a run). Default 2.",
 )
+@request_timeout_option
 @click.option(
     "-v",
     "--verbose",
@@ -128,7 +159,14 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="Show the version and exit.",
 )
 @click.pass_context
-def cli(ctx: click.Context, endpoint: str | None, max_retries: int | None, verbose: bool) -> None:
+def cli(
+    ctx: click.Context,
+    endpoint: str | None,
+    workspace_uid: str | None,
+    max_retries: int | None,
+    request_timeout: float | None,
+    verbose: bool,
+) -> None:
     """Trigger and follow Paradime Bolt runs from CI pipelines and terminals.
 
     Bolt schedules and runs dbt commands; this command line triggers runs (on a pull request's
@@ -137,7 +175,10 @@ def cli(ctx: click.Context, endpoint: str | None, max_retries: int | None, verbo
     """
     state = get_state(ctx)
     state.endpoint = endpoint
+    state.workspace_uid = workspace_uid
     state.max_retries = max_retries
+    state.request_timeout = request_timeout
     state.verbose = verbose
+    ctx.call_on_close(terminate_as_interrupt())  # SIGTERM (CI stopping the job) like Ctrl-C
     if verbose:
         ctx.call_on_close(enable_debug_logging(state.redactor))

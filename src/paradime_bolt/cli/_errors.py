@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
+from ._signals import Terminated
+
 if TYPE_CHECKING:
-    from paradime_bolt import RunFailedError, StorageError
+    from paradime_bolt import ClientConfig, RunFailedError, StorageError
 
     from ._output import Output
 
@@ -26,6 +28,7 @@ __all__ = [
     "classify",
     "exit_code_of",
     "failure_report",
+    "interruption",
     "report_exception",
 ]
 
@@ -42,6 +45,7 @@ class ExitCode(IntEnum):
     CONFIGURATION = 4
     API = 5
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 EXIT_CODES: Sequence[tuple[ExitCode, str]] = (
@@ -51,7 +55,8 @@ EXIT_CODES: Sequence[tuple[ExitCode, str]] = (
     (ExitCode.TIMED_OUT, "timed out waiting for the run (--timeout)"),
     (ExitCode.CONFIGURATION, "authentication or configuration error (credentials, endpoint)"),
     (ExitCode.API, "API or transport error (network, HTTP, GraphQL, unknown schedule or run)"),
-    (ExitCode.INTERRUPTED, "interrupted (Ctrl-C)"),
+    (ExitCode.INTERRUPTED, "interrupted (Ctrl-C, SIGINT)"),
+    (ExitCode.TERMINATED, "terminated (SIGTERM, as CI systems stop a job)"),
 )
 
 
@@ -80,27 +85,46 @@ class Failure:
 
 
 _NOT_FOUND_HINTS = {
-    "BoltScheduleName": "is the schedule name right? `paradime-bolt schedules list --all` "
+    "schedule": "is the schedule name (or slug) right? `paradime-bolt schedules list --all` "
     "lists them",
-    "TriggerBoltRun": "is the schedule name right? `paradime-bolt schedules list --all` lists them",
-    "BoltRunStatus": "is the run id right?",
-    "BoltRunProgress": "is the run id right?",
+    "run": "is the run id right? `paradime-bolt schedules show <schedule>` shows its latest run",
+    "command": "is the command id right? `paradime-bolt runs status <run id>` lists a run's "
+    "commands",
+    "resource": "is the resource id right? `paradime-bolt artifacts list <run id>` lists a "
+    "run's artifacts",
+}
+
+_OPERATION_FAILED_HINTS = {
     "CancelBoltRun": "the run may have finished already, or the run id is wrong",
-    "BoltCommand": "is the command id right?",
-    "BoltCommandLogs": "is the command id right?",
-    "BoltResourceUrl": "the resource may have expired",
 }
 
 
-def classify(exc: BaseException) -> Failure:
-    """The exit code and message for anything a command raised."""
+_CONFIGURATION_HINT = (
+    "paradime-bolt reads PARADIME_API_ENDPOINT (or --endpoint), PARADIME_API_SECRET (an account "
+    "API key, a workspace token or a legacy API secret), PARADIME_WORKSPACE_UID (or "
+    "--workspace-uid; needed with an account API key) and PARADIME_API_KEY (with a legacy secret)"
+)
+_REFUSED_HINTS = {
+    "api_key_pair": "check PARADIME_API_KEY and PARADIME_API_SECRET, and that the key has the "
+    "Bolt schedules admin capability to trigger and cancel runs",
+    "workspace_token": "check the workspace token in PARADIME_API_SECRET; it reaches its own "
+    "workspace only, so leave PARADIME_WORKSPACE_UID (--workspace-uid) unset or name that one",
+    "account_api_key": "check the account API key in PARADIME_API_SECRET and the workspace in "
+    "PARADIME_WORKSPACE_UID (or --workspace-uid): the key needs access to that workspace",
+}
+
+
+def classify(exc: BaseException, *, config: ClientConfig | None = None) -> Failure:
+    """The exit code and message for anything a command raised; `config` (the command's client
+    settings, when it built one) lets a refusal name the kind of credential."""
     import paradime_bolt as bolt
 
     kind = type(exc).__name__
     if isinstance(exc, CliError):
         return Failure(exc.exit_code, kind, _with_hint(exc.message, exc.hint))
     if isinstance(exc, KeyboardInterrupt):
-        return Failure(ExitCode.INTERRUPTED, kind, ("interrupted",))
+        what, code = interruption(exc)
+        return Failure(code, kind, (what,))
     if isinstance(exc, bolt.RunFailedError):
         return Failure(ExitCode.RUN_FAILED, kind, tuple(failure_report(exc)))
     if isinstance(exc, bolt.RunTimeoutError):
@@ -111,15 +135,13 @@ def classify(exc: BaseException) -> Failure:
             "it, and --cancel-on-timeout does so when waiting times out"
         )
         return Failure(ExitCode.TIMED_OUT, kind, _with_hint(str(exc), hint))
+    if isinstance(exc, bolt.ClientClosedError):
+        return Failure(ExitCode.CONFIGURATION, kind, (str(exc),))
     if isinstance(exc, bolt.ConfigurationError):
         return Failure(
             ExitCode.CONFIGURATION,
             kind,
-            _with_hint(
-                str(exc),
-                "paradime-bolt reads PARADIME_API_ENDPOINT (or --endpoint), PARADIME_API_KEY "
-                "and PARADIME_API_SECRET",
-            ),
+            _with_hint(str(exc), _CONFIGURATION_HINT),
         )
     if isinstance(exc, bolt.StorageError):
         return Failure(ExitCode.API, kind, _with_hint(str(exc), _storage_hint(exc)))
@@ -130,20 +152,22 @@ def classify(exc: BaseException) -> Failure:
             _with_hint(str(exc), "choose a destination you can write to with -o DEST"),
         )
     if isinstance(exc, bolt.AuthenticationError):
+        what = "the credentials" if config is None else config.describe_credential()
+        hint = _REFUSED_HINTS["api_key_pair" if config is None else config.credential.value]
         return Failure(
             ExitCode.CONFIGURATION,
             kind,
-            _with_hint(
-                f"the API refused the credentials (HTTP {exc.status_code})",
-                "check PARADIME_API_KEY and PARADIME_API_SECRET, and that the key has the Bolt "
-                "schedules admin capability to trigger and cancel runs",
-            ),
+            _with_hint(f"the API refused {what} (HTTP {exc.status_code})", hint),
         )
     if isinstance(exc, bolt.InvalidArgumentError):
         return Failure(ExitCode.USAGE, kind, (str(exc),))
+    if isinstance(exc, bolt.NotFoundError):
+        return Failure(ExitCode.API, kind, _with_hint(str(exc), _NOT_FOUND_HINTS.get(exc.kind)))
     if isinstance(exc, bolt.OperationFailedError):
         return Failure(
-            ExitCode.API, kind, _with_hint(str(exc), _NOT_FOUND_HINTS.get(exc.operation or ""))
+            ExitCode.API,
+            kind,
+            _with_hint(str(exc), _OPERATION_FAILED_HINTS.get(exc.operation or "")),
         )
     if isinstance(exc, bolt.AlreadyRunningError):
         return Failure(
@@ -179,6 +203,13 @@ def _storage_hint(exc: StorageError) -> str:
     return "the file storage failed; try again later"
 
 
+def interruption(exc: KeyboardInterrupt) -> tuple[str, ExitCode]:
+    """What stopped the command (`interrupted`, `terminated (SIGTERM)`) and its exit code."""
+    if isinstance(exc, Terminated):
+        return "terminated (SIGTERM)", ExitCode.TERMINATED
+    return "interrupted", ExitCode.INTERRUPTED
+
+
 def _with_hint(message: str, hint: str | None) -> tuple[str, ...]:
     return (message,) if not hint else (message, f"hint: {hint}")
 
@@ -201,10 +232,12 @@ def failure_report(exc: RunFailedError) -> list[str]:
     return lines
 
 
-def report_exception(exc: BaseException, output: Output) -> ExitCode:
+def report_exception(
+    exc: BaseException, output: Output, *, config: ClientConfig | None = None
+) -> ExitCode:
     """Tells the user what went wrong (stderr; with --json also one document on stdout, unless
     the command wrote its own) and returns the exit code."""
-    failure = classify(exc)
+    failure = classify(exc, config=config)
     if failure.unexpected:
         logger.debug("traceback of the unexpected error", exc_info=exc)
     if output.json_mode and not output.document_written:

@@ -1,7 +1,9 @@
-"""Options shared by several commands: --json, and the waiting options of `run` and `runs retry`."""
+"""Options shared by several commands: --json, and the waiting options of `run`, `runs wait` and
+`runs retry`."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -10,10 +12,13 @@ import click
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "REQUEST_TIMEOUT_ENV",
     "WaitOptions",
     "json_option",
     "poll_interval_option",
+    "request_timeout_option",
     "wait_options",
+    "waiting_options",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -21,6 +26,28 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_TIMEOUT = 3600.0
 DEFAULT_POLL_INTERVAL = 1.0
 MAX_POLL_INTERVAL = 10.0
+REQUEST_TIMEOUT_ENV = "PARADIME_BOLT_REQUEST_TIMEOUT"
+
+
+def _finite(_ctx: click.Context, _param: click.Parameter, value: float | None) -> float | None:
+    """FloatRange lets nan and inf through: a timeout must be a real number of seconds."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value!r} is not a positive, finite number of seconds")
+    return value
+
+
+def request_timeout_option(function: F) -> F:
+    """--request-timeout (global): how long one HTTP request may take."""
+    return click.option(
+        "--request-timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        callback=_finite,
+        envvar=REQUEST_TIMEOUT_ENV,
+        show_envvar=True,
+        metavar="SECONDS",
+        help="How long one request may wait to connect, or for each part of the answer, before "
+        "it fails (and is retried, see --max-retries). Default 30.",
+    )(function)
 
 
 def json_option(function: F) -> F:
@@ -44,36 +71,64 @@ def poll_interval_option(function: F) -> F:
     )(function)
 
 
-def wait_options(function: F) -> F:
-    """--wait, --timeout, --cancel-on-timeout, --logs and --poll-interval."""
-    decorators = [
-        click.option(
-            "--wait",
-            is_flag=True,
-            help="Wait for the run to end, showing its progress; exit 1 if it fails.",
-        ),
+def _waiting_decorators(condition: str) -> list[Callable[[Any], Any]]:
+    """The waiting options, each help text after `condition` ("With --wait: ") if any."""
+
+    def says(text: str) -> str:
+        return f"{condition}{text}" if condition else text[:1].upper() + text[1:]
+
+    return [
         click.option(
             "--timeout",
             type=click.FloatRange(min=0),
             metavar="SECONDS",
-            help=f"With --wait: give up after this long, exit 3 (default {DEFAULT_TIMEOUT:g}; "
-            "0 waits without limit).",
+            help=says(
+                f"give up waiting after this long, exit 3 (default {DEFAULT_TIMEOUT:g}; "
+                "0 waits without limit)."
+            ),
         ),
         click.option(
             "--cancel-on-timeout",
             is_flag=True,
-            help="With --wait: cancel the run when the timeout is reached.",
+            help=says("cancel the run when the timeout is reached."),
+        ),
+        click.option(
+            "--cancel-on-interrupt",
+            is_flag=True,
+            help=says(
+                "cancel the run when Ctrl-C (SIGINT) or SIGTERM stops the waiting; "
+                "without it the run goes on."
+            ),
         ),
         click.option(
             "--logs",
             is_flag=True,
-            help="With --wait: print each command's log as it is written.",
+            help=says("print each command's log as it is written."),
         ),
         poll_interval_option,
     ]
+
+
+def _apply(function: F, decorators: list[Callable[[Any], Any]]) -> F:
     for decorator in reversed(decorators):
         function = decorator(function)
     return function
+
+
+def waiting_options(function: F) -> F:
+    """--timeout, --cancel-on-timeout, --cancel-on-interrupt, --logs and --poll-interval, for
+    `runs wait`, which always waits."""
+    return _apply(function, _waiting_decorators(""))
+
+
+def wait_options(function: F) -> F:
+    """--wait, and the waiting options that apply with it (`run`, `runs retry`)."""
+    wait = click.option(
+        "--wait",
+        is_flag=True,
+        help="Wait for the run to end, showing its progress; exit 1 if it fails.",
+    )
+    return _apply(function, [wait, *_waiting_decorators("With --wait: ")])
 
 
 @dataclass(frozen=True)
@@ -84,10 +139,31 @@ class WaitOptions:
     poll_interval: float
     cancel_on_timeout: bool
     logs: bool
+    cancel_on_interrupt: bool = False
 
     @property
     def max_poll_interval(self) -> float:
         return max(self.poll_interval, MAX_POLL_INTERVAL)
+
+    @classmethod
+    def waiting(
+        cls,
+        *,
+        timeout: float | None,
+        cancel_on_timeout: bool,
+        logs: bool,
+        poll_interval: float,
+        cancel_on_interrupt: bool,
+    ) -> WaitOptions:
+        """The waiting the options ask for; no --timeout is the default, 0 no limit."""
+        limit = DEFAULT_TIMEOUT if timeout is None else timeout
+        return cls(
+            timeout=None if limit == 0 else limit,
+            poll_interval=poll_interval,
+            cancel_on_timeout=cancel_on_timeout,
+            logs=logs,
+            cancel_on_interrupt=cancel_on_interrupt,
+        )
 
     @classmethod
     def from_options(
@@ -98,6 +174,7 @@ class WaitOptions:
         cancel_on_timeout: bool,
         logs: bool,
         poll_interval: float,
+        cancel_on_interrupt: bool = False,
     ) -> WaitOptions | None:
         """The waiting asked for, or None without --wait; a usage error for waiting options
         given without --wait."""
@@ -107,6 +184,7 @@ class WaitOptions:
                 for name, used in (
                     ("--timeout", timeout is not None),
                     ("--cancel-on-timeout", cancel_on_timeout),
+                    ("--cancel-on-interrupt", cancel_on_interrupt),
                     ("--logs", logs),
                 )
                 if used
@@ -114,10 +192,10 @@ class WaitOptions:
             if given:
                 raise click.UsageError(f"{', '.join(given)} only applies with --wait")
             return None
-        limit = DEFAULT_TIMEOUT if timeout is None else timeout
-        return cls(
-            timeout=None if limit == 0 else limit,
-            poll_interval=poll_interval,
+        return cls.waiting(
+            timeout=timeout,
             cancel_on_timeout=cancel_on_timeout,
             logs=logs,
+            poll_interval=poll_interval,
+            cancel_on_interrupt=cancel_on_interrupt,
         )

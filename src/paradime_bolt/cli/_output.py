@@ -16,7 +16,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.live import Live
 
-__all__ = ["MASK", "Output", "Redactor", "clean", "is_interactive"]
+__all__ = ["MASK", "Output", "Redactor", "clean", "fit_columns", "is_interactive"]
 
 MASK = "**********"
 SECRET_VARIABLES = ("PARADIME_API_SECRET", "PARADIME_API_KEY")
@@ -174,10 +174,15 @@ class Output:
         *,
         right: Iterable[int] = (),
         styles: Sequence[str | None] | None = None,
+        whole: Iterable[int] = (0,),
+        optional: Sequence[int] = (),
     ) -> None:
         """A table of results: rich on a terminal, aligned plain columns elsewhere.
 
-        `right` lists the columns to right-align; `styles` gives each row a rich style.
+        `right` lists the columns to right-align; `styles` gives each row a rich style. On a
+        terminal the cells of the `whole` columns (dates, ids, codes) are never wrapped or cut,
+        the others wrap (long words fold), and the `optional` columns are left out, in that
+        order, while the table is too wide for the terminal.
         """
         right_aligned = set(right)
         cells = [[_one_line(self._safe(cell)) for cell in row] for row in rows]
@@ -186,20 +191,27 @@ class Output:
                 click.echo(text, err=self.json_mode)
             return
         from rich import box
+        from rich.cells import cell_len
         from rich.table import Table
         from rich.text import Text
 
+        console = self._console(err=self.json_mode)
+        kept, widths = fit_columns(
+            headers, cells, set(whole), optional, console.width, measure=cell_len
+        )
         table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
-        for index, header in enumerate(headers):
+        for index, width in zip(kept, widths, strict=True):
+            # A whole column is as wide as its widest cell, so only its header can wrap.
             table.add_column(
-                header,
+                headers[index],
                 justify="right" if index in right_aligned else "left",
-                no_wrap=index == 0,  # the name or id a reader looks for stays on one line
+                width=width,
+                overflow="fold",
             )
         for number, row in enumerate(cells):
             style = styles[number] if styles is not None and number < len(styles) else None
-            table.add_row(*(Text(cell) for cell in row), style=style)
-        self._console(err=self.json_mode).print(table)
+            table.add_row(*(Text(row[index]) for index in kept), style=style)
+        console.print(table)
 
     def fields(self, pairs: Sequence[tuple[str, str]]) -> None:
         """Labelled values, one a line."""
@@ -263,6 +275,61 @@ class Output:
             console = Console(stderr=err, highlight=False)
             self._consoles[err] = console
         return console
+
+
+# The width a table drawn as `table()` draws it takes beyond its cells' text: the two edges, a
+# separator between columns, and a space either side of each separator.
+def _table_extra(columns: int) -> int:
+    return 3 * columns - 1 if columns else 0
+
+
+FLEXIBLE_MINIMUM = 10
+
+
+def fit_columns(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    whole: set[int],
+    optional: Sequence[int],
+    width: int,
+    *,
+    measure: Callable[[str], int] = len,
+) -> tuple[list[int], list[int]]:
+    """The columns to show and each one's width, for a table at most `width` wide.
+
+    A `whole` column is as wide as its widest cell (its header may wrap); the other columns
+    share what is left, narrowest needs first, none below `FLEXIBLE_MINIMUM` (or its natural
+    width) while `optional` columns can still be dropped to make room. Room to spare then
+    unwraps the headers of whole columns.
+    """
+
+    def natural(index: int) -> int:
+        return max([measure(headers[index]), *(measure(row[index]) for row in rows)])
+
+    def fixed(index: int) -> int:
+        words = [measure(word) for word in headers[index].split()] or [0]
+        return max([*words, *(measure(row[index]) for row in rows), 1])
+
+    def least(index: int) -> int:
+        return fixed(index) if index in whole else min(natural(index), FLEXIBLE_MINIMUM)
+
+    kept = list(range(len(headers)))
+    droppable = [index for index in optional if index in kept]
+    while droppable and sum(map(least, kept)) + _table_extra(len(kept)) > width:
+        kept.remove(droppable.pop(0))
+    sizes = {index: fixed(index) for index in kept if index in whole}
+    room = width - _table_extra(len(kept)) - sum(sizes.values())
+    flexible = sorted((i for i in kept if i not in whole), key=natural)
+    for position, index in enumerate(flexible):
+        share = room // (len(flexible) - position)
+        sizes[index] = max(1, min(natural(index), share))
+        room -= sizes[index]
+    for index in kept:  # room to spare: whole columns' headers on one line too
+        if index in whole and room > 0:
+            grow = min(natural(index) - sizes[index], room)
+            sizes[index] += grow
+            room -= grow
+    return kept, [sizes[index] for index in kept]
 
 
 def _one_line(text: str) -> str:

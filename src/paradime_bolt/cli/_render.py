@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COMMAND_HEADERS",
+    "COMMAND_WHOLE",
     "TimedCommand",
     "command_record",
     "command_rows",
@@ -20,6 +21,7 @@ __all__ = [
     "duration_of",
     "failure_record",
     "format_duration",
+    "format_minute",
     "format_time",
     "iso",
     "run_record",
@@ -27,6 +29,7 @@ __all__ = [
 ]
 
 COMMAND_HEADERS = ("#", "command", "return code", "started", "duration")
+COMMAND_WHOLE = (0, 2, 3, 4)  # on a terminal only the command wraps
 
 
 class TimedCommand(CommandLike, Protocol):
@@ -56,6 +59,13 @@ def format_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def format_minute(moment: datetime | None) -> str:
+    """A UTC time to the minute, `2024-08-27 22:59`, for tables that say UTC in the header."""
+    if moment is None:
+        return ""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -6,14 +6,14 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ._output import Output, Redactor, is_interactive
 
 if TYPE_CHECKING:
-    from paradime_bolt import BoltClient
+    from paradime_bolt import BoltClient, ClientConfig
 
 __all__ = ["CliState", "enable_debug_logging", "get_state"]
 
@@ -26,10 +26,14 @@ class CliState:
     """The global options, and the output of the command being run."""
 
     endpoint: str | None = None
+    workspace_uid: str | None = None
     max_retries: int | None = None
+    request_timeout: float | None = None
     verbose: bool = False
     redactor: Redactor = field(default_factory=Redactor.from_environ)
     output: Output | None = None
+    # The settings of the client the command built, for error hints that name the credential.
+    config: ClientConfig | None = None
 
     def open_output(self, *, json_mode: bool = False) -> Output:
         """The command's output; call once, first thing in a command."""
@@ -43,16 +47,43 @@ class CliState:
         return self.output or self.open_output()
 
     def client(self) -> BoltClient:
-        """A client configured from the environment and --endpoint / --max-retries."""
+        """A client configured from the environment and --endpoint, --workspace-uid,
+        --max-retries and --request-timeout."""
         from paradime_bolt import BoltClient
 
-        client = BoltClient(endpoint=self.endpoint, max_retries=self.max_retries)
+        options: dict[str, Any] = {}
+        if self.request_timeout is not None:
+            options["timeout"] = self.request_timeout
+        client = BoltClient(
+            endpoint=self.endpoint,
+            workspace_uid=self.workspace_uid,
+            max_retries=self.max_retries,
+            **options,
+        )
+        self.config = config = client.config
+        sources = self.sources()
         logger.debug(
-            "endpoint %s (%s); API key and secret from PARADIME_API_KEY and PARADIME_API_SECRET",
-            client.config.endpoint,
-            "--endpoint" if self.endpoint is not None else "PARADIME_API_ENDPOINT",
+            "endpoint %s (%s); %s from PARADIME_API_SECRET; workspace %s",
+            config.endpoint,
+            sources["endpoint"],
+            config.credential.label,
+            "not named"
+            if config.workspace_uid is None
+            else f"{config.workspace_uid} ({sources['workspace_uid']})",
         )
         return client
+
+    def sources(self) -> dict[str, str | None]:
+        """Where the endpoint and the workspace uid come from: an option or its variable."""
+        workspace = self.config.workspace_uid if self.config is not None else None
+        return {
+            "endpoint": "--endpoint" if self.endpoint is not None else "PARADIME_API_ENDPOINT",
+            "workspace_uid": None
+            if workspace is None
+            else (
+                "--workspace-uid" if self.workspace_uid is not None else "PARADIME_WORKSPACE_UID"
+            ),
+        }
 
 
 def get_state(ctx: click.Context) -> CliState:

@@ -12,9 +12,10 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._errors import CliError, ExitCode
+from ._errors import CliError, interruption
 from ._render import (
     COMMAND_HEADERS,
+    COMMAND_WHOLE,
     TimedCommand,
     command_rows,
     command_styles,
@@ -49,6 +50,7 @@ class RunTracker:
         self.clock = clock
         self.started = clock()
         self.state = "STARTING"
+        self.polled_state: str | None = None  # None until the first poll has answered
         self.commands: list[TimedCommand] = []
         self._last_line: str | None = None
         self._last_line_at = self.started
@@ -78,6 +80,7 @@ class RunTracker:
     def update(self, progress: RunProgress) -> None:
         """Records a poll; outside a terminal, prints a line when something changed."""
         self.state = progress.state or "UNKNOWN"
+        self.polled_state = progress.state
         self.commands = list(progress.commands or [])
         if self.output.interactive:
             return
@@ -151,12 +154,17 @@ def wait_and_report(
     output: Output,
     run_id: int,
     options: WaitOptions,
+    *,
+    note: str,
     **extra: Any,
 ) -> None:
-    """Waits for the run, showing its progress (and logs), then reports how it ended.
+    """Writes `note` (the run being waited for), waits for the run showing its progress (and
+    logs), then reports how it ended.
 
     Raises the client's `RunFailedError` or `RunTimeoutError` once the report (or the JSON
-    document) is written: the root command turns them into exit codes 1 and 3.
+    document) is written: the root command turns them into exit codes 1 and 3. Ctrl-C and
+    SIGTERM end the waiting with the run's document and exit 130 or 143, after cancelling the
+    run with --cancel-on-interrupt.
     """
     from paradime_bolt import RunFailedError, RunTimeoutError
 
@@ -169,6 +177,7 @@ def wait_and_report(
             follower.drain(progress.commands or [])
 
     try:
+        output.note(note)
         with output.live(tracker):
             status = bolt.wait_for_run(
                 run_id,
@@ -188,15 +197,62 @@ def wait_and_report(
     except RunTimeoutError as timed_out:
         _report_timeout(output, tracker, timed_out, **extra)
         raise
-    except KeyboardInterrupt:
-        raise CliError(
-            f"interrupted while waiting for run {run_id}, which goes on",
-            ExitCode.INTERRUPTED,
-            hint=f"`paradime-bolt runs cancel {run_id}` cancels it",
-        ) from None
+    except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM (`Terminated`)
+        raise _interrupted(bolt, output, tracker, interrupt, options, **extra) from None
     if follower is not None:
         follower.drain(status.commands or [])
     report_run(output, run_id, status, elapsed=tracker.elapsed, **extra)
+
+
+def _interrupted(
+    bolt: BoltClient,
+    output: Output,
+    tracker: RunTracker,
+    interrupt: KeyboardInterrupt,
+    options: WaitOptions,
+    **extra: Any,
+) -> CliError:
+    """Cancels the run if asked, writes the run's document, and returns the error to raise."""
+    from paradime_bolt import BoltError
+
+    what, code = interruption(interrupt)
+    run_id = tracker.run_id
+    canceled = False
+    could_not: str | None = None
+    if options.cancel_on_interrupt:
+        try:
+            bolt.cancel_bolt_run(run_id)
+            canceled = True
+        except BoltError as exc:
+            could_not = str(exc)
+    if output.json_mode:
+        record = run_record(
+            run_id,
+            tracker.polled_state,
+            tracker.commands,
+            **extra,
+            elapsed_seconds=round(tracker.elapsed, 3),
+            timed_out=False,
+            canceled_on_timeout=False,
+            interrupted=True,
+            canceled_on_interrupt=canceled,
+        )
+        output.document(record)
+    if canceled:
+        return CliError(f"{what} while waiting for run {run_id}; it was cancelled", code)
+    if could_not is not None:
+        return CliError(
+            f"{what} while waiting for run {run_id}, which may go on: cancelling it failed: "
+            f"{could_not}",
+            code,
+            hint=f"`paradime-bolt runs status {run_id}` tells",
+        )
+    return CliError(
+        f"{what} while waiting for run {run_id}, which goes on",
+        code,
+        hint=f"`paradime-bolt runs cancel {run_id}` cancels it, and --cancel-on-interrupt does "
+        "so when waiting is interrupted",
+    )
 
 
 def report_run(
@@ -214,7 +270,11 @@ def report_run(
         more = dict(extra)
         if elapsed is not None:
             more.update(
-                elapsed_seconds=round(elapsed, 3), timed_out=False, canceled_on_timeout=False
+                elapsed_seconds=round(elapsed, 3),
+                timed_out=False,
+                canceled_on_timeout=False,
+                interrupted=False,
+                canceled_on_interrupt=False,
             )
         output.document(run_record(run_id, status.state, commands, failure=failure, **more))
         return
@@ -223,7 +283,11 @@ def report_run(
     output.line(f"run {run_id}: {state}{after}", style=state_style(state))
     if commands:
         output.table(
-            COMMAND_HEADERS, command_rows(commands), right=(0, 2), styles=command_styles(commands)
+            COMMAND_HEADERS,
+            command_rows(commands),
+            right=(0, 2),
+            styles=command_styles(commands),
+            whole=COMMAND_WHOLE,
         )
 
 
@@ -239,9 +303,13 @@ def _report_timeout(
             elapsed_seconds=round(tracker.elapsed, 3),
             timed_out=True,
             canceled_on_timeout=timed_out.canceled,
+            interrupted=False,
+            canceled_on_interrupt=False,
         )
         output.document(record)
         return
     if tracker.commands:
         output.note(f"run {tracker.run_id}: {timed_out.state or 'UNKNOWN'} when waiting stopped")
-        output.table(COMMAND_HEADERS, command_rows(tracker.commands), right=(0, 2))
+        output.table(
+            COMMAND_HEADERS, command_rows(tracker.commands), right=(0, 2), whole=COMMAND_WHOLE
+        )

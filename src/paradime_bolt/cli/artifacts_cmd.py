@@ -98,6 +98,7 @@ def list_artifacts(ctx: click.Context, run_id: int, as_json: bool) -> None:
             for item in found
         ],
         right=(2, 3, 4),
+        whole=(2, 3, 4),  # on a narrow terminal the path and the command wrap, the rest stays
     )
 
 

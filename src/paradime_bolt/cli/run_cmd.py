@@ -43,6 +43,7 @@ def run(
     wait: bool,
     timeout: float | None,
     cancel_on_timeout: bool,
+    cancel_on_interrupt: bool,
     logs: bool,
     poll_interval: float,
     as_json: bool,
@@ -51,7 +52,9 @@ def run(
 
     Without --wait, prints the new run's id and exits 0. With --wait, shows the run's progress
     (a live view on a terminal, a line per change in CI) and exits 0 when it succeeds, 1 when it
-    fails (after printing the failing command and the end of its output), 3 on timeout.
+    fails (after printing the failing command and the end of its output), 3 on timeout, 130 on
+    Ctrl-C and 143 on SIGTERM (with --json still writing the run's document; the run goes on
+    unless --cancel-on-interrupt).
 
     \b
     Examples:
@@ -66,6 +69,7 @@ def run(
         cancel_on_timeout=cancel_on_timeout,
         logs=logs,
         poll_interval=poll_interval,
+        cancel_on_interrupt=cancel_on_interrupt,
     )
     state = get_state(ctx)
     out = state.open_output(json_mode=as_json)
@@ -87,10 +91,10 @@ def run(
                 out.line(str(run_id))
                 out.note(f"triggered run {run_id} of {_describe(name, slug)}")
             return
-        out.note(f"triggered run {run_id} of {_describe(name, slug)}; waiting for it to end")
         from ._watch import wait_and_report
 
-        wait_and_report(bolt, out, run_id, options, **label)
+        note = f"triggered run {run_id} of {_describe(name, slug)}; waiting for it to end"
+        wait_and_report(bolt, out, run_id, options, note=note, **label)
 
 
 def _describe(name: str, slug: bool) -> str:

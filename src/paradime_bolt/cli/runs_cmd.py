@@ -7,7 +7,13 @@ from typing import Any
 
 import click
 
-from ._options import WaitOptions, json_option, poll_interval_option, wait_options
+from ._options import (
+    WaitOptions,
+    json_option,
+    poll_interval_option,
+    wait_options,
+    waiting_options,
+)
 from ._state import get_state
 
 __all__ = ["runs"]
@@ -22,6 +28,7 @@ def runs() -> None:
     \b
     Examples:
       paradime-bolt runs status 15509
+      paradime-bolt runs wait 15509 --timeout 1800
       paradime-bolt runs logs 15509 --follow
       paradime-bolt runs cancel 15509
       paradime-bolt runs retry 15509 --wait
@@ -54,6 +61,47 @@ def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
     report_run(out, run_id, current, failure=failure)
     if failure is not None:
         raise failure
+
+
+@runs.command("wait")
+@click.argument("run_id", type=RUN_ID)
+@waiting_options
+@json_option
+@click.pass_context
+def wait(
+    ctx: click.Context,
+    run_id: int,
+    timeout: float | None,
+    cancel_on_timeout: bool,
+    cancel_on_interrupt: bool,
+    logs: bool,
+    poll_interval: float,
+    as_json: bool,
+) -> None:
+    """Wait for a run triggered earlier (in another CI step, say) to end.
+
+    The same waiting, report and exit codes as `paradime-bolt run --wait`: 0 when the run
+    succeeds, 1 when it fails, 3 on timeout, 130 on Ctrl-C and 143 on SIGTERM. A run that has
+    already ended is reported at once.
+
+    \b
+    Examples:
+      RUN_ID=$(paradime-bolt run "daily run")
+      paradime-bolt runs wait "$RUN_ID" --logs --timeout 1800 --cancel-on-timeout
+    """
+    options = WaitOptions.waiting(
+        timeout=timeout,
+        cancel_on_timeout=cancel_on_timeout,
+        logs=logs,
+        poll_interval=poll_interval,
+        cancel_on_interrupt=cancel_on_interrupt,
+    )
+    state = get_state(ctx)
+    out = state.open_output(json_mode=as_json)
+    with state.client() as bolt:
+        from ._watch import wait_and_report
+
+        wait_and_report(bolt, out, run_id, options, note=f"waiting for run {run_id} to end")
 
 
 @runs.command("cancel")
@@ -158,6 +206,7 @@ def retry(
     wait: bool,
     timeout: float | None,
     cancel_on_timeout: bool,
+    cancel_on_interrupt: bool,
     logs: bool,
     poll_interval: float,
     as_json: bool,
@@ -177,6 +226,7 @@ def retry(
         cancel_on_timeout=cancel_on_timeout,
         logs=logs,
         poll_interval=poll_interval,
+        cancel_on_interrupt=cancel_on_interrupt,
     )
     state = get_state(ctx)
     out = state.open_output(json_mode=as_json)
@@ -191,7 +241,7 @@ def retry(
                 out.line(str(new_id))
                 out.note(f"run {new_id} retries {what} of run {run_id}")
             return
-        out.note(f"run {new_id} retries {what} of run {run_id}; waiting for it to end")
         from ._watch import wait_and_report
 
-        wait_and_report(bolt, out, new_id, options, retry_of=run_id, all=retry_all)
+        note = f"run {new_id} retries {what} of run {run_id}; waiting for it to end"
+        wait_and_report(bolt, out, new_id, options, note=note, retry_of=run_id, all=retry_all)

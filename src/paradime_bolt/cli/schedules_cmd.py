@@ -12,6 +12,8 @@ from ._state import get_state
 if TYPE_CHECKING:
     from paradime_bolt.models import Schedule
 
+    from ._output import Output
+
 __all__ = ["schedules"]
 
 
@@ -50,6 +52,9 @@ def list_schedules(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     if not found:
         out.note("no schedules" if show_all else "no active schedules (--all lists every one)")
         return
+    if out.interactive:
+        _terminal_table(out, found)
+        return
     headers = ["name", "schedule", "last run", "last state", "next run", "owner"]
     if show_all:
         headers.append("suspended")
@@ -67,6 +72,33 @@ def list_schedules(ctx: click.Context, show_all: bool, as_json: bool) -> None:
             row.append("yes" if schedule.suspended else "no")
         rows.append(row)
     out.table(headers, rows)
+
+
+def _terminal_table(out: Output, found: list[Schedule]) -> None:
+    """The table for a terminal, made to fit 80 columns: times to the minute (UTC, said once in
+    the header), "suspended" as a suspended schedule's next run, and the owner left out when
+    there is no room; dates, cron expressions and states are never cut."""
+    from ._render import format_minute
+
+    rows = [
+        [
+            schedule.name,
+            schedule.schedule,
+            format_minute(schedule.last_run_datetime) or (schedule.last_run_at or ""),
+            schedule.last_run_state or "",
+            "suspended"
+            if schedule.suspended
+            else format_minute(schedule.next_run_datetime) or (schedule.next_run_at or ""),
+            schedule.owner or "",
+        ]
+        for schedule in found
+    ]
+    out.table(
+        ["name", "schedule", "last run (UTC)", "last state", "next run (UTC)", "owner"],
+        rows,
+        whole=(1, 2, 3, 4),
+        optional=(5,),
+    )
 
 
 def _schedule_record(schedule: Schedule) -> dict[str, Any]:

@@ -79,7 +79,12 @@ def pull(ctx: click.Context, output: Path, from_emulator: bool) -> None:
     else:
         with state.client() as bolt:
             config = bolt.config
-        pulled = introspect(config.endpoint, config.api_key, config.api_secret.get_secret_value())
+        pulled = introspect(
+            config.endpoint,
+            config.api_key,
+            config.api_secret.get_secret_value(),
+            workspace_uid=config.workspace_uid,
+        )
         text = render_pulled_schema(pulled, config.endpoint)
     write_atomically(output, text)
     types = len([name for name in pulled.type_map if not name.startswith("__")])

@@ -6,9 +6,16 @@ Start it with ``paradime-bolt-emulator`` (or ``python -m paradime_bolt.emulator`
         httpx.post(server.endpoint, json={"query": "{ listBoltSchedules { totalCount } }"},
                    headers={"X-API-KEY": server.api_key, "X-API-SECRET": server.api_secret})
 
-The endpoint is ``http://<host>:<port>/graphql`` and needs ``X-API-KEY``/``X-API-SECRET`` (the
-development defaults are ``bolt-emulator-key``/``bolt-emulator-secret``); a wrong or missing header
-gives HTTP 401 with a GraphQL-style ``errors`` body (``extensions.code: UNAUTHENTICATED``).
+The endpoint is ``http://<host>:<port>/graphql`` and needs credentials: ``X-API-KEY``/
+``X-API-SECRET`` (the development defaults are ``bolt-emulator-key``/``bolt-emulator-secret``), or,
+when configured, ``Authorization: Bearer`` with a ``prdm_wsp_`` workspace token
+(``workspace_token``, ``--workspace-token``) or a ``prdm_cmp_`` account API key (``account_key``,
+``--account-key``) plus ``X-Paradime-Workspace: <uid>``. A wrong or missing credential gives HTTP
+401 with a GraphQL-style ``errors`` body (``extensions.code: UNAUTHENTICATED``); an account key
+without the workspace header 400 (``BAD_REQUEST``); a workspace the credential cannot reach 403
+(``FORBIDDEN``), whether it exists or not (see ``auth``). ``workspaces`` (``--workspace UID``,
+repeatable) are the workspaces served, each with its own schedules and runs; the first is the
+default one, the only one the key pair and the workspace token reach.
 ``GET /healthz`` and signed ``GET /resources/<id>/<name>?expires=..&signature=..`` need no headers.
 Schedules come from a ``paradime_schedules.yml``-shaped file (see ``schedules``), state from SQLite.
 

@@ -1,8 +1,9 @@
 """The emulator's ASGI app: the guarded GraphQL endpoint, signed downloads, a health check.
 
-Routes: ``POST``/``GET /graphql`` (API headers required), ``GET /resources/{id}`` (signed URL,
-no headers) and ``GET /healthz`` (no headers). The ASGI lifespan starts the background ticker
-and closes the database; without it (``httpx.ASGITransport``) requests still advance runs.
+Routes: ``POST``/``GET /graphql`` (credentials required, see ``auth``), ``GET /resources/{id}``
+(signed URL, no headers) and ``GET /healthz`` (no headers). The ASGI lifespan starts the
+background ticker and closes the database; without it (``httpx.ASGITransport``) requests still
+advance runs.
 
 With ``latency_ms`` set, every request to ``/graphql`` (a 401 included) first waits that long,
 without blocking the event loop, as a remote API's round trip would; downloads and the health
@@ -110,7 +111,14 @@ def create_app(
             Route(
                 GRAPHQL_PATH,
                 Latency(
-                    ApiKeyGuard(graphql, config.api_key, config.api_secret),
+                    ApiKeyGuard(
+                        graphql,
+                        config.api_key,
+                        config.api_secret,
+                        workspace_token=config.workspace_token,
+                        account_key=config.account_key,
+                        workspaces=config.workspace_uids,
+                    ),
                     config.latency_ms / 1000,
                 ),
                 methods=["GET", "POST"],

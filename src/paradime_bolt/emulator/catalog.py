@@ -1,4 +1,4 @@
-"""The schedules the emulator serves: YAML definitions merged into SQLite, found by name or slug.
+"""The schedules a workspace serves: YAML definitions merged into SQLite, found by name or slug.
 
 On start, every schedule of the YAML file is upserted by name: the file's definition wins, while
 the stored id and any suspension set through ``suspendBoltSchedule`` are kept. Schedules stored
@@ -39,13 +39,17 @@ class ScheduleEntry:
 
 
 class ScheduleCatalog:
-    """Looks schedules up; definitions are fixed at start, suspensions read from the database."""
+    """Looks a workspace's schedules up; definitions are fixed at start, suspensions read from
+    the database."""
 
-    def __init__(self, store: Store, specs: Sequence[ScheduleSpec]) -> None:
+    def __init__(self, store: Store, specs: Sequence[ScheduleSpec], *, workspace: str) -> None:
+        self.workspace = workspace
         with store.transaction() as repo:
             for spec in specs:
-                repo.upsert_schedule(spec.name, json.dumps(spec.definition, sort_keys=True))
-            rows = repo.schedule_rows()
+                repo.upsert_schedule(
+                    workspace, spec.name, json.dumps(spec.definition, sort_keys=True)
+                )
+            rows = repo.schedule_rows(workspace)
         self._specs: dict[str, ScheduleSpec] = {}
         self._ids: dict[str, int] = {}
         for row in rows:
@@ -72,7 +76,7 @@ class ScheduleCatalog:
                     else row.suspended_override
                 ),
             )
-            for row in repo.schedule_rows()
+            for row in repo.schedule_rows(self.workspace)
             if row.name in self._specs
         ]
 

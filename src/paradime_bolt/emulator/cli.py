@@ -3,7 +3,8 @@
 ``add_arguments`` and ``run`` let another CLI offer the same options as a subcommand
 (``paradime-bolt emulator ...``); ``main`` is the standalone entry point. On start the endpoint
 URL is printed alone on its own line; the secret is printed only when it is the development
-default, and of each ``--webhook-url`` only the origin (its path may hold a shared secret).
+default, tokens never, and of each ``--webhook-url`` only the origin (its path may hold a shared
+secret).
 SIGINT and SIGTERM stop the server cleanly with exit status 0.
 """
 
@@ -17,24 +18,27 @@ import signal
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
 from .config import (
+    ACCOUNT_KEY_PREFIX,
     API_KEY_ENV,
     API_SECRET_ENV,
     DEFAULT_HOST,
     DEFAULT_PORT,
     DEFAULT_URL_TTL,
+    DEFAULT_WORKSPACE,
     LOG_LEVELS,
+    WORKSPACE_TOKEN_PREFIX,
     EmulatorConfig,
     resolve_credentials,
     url_origin,
     webhook_url_problem,
 )
-from .schedules import ScheduleFileError
+from .schedules import ScheduleFileError, builtin_schedules_text
 from .server import EmulatorServer
 from .store import DatabaseError
 
@@ -77,6 +81,27 @@ def _webhook_url(text: str) -> str:
     return text
 
 
+def _bearer_token(prefix: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        # The value is not echoed: it is a secret.
+        if not text.startswith(prefix) or text == prefix:
+            raise argparse.ArgumentTypeError(f"expected {prefix} followed by the token")
+        if not all(" " < char <= "~" for char in text):
+            raise argparse.ArgumentTypeError("expected printable ASCII without spaces")
+        return text
+
+    return parse
+
+
+def _workspace(text: str) -> tuple[str, Path | None]:
+    uid, separator, path = text.partition("=")
+    if not uid or not all(" " < char <= "~" for char in uid) or (separator and not path):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not UID or UID=SCHEDULES_FILE (the uid: printable ASCII, no spaces)"
+        )
+    return uid, Path(path) if separator else None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the emulator's options to a parser (the standalone one, or a subcommand's)."""
     parser.add_argument(
@@ -102,11 +127,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         help="schedules YAML in the paradime_schedules.yml shape (default: the built-in set)",
     )
     parser.add_argument(
+        "--print-schedules",
+        action="store_true",
+        help="print the built-in schedules file (a commented example to start from) and exit",
+    )
+    parser.add_argument(
         "--api-key", help=f"accepted X-API-KEY (default: ${API_KEY_ENV}, else a development key)"
     )
     parser.add_argument(
         "--api-secret",
         help=f"accepted X-API-SECRET (default: ${API_SECRET_ENV}, else a development secret)",
+    )
+    parser.add_argument(
+        "--workspace-token",
+        type=_bearer_token(WORKSPACE_TOKEN_PREFIX),
+        metavar="TOKEN",
+        help=f"accept Authorization: Bearer TOKEN, a {WORKSPACE_TOKEN_PREFIX}... workspace token, "
+        "for the default workspace (default: none)",
+    )
+    parser.add_argument(
+        "--account-key",
+        type=_bearer_token(ACCOUNT_KEY_PREFIX),
+        metavar="KEY",
+        help=f"accept Authorization: Bearer KEY, a {ACCOUNT_KEY_PREFIX}... account API key, for "
+        "every workspace, the one named by the X-Paradime-Workspace header (default: none)",
+    )
+    parser.add_argument(
+        "--workspace",
+        type=_workspace,
+        action="append",
+        default=[],
+        dest="workspaces",
+        metavar="UID[=FILE]",
+        help="a workspace that exists, with its own schedules and runs; repeat for several. The "
+        "first is the default one, the only one the API key and the workspace token reach. "
+        f"=FILE serves that schedules file there instead of --schedules (default: one "
+        f"workspace, {DEFAULT_WORKSPACE})",
     )
     parser.add_argument(
         "--url-ttl",
@@ -154,7 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> EmulatorConfig:
     """The EmulatorConfig for parsed options, taking credentials from the environment if unset."""
     api_key, api_secret = resolve_credentials(args.api_key, args.api_secret, environ)
+    workspaces: list[tuple[str, Path | None]] = args.workspaces
     return EmulatorConfig(
+        workspace_token=args.workspace_token,
+        account_key=args.account_key,
+        workspaces=tuple(uid for uid, _ in workspaces),
+        workspace_schedules=tuple((uid, path) for uid, path in workspaces if path is not None),
         host=args.host,
         port=args.port,
         db=args.db,
@@ -183,6 +244,14 @@ def banner(server: EmulatorServer) -> str:
         server.endpoint,
         f"API key: {config.api_key}",
         f"API secret: {secret}",
+    ]
+    if config.workspace_token is not None:
+        lines.append("Workspace token: (as configured)")
+    if config.account_key is not None:
+        lines.append("Account API key: (as configured)")
+    others = "".join(f", {uid}" for uid in config.workspace_uids[1:])
+    lines.append(f"Workspaces: {config.default_workspace} (default){others}")
+    lines += [
         f"Database: {database}",
         f"Schedules: {schedules}",
     ]
@@ -216,6 +285,9 @@ def _stop_requested() -> Iterator[threading.Event]:
 
 def run(args: argparse.Namespace) -> int:
     """Serve with parsed options until SIGINT/SIGTERM; 0 on a clean stop, 2 on bad settings."""
+    if args.print_schedules:
+        sys.stdout.write(builtin_schedules_text())
+        return 0
     logging.basicConfig(
         level=args.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

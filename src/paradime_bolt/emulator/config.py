@@ -10,6 +10,12 @@ from urllib.parse import urlsplit
 
 DEFAULT_API_KEY = "bolt-emulator-key"
 DEFAULT_API_SECRET = "bolt-emulator-secret"
+# The workspace served when none is named; the legacy key and a workspace token belong to the
+# default (first) workspace, an account key to all of them.
+DEFAULT_WORKSPACE = "bolt-emulator-workspace"
+# As Paradime's clients tell a bearer token from a legacy secret.
+WORKSPACE_TOKEN_PREFIX = "prdm_wsp_"
+ACCOUNT_KEY_PREFIX = "prdm_cmp_"
 API_KEY_ENV = "PARADIME_API_KEY"
 API_SECRET_ENV = "PARADIME_API_SECRET"
 DEFAULT_HOST = "127.0.0.1"
@@ -73,10 +79,25 @@ class EmulatorConfig:
     webhook_drain_timeout: float = DEFAULT_WEBHOOK_DRAIN_TIMEOUT
     # Milliseconds every GraphQL request waits before it is handled, to model a remote API.
     latency_ms: float = 0.0
+    # Bearer tokens accepted besides the key pair: a ``prdm_wsp_`` token for the default
+    # workspace and a ``prdm_cmp_`` account key for every workspace (chosen per request by the
+    # X-Paradime-Workspace header). None: not accepted.
+    workspace_token: str | None = field(default=None, repr=False)
+    account_key: str | None = field(default=None, repr=False)
+    # The workspaces that exist, the default one first (none given: DEFAULT_WORKSPACE alone).
+    workspaces: tuple[str, ...] = ()
+    # (uid, schedules file) of workspaces that do not serve ``schedules``.
+    workspace_schedules: tuple[tuple[str, Path], ...] = ()
 
     def __post_init__(self) -> None:
         # A list passed by a caller is frozen into a tuple, so the config stays hashable.
         object.__setattr__(self, "webhook_urls", tuple(self.webhook_urls))
+        object.__setattr__(self, "workspaces", tuple(self.workspaces))
+        object.__setattr__(
+            self,
+            "workspace_schedules",
+            tuple((uid, Path(path)) for uid, path in self.workspace_schedules),
+        )
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be between 0 and 65535, got {self.port}")
         if not (self.url_ttl > 0 and math.isfinite(self.url_ttl)):
@@ -98,11 +119,74 @@ class EmulatorConfig:
             value = getattr(self, name)
             if not (value >= 0 and math.isfinite(value)):
                 raise ValueError(f"{name} must be zero or more, got {value}")
+        self._check_credentials()
+
+    def _check_credentials(self) -> None:
+        """Every credential and workspace uid must fit in an HTTP header; the tokens must carry
+        the prefix that makes a client send them as bearer tokens, and the secret must not."""
+        for name, value in (
+            ("api_key", self.api_key),
+            ("api_secret", self.api_secret),
+            ("workspace_token", self.workspace_token),
+            ("account_key", self.account_key),
+        ):
+            if value is not None and not _header_safe(value):
+                # The value is not echoed: it is a secret.
+                raise ValueError(f"{name} must be printable ASCII with no surrounding spaces")
+        for prefix, option in (
+            (WORKSPACE_TOKEN_PREFIX, "workspace_token"),
+            (ACCOUNT_KEY_PREFIX, "account_key"),
+        ):
+            if self.api_secret.startswith(prefix):
+                raise ValueError(
+                    f"an api_secret starting with {prefix} is sent as a bearer token by "
+                    f"clients; configure it as {option} instead"
+                )
+        for value, prefix, name in (
+            (self.workspace_token, WORKSPACE_TOKEN_PREFIX, "workspace_token"),
+            (self.account_key, ACCOUNT_KEY_PREFIX, "account_key"),
+        ):
+            if value is not None and (not value.startswith(prefix) or value == prefix):
+                raise ValueError(f"{name} must be {prefix} followed by the token")
+        for uid in self.workspaces:
+            if (
+                not isinstance(uid, str)
+                or not uid
+                or "=" in uid
+                or not all(" " < char <= "~" for char in uid)
+            ):
+                raise ValueError(
+                    f"workspace uid {uid!r} must be printable ASCII, without spaces or '='"
+                )
+        if len(set(self.workspaces)) != len(self.workspaces):
+            raise ValueError("each workspace uid may be given once")
+        for uid, _ in self.workspace_schedules:
+            if uid not in self.workspace_uids:
+                raise ValueError(f"schedules are given for workspace {uid!r}, which is not served")
+
+    @property
+    def workspace_uids(self) -> tuple[str, ...]:
+        """The workspaces served, the default one first."""
+        return self.workspaces or (DEFAULT_WORKSPACE,)
+
+    @property
+    def default_workspace(self) -> str:
+        """The workspace of the key pair and of the workspace token."""
+        return self.workspace_uids[0]
+
+    def schedules_of(self, workspace: str) -> Path | None:
+        """The schedules file a workspace serves (None: the built-in set)."""
+        return dict(self.workspace_schedules).get(workspace, self.schedules)
 
     @property
     def uses_default_secret(self) -> bool:
         """Whether the secret is the published development default, which is safe to print."""
         return self.api_secret == DEFAULT_API_SECRET
+
+
+def _header_safe(value: str) -> bool:
+    """Non-empty printable ASCII that does not start or end with a space."""
+    return bool(value) and value == value.strip() and all(" " <= char <= "~" for char in value)
 
 
 def resolve_credentials(

@@ -5,6 +5,9 @@ the clock says has happened since the last call: commands that started (ids are 
 start-time order, so they increase with time across runs), commands that ended (with their
 artifacts), and run states. Requests and the background ticker both call it; events go to the
 listeners after each commit (see ``events``).
+
+One engine serves every workspace: ``advance`` moves all runs on, while the operations a request
+asks for take the request's workspace and never touch a run of another.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -85,11 +88,11 @@ class RunEngine:
     def __init__(
         self,
         store: Store,
-        catalog: ScheduleCatalog,
+        catalogs: Mapping[str, ScheduleCatalog],
         listeners: Sequence[RunEventListener] = (),
     ) -> None:
         self._store = store
-        self._catalog = catalog
+        self._catalogs = dict(catalogs)
         self._listeners = tuple(listeners)
 
     # public operations
@@ -100,20 +103,20 @@ class RunEngine:
             events = self._advance(repo, now)
         deliver(self._listeners, events)
 
-    def trigger(self, now: float, spec: ScheduleSpec, request: RunRequest) -> int:
+    def trigger(self, now: float, workspace: str, spec: ScheduleSpec, request: RunRequest) -> int:
         """Start a run of a schedule; AlreadyRunningError while another run is in progress."""
         with self._store.transaction() as repo:
             events = self._advance(repo, now)
-            run_id = self._create(repo, now, spec, request)
+            run_id = self._create(repo, now, workspace, spec, request)
             events += self._advance(repo, now)
         deliver(self._listeners, events)
         return run_id
 
-    def cancel(self, now: float, run_id: int) -> bool:
+    def cancel(self, now: float, workspace: str, run_id: int) -> bool:
         """Cancel a STARTING or RUNNING run at ``now``; False for a finished or unknown run."""
         with self._store.transaction() as repo:
             events = self._advance(repo, now)
-            run = repo.get_run(run_id)
+            run = repo.get_run(run_id, workspace=workspace)
             cancelled = run is not None and run.is_active
             if run is not None and cancelled:
                 for command in repo.commands_for_run(run_id):
@@ -128,38 +131,40 @@ class RunEngine:
                         )
                 repo.set_canceled(run_id, now)
                 repo.set_run_state(run_id, CANCELED, now)
-                refreshed = repo.get_run(run_id)
+                refreshed = repo.get_run(run_id, workspace=workspace)
                 assert refreshed is not None
                 events += self._events(repo, refreshed, CANCELED)
         deliver(self._listeners, events)
         return cancelled
 
-    def retry(self, now: float, run_id: int, *, all_commands: bool) -> int:
+    def retry(self, now: float, workspace: str, run_id: int, *, all_commands: bool) -> int:
         """Start a run repeating a finished run: from its first failed command, or all of it."""
         with self._store.transaction() as repo:
             events = self._advance(repo, now)
-            new_id = self._retry(repo, now, run_id, all_commands=all_commands)
+            new_id = self._retry(repo, now, workspace, run_id, all_commands=all_commands)
             events += self._advance(repo, now)
         deliver(self._listeners, events)
         return new_id
 
-    def retry_latest_failure(self, now: float, spec: ScheduleSpec) -> int:
+    def retry_latest_failure(self, now: float, workspace: str, spec: ScheduleSpec) -> int:
         """Retry the schedule's newest run that ended in ERROR."""
         with self._store.transaction() as repo:
             events = self._advance(repo, now)
-            failed = repo.latest_run(spec.name, (ERROR,))
+            failed = repo.latest_run(workspace, spec.name, (ERROR,))
             if failed is None:
                 raise NothingToRetryError(f"schedule {spec.name!r} has no failed run to retry")
-            new_id = self._retry(repo, now, failed.id, all_commands=False)
+            new_id = self._retry(repo, now, workspace, failed.id, all_commands=False)
             events += self._advance(repo, now)
         deliver(self._listeners, events)
         return new_id
 
     # creating runs
 
-    def _create(self, repo: Repository, now: float, spec: ScheduleSpec, request: RunRequest) -> int:
+    def _create(
+        self, repo: Repository, now: float, workspace: str, spec: ScheduleSpec, request: RunRequest
+    ) -> int:
         """Plan and store a new run, unless the schedule already has one in progress."""
-        active = repo.latest_run(spec.name, sorted(ACTIVE_STATES))
+        active = repo.latest_run(workspace, spec.name, sorted(ACTIVE_STATES))
         if active is not None:
             raise AlreadyRunningError(
                 f"schedule {spec.name!r} already has a run in progress "
@@ -170,9 +175,10 @@ class RunEngine:
             request.commands,
             trigger_ts=now,
             branch=request.branch,
-            attempt_of=lambda command: repo.count_runs_executing(spec.name, command) + 1,
+            attempt_of=lambda command: repo.count_runs_executing(workspace, spec.name, command) + 1,
         )
         return repo.insert_run(
+            workspace=workspace,
             schedule_name=spec.name,
             state=STARTING,
             trigger_ts=now,
@@ -188,9 +194,11 @@ class RunEngine:
             plan=plan,
         )
 
-    def _retry(self, repo: Repository, now: float, run_id: int, *, all_commands: bool) -> int:
+    def _retry(
+        self, repo: Repository, now: float, workspace: str, run_id: int, *, all_commands: bool
+    ) -> int:
         """Create the run that repeats a finished run, from its first failure or entirely."""
-        run = repo.get_run(run_id)
+        run = repo.get_run(run_id, workspace=workspace)
         if run is None:
             raise RunNotFoundError(f"no run with id {run_id}")
         if run.is_active:
@@ -198,7 +206,8 @@ class RunEngine:
                 f"run {run.id} of schedule {run.schedule_name!r} is still {run.state}; "
                 "retry it once it has finished"
             )
-        spec = self._catalog.spec(run.schedule_name)
+        catalog = self._catalogs.get(run.workspace)
+        spec = None if catalog is None else catalog.spec(run.schedule_name)
         if spec is None:  # cannot happen: stored schedules are never removed
             raise RunNotFoundError(f"run {run_id} belongs to an unknown schedule")
         start = 0
@@ -225,7 +234,7 @@ class RunEngine:
             reason=f"Retry of run {run.id}",
             parent_run_id=run.id,
         )
-        return self._create(repo, now, spec, request)
+        return self._create(repo, now, workspace, spec, request)
 
     # materialising
 
@@ -307,7 +316,7 @@ class RunEngine:
             # Described as of the moment it started, even if it has finished since.
             events.append(self._event(RUN_STARTED, run, RUNNING, None, ()))
         if fire_completed:
-            refreshed = repo.get_run(run.id)
+            refreshed = repo.get_run(run.id, workspace=run.workspace)
             assert refreshed is not None
             snapshot = tuple(
                 CommandSnapshot(

@@ -45,9 +45,11 @@ class PlannedCommand:
 
 @dataclass(frozen=True)
 class RunRecord:
-    """One run as stored: who asked for what, the plan, and the state materialised so far."""
+    """One run as stored: its workspace, who asked for what, the plan, and the state
+    materialised so far."""
 
     id: int
+    workspace: str
     schedule_name: str
     state: str
     trigger_ts: float
@@ -107,6 +109,7 @@ class ScheduleRow:
     """A schedule as stored: its definition (JSON of the YAML entry) and any API suspension."""
 
     id: int
+    workspace: str
     name: str
     definition: str
     suspended_override: bool | None

@@ -1,4 +1,10 @@
-"""The SQL the emulator runs, one method per question, returning records rather than rows."""
+"""The SQL the emulator runs, one method per question, returning records rather than rows.
+
+Schedules and runs belong to a workspace; commands and resources to a run. Every lookup that
+answers a request takes the request's workspace, so a run, command or resource of another
+workspace is as unknown as one that does not exist. Lookups that must see every workspace (the
+engine advancing all runs, a signed download) say so with ``workspace=None``.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ from .records import (
 )
 
 _RUN_COLUMNS = (
-    "id, schedule_name, state, trigger_ts, start_delay, ended_ts, canceled_ts, branch, "
+    "id, workspace, schedule_name, state, trigger_ts, start_delay, ended_ts, canceled_ts, branch, "
     "commit_hash, pr_number, reason, actor, actor_email, parent_run_id, requested, plan, "
     "started_emitted, completed_emitted"
 )
@@ -33,6 +39,7 @@ def _run(row: sqlite3.Row) -> RunRecord:
     plan = tuple(PlannedCommand(**item) for item in json.loads(row["plan"]))
     return RunRecord(
         id=row["id"],
+        workspace=row["workspace"],
         schedule_name=row["schedule_name"],
         state=row["state"],
         trigger_ts=row["trigger_ts"],
@@ -105,11 +112,12 @@ class Repository:
 
     # schedules
 
-    def schedule_rows(self) -> list[ScheduleRow]:
-        """Every stored schedule, oldest first."""
+    def schedule_rows(self, workspace: str) -> list[ScheduleRow]:
+        """Every stored schedule of a workspace, oldest first."""
         return [
             ScheduleRow(
                 id=row["id"],
+                workspace=row["workspace"],
                 name=row["name"],
                 definition=row["definition"],
                 suspended_override=(
@@ -117,22 +125,25 @@ class Repository:
                 ),
             )
             for row in self._all(
-                "SELECT id, name, definition, suspended_override FROM schedules ORDER BY id"
+                "SELECT id, workspace, name, definition, suspended_override FROM schedules "
+                "WHERE workspace = ? ORDER BY id",
+                workspace,
             )
         ]
 
-    def upsert_schedule(self, name: str, definition: str) -> None:
+    def upsert_schedule(self, workspace: str, name: str, definition: str) -> None:
         """Store a schedule's definition, keeping its id and any suspension set through the API."""
         self._db.execute(
-            "INSERT INTO schedules (name, definition) VALUES (?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET definition = excluded.definition",
-            (name, definition),
+            "INSERT INTO schedules (workspace, name, definition) VALUES (?, ?, ?) "
+            "ON CONFLICT (workspace, name) DO UPDATE SET definition = excluded.definition",
+            (workspace, name, definition),
         )
 
-    def set_suspended(self, name: str, suspended: bool) -> None:
+    def set_suspended(self, workspace: str, name: str, suspended: bool) -> None:
         """Record a suspension made through the API; it wins over the YAML's ``suspended``."""
         self._db.execute(
-            "UPDATE schedules SET suspended_override = ? WHERE name = ?", (int(suspended), name)
+            "UPDATE schedules SET suspended_override = ? WHERE workspace = ? AND name = ?",
+            (int(suspended), workspace, name),
         )
 
     # runs
@@ -140,6 +151,7 @@ class Repository:
     def insert_run(
         self,
         *,
+        workspace: str,
         schedule_name: str,
         state: str,
         trigger_ts: float,
@@ -156,9 +168,10 @@ class Repository:
     ) -> int:
         """Store a new run with its plan; returns its id."""
         return self._insert(
-            "INSERT INTO runs (schedule_name, state, trigger_ts, start_delay, branch, commit_hash, "
-            "pr_number, reason, actor, actor_email, parent_run_id, requested, plan) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO runs (workspace, schedule_name, state, trigger_ts, start_delay, branch, "
+            "commit_hash, pr_number, reason, actor, actor_email, parent_run_id, requested, plan) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            workspace,
             schedule_name,
             state,
             trigger_ts,
@@ -174,9 +187,15 @@ class Repository:
             json.dumps([asdict(item) for item in plan]),
         )
 
-    def get_run(self, run_id: int) -> RunRecord | None:
-        """One run, or None."""
-        row = self._one(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", run_id)  # noqa: S608
+    def get_run(self, run_id: int, *, workspace: str | None) -> RunRecord | None:
+        """One run (of ``workspace``; None: of any), or None."""
+        row = self._one(
+            f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ? "  # noqa: S608
+            "AND (? IS NULL OR workspace = ?)",
+            run_id,
+            workspace,
+            workspace,
+        )
         return None if row is None else _run(row)
 
     def runs_in_states(self, states: Collection[str]) -> list[RunRecord]:
@@ -194,28 +213,34 @@ class Repository:
         """Runs still STARTING or RUNNING, as last materialised."""
         return self.runs_in_states(sorted(ACTIVE_STATES))
 
-    def runs_for_schedule(self, schedule_name: str, offset: int, limit: int) -> list[RunRecord]:
+    def runs_for_schedule(
+        self, workspace: str, schedule_name: str, offset: int, limit: int
+    ) -> list[RunRecord]:
         """A page of a schedule's runs, newest first."""
         return [
             _run(row)
             for row in self._all(
-                f"SELECT {_RUN_COLUMNS} FROM runs WHERE schedule_name = ? "  # noqa: S608
-                "ORDER BY id DESC LIMIT ? OFFSET ?",
+                f"SELECT {_RUN_COLUMNS} FROM runs WHERE workspace = ? "  # noqa: S608
+                "AND schedule_name = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+                workspace,
                 schedule_name,
                 limit,
                 offset,
             )
         ]
 
-    def latest_run(self, schedule_name: str, states: Collection[str] = ()) -> RunRecord | None:
+    def latest_run(
+        self, workspace: str, schedule_name: str, states: Collection[str] = ()
+    ) -> RunRecord | None:
         """The schedule's newest run, optionally only among runs in the given states."""
         if not states:
-            runs = self.runs_for_schedule(schedule_name, 0, 1)
+            runs = self.runs_for_schedule(workspace, schedule_name, 0, 1)
             return runs[0] if runs else None
         marks = ", ".join("?" for _ in states)
         row = self._one(
-            f"SELECT {_RUN_COLUMNS} FROM runs WHERE schedule_name = ? "  # noqa: S608
-            f"AND state IN ({marks}) ORDER BY id DESC LIMIT 1",
+            f"SELECT {_RUN_COLUMNS} FROM runs WHERE workspace = ? "  # noqa: S608
+            f"AND schedule_name = ? AND state IN ({marks}) ORDER BY id DESC LIMIT 1",
+            workspace,
             schedule_name,
             *states,
         )
@@ -284,20 +309,25 @@ class Repository:
             )
         ]
 
-    def get_command(self, command_id: int) -> CommandRecord | None:
-        """One started command, or None."""
+    def get_command(self, command_id: int, *, workspace: str | None) -> CommandRecord | None:
+        """One started command (of a run of ``workspace``; None: of any), or None."""
+        columns = ", ".join(f"commands.{name.strip()}" for name in _COMMAND_COLUMNS.split(","))
         row = self._one(
-            f"SELECT {_COMMAND_COLUMNS} FROM commands WHERE id = ?",  # noqa: S608
+            f"SELECT {columns} FROM commands JOIN runs ON runs.id = commands.run_id "  # noqa: S608
+            "WHERE commands.id = ? AND (? IS NULL OR runs.workspace = ?)",
             command_id,
+            workspace,
+            workspace,
         )
         return None if row is None else _command(row)
 
-    def count_runs_executing(self, schedule_name: str, command: str) -> int:
+    def count_runs_executing(self, workspace: str, schedule_name: str, command: str) -> int:
         """How many of a schedule's runs have executed a command text (for ``fail_attempts``)."""
         row = self._one(
             "SELECT COUNT(DISTINCT commands.run_id) AS n FROM commands "
             "JOIN runs ON runs.id = commands.run_id "
-            "WHERE runs.schedule_name = ? AND commands.command = ?",
+            "WHERE runs.workspace = ? AND runs.schedule_name = ? AND commands.command = ?",
+            workspace,
             schedule_name,
             command,
         )
@@ -326,10 +356,16 @@ class Repository:
             )
         ]
 
-    def get_resource(self, resource_id: int) -> ResourceRecord | None:
-        """One artifact, without its bytes, or None."""
+    def get_resource(self, resource_id: int, *, workspace: str | None) -> ResourceRecord | None:
+        """One artifact (of a run of ``workspace``; None: of any), without its bytes, or None."""
         row = self._one(
-            "SELECT id, command_id, path, content_type FROM resources WHERE id = ?", resource_id
+            "SELECT resources.id, resources.command_id, resources.path, resources.content_type "
+            "FROM resources JOIN commands ON commands.id = resources.command_id "
+            "JOIN runs ON runs.id = commands.run_id "
+            "WHERE resources.id = ? AND (? IS NULL OR runs.workspace = ?)",
+            resource_id,
+            workspace,
+            workspace,
         )
         return None if row is None else _resource(row)
 

@@ -1,4 +1,9 @@
-"""One emulator instance: database, schedules, run engine, service, ticker and webhooks, wired."""
+"""One emulator instance: database, schedules, run engine, services, ticker and webhooks, wired.
+
+Every workspace has its own schedule catalog and service; they share one database (so ids are
+unique across workspaces), one run engine and one ticker. The credential check (``auth``) tells
+each request's workspace, and ``context_for`` hands that workspace's service to the resolvers.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,19 @@ import secrets
 import time
 from collections.abc import Callable, Sequence
 from html import escape
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .auth import WORKSPACE_STATE
 from .catalog import ScheduleCatalog
 from .config import GRAPHQL_PATH, EmulatorConfig, http_base_url
 from .context import RequestContext
 from .engine import RunEngine
 from .events import RunEventListener
-from .schedules import load_builtin_schedules, load_schedules_file
+from .schedules import ScheduleSpec, load_builtin_schedules, load_schedules_file
 from .service import BoltService, Download
 from .signing import Verdict
 from .store import Store
@@ -44,11 +50,13 @@ class Emulator:
         listeners: Sequence[RunEventListener] = (),
         api_url: str | None = None,
     ) -> None:
-        specs = (
-            load_builtin_schedules()
-            if config.schedules is None
-            else load_schedules_file(config.schedules)
-        )
+        loaded: dict[Path | None, list[ScheduleSpec]] = {}
+        for workspace in config.workspace_uids:
+            path = config.schedules_of(workspace)
+            if path not in loaded:
+                loaded[path] = list(
+                    load_builtin_schedules() if path is None else load_schedules_file(path)
+                )
         self.config = config
         self.clock = clock
         self.api_url = api_url or http_base_url(config.host, config.port) + GRAPHQL_PATH
@@ -63,14 +71,24 @@ class Emulator:
             )
             listeners = (*listeners, self.webhooks)
         try:
-            self.store = Store(config.db)
+            self.store = Store(config.db, default_workspace=config.default_workspace)
         except BaseException:
             self._close_webhooks()
             raise
         try:
-            catalog = ScheduleCatalog(self.store, specs)
-            engine = RunEngine(self.store, catalog, listeners)
-            self.service = BoltService(self.store, catalog, engine, url_ttl=config.url_ttl)
+            catalogs = {
+                workspace: ScheduleCatalog(
+                    self.store, loaded[config.schedules_of(workspace)], workspace=workspace
+                )
+                for workspace in config.workspace_uids
+            }
+            engine = RunEngine(self.store, catalogs, listeners)
+            self.services = {
+                workspace: BoltService(self.store, catalog, engine, url_ttl=config.url_ttl)
+                for workspace, catalog in catalogs.items()
+            }
+            # The default workspace's: downloads and advancing are the same in every one.
+            self.service = self.services[config.default_workspace]
             # Catch up with runs that progressed while the emulator was stopped.
             self.service.advance(clock())
         except BaseException:
@@ -80,10 +98,12 @@ class Emulator:
         self.ticker = Ticker(self.service.advance, clock, config.tick_interval)
 
     def context_for(self, request: Request, _data: Any) -> RequestContext:
-        """The GraphQL context of one request: runs advanced to now, and this server's base URL."""
+        """The GraphQL context of one request: its workspace's service, runs advanced to now,
+        and this server's base URL."""
         now = self.clock()
         self.service.advance(now)
-        return RequestContext(self.service, now, str(request.base_url))
+        workspace = getattr(request.state, WORKSPACE_STATE, self.config.default_workspace)
+        return RequestContext(self.services[workspace], now, str(request.base_url))
 
     async def download(self, request: Request) -> Response:
         """Serve a resource behind a signed URL. Refusals are S3's: a 403 XML ``<Error>`` with

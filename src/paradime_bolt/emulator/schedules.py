@@ -62,6 +62,7 @@ __all__ = [
     "EmulatorScript",
     "ScheduleFileError",
     "ScheduleSpec",
+    "builtin_schedules_text",
     "load_builtin_schedules",
     "load_schedules_file",
     "parse_schedule",
@@ -341,12 +342,16 @@ def load_schedules_file(path: Path) -> list[ScheduleSpec]:
     return _load_text(text, str(path))
 
 
-def load_builtin_schedules() -> list[ScheduleSpec]:
-    """The schedules shipped with the emulator (``default_schedules.yml``)."""
-    text = (
+def builtin_schedules_text() -> str:
+    """The text of ``default_schedules.yml``: the built-in set, and a commented example."""
+    return (
         resources.files(__package__ or __name__).joinpath(BUILTIN_FILE).read_text(encoding="utf-8")
     )
-    return _load_text(text, BUILTIN_FILE)
+
+
+def load_builtin_schedules() -> list[ScheduleSpec]:
+    """The schedules shipped with the emulator (``default_schedules.yml``)."""
+    return _load_text(builtin_schedules_text(), BUILTIN_FILE)
 
 
 def _load_text(text: str, origin: str) -> list[ScheduleSpec]:

@@ -11,7 +11,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -47,6 +47,10 @@ def _bind(host: str, port: int) -> socket.socket:
 class EmulatorServer:
     """A running emulator: ``endpoint``, ``base_url``, ``api_key`` and ``api_secret`` once started.
 
+    ``workspace_token`` (``prdm_wsp_...``) and ``account_key`` (``prdm_cmp_...``) are accepted as
+    bearer tokens too when given; ``workspaces`` are the workspaces that exist, the default one
+    first (a mapping may give a workspace its own schedules file: ``{"ws-b": "b.yml"}``).
+
     Pass a ``config``, or keyword overrides (which also apply on top of a config). Without a
     config the defaults are a free port (0), an in-memory database, the built-in schedules and the
     development credentials; the environment is not consulted (the CLI does that).
@@ -68,11 +72,19 @@ class EmulatorServer:
         log_level: str | None = None,
         webhook_urls: Sequence[str] | None = None,
         latency_ms: float | None = None,
+        workspace_token: str | None = None,
+        account_key: str | None = None,
+        workspaces: (Sequence[str] | Mapping[str, str | os.PathLike[str] | None] | None) = None,
         clock: Clock = time.time,
         listeners: Sequence[RunEventListener] = (),
     ) -> None:
         if isinstance(webhook_urls, str):
             raise TypeError("webhook_urls must be a sequence of URLs, not one string")
+        if isinstance(workspaces, str):
+            raise TypeError("workspaces must be a sequence of workspace uids, not one string")
+        own_schedules: dict[str, str | os.PathLike[str] | None] = (
+            dict(workspaces) if isinstance(workspaces, Mapping) else {}
+        )
         overrides: dict[str, Any] = {
             "db": None if db is None else Path(db),
             "schedules": None if schedules is None else Path(schedules),
@@ -84,6 +96,13 @@ class EmulatorServer:
             "log_level": log_level,
             "webhook_urls": None if webhook_urls is None else tuple(webhook_urls),
             "latency_ms": latency_ms,
+            "workspace_token": workspace_token,
+            "account_key": account_key,
+            "workspaces": None if workspaces is None else tuple(workspaces),
+            "workspace_schedules": tuple(
+                (uid, Path(path)) for uid, path in own_schedules.items() if path is not None
+            )
+            or None,
         }
         base = config if config is not None else EmulatorConfig(port=0, log_level="warning")
         self.config = dataclasses.replace(
@@ -106,6 +125,21 @@ class EmulatorServer:
     def api_secret(self) -> str:
         """The X-API-SECRET the server accepts."""
         return self.config.api_secret
+
+    @property
+    def workspace_token(self) -> str | None:
+        """The ``prdm_wsp_`` bearer token the server accepts for its default workspace."""
+        return self.config.workspace_token
+
+    @property
+    def account_key(self) -> str | None:
+        """The ``prdm_cmp_`` bearer token the server accepts for every workspace."""
+        return self.config.account_key
+
+    @property
+    def workspaces(self) -> tuple[str, ...]:
+        """The workspaces served, the default one first."""
+        return self.config.workspace_uids
 
     @property
     def base_url(self) -> str:

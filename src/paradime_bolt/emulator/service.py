@@ -2,6 +2,10 @@
 
 Resolvers only parse arguments and shape payloads; every decision (not found, already running,
 what a retry repeats) is made here or in the engine. Every method takes the request's ``now``.
+
+A service answers for one workspace (the emulator has one per workspace, over a shared store and
+engine): a schedule, run, command or resource of another workspace is answered as unknown.
+Signed downloads are the exception: the URL itself is the permission, as with S3.
 """
 
 from __future__ import annotations
@@ -50,13 +54,15 @@ def visible_output(command: CommandRecord, now: float) -> tuple[str, str]:
 
 
 class BoltService:
-    """The API's behaviour over the store, the schedule catalog and the run engine."""
+    """The API's behaviour for one workspace, over the store, its schedule catalog and the run
+    engine."""
 
     def __init__(
         self, store: Store, catalog: ScheduleCatalog, engine: RunEngine, *, url_ttl: float
     ) -> None:
         self._store = store
         self._catalog = catalog
+        self.workspace = catalog.workspace
         self._engine = engine
         self._url_ttl = url_ttl
         with store.transaction() as repo:
@@ -79,7 +85,7 @@ class BoltService:
         if cron is not None and not entry.suspended:
             fired = cron.next_after(utc_datetime(now), entry.spec.zone)
             next_run = None if fired is None else fired.timestamp()
-        return ScheduleView(entry, repo.latest_run(entry.spec.name), next_run)
+        return ScheduleView(entry, repo.latest_run(self.workspace, entry.spec.name), next_run)
 
     def list_schedules(
         self,
@@ -112,7 +118,7 @@ class BoltService:
         with self._store.transaction() as repo:
             entry = self._catalog.find(repo, ref)
             if entry is not None:
-                repo.set_suspended(entry.spec.name, suspended)
+                repo.set_suspended(self.workspace, entry.spec.name, suspended)
             return entry is not None
 
     # runs
@@ -123,12 +129,12 @@ class BoltService:
             entry = self._catalog.find(repo, ref)
             if entry is None:
                 return None
-            return repo.runs_for_schedule(entry.spec.name, offset, limit)
+            return repo.runs_for_schedule(self.workspace, entry.spec.name, offset, limit)
 
     def run_status(self, run_id: int) -> tuple[RunRecord, list[CommandRecord]] | None:
         """A run and its started commands, or None."""
         with self._store.transaction() as repo:
-            run = repo.get_run(run_id)
+            run = repo.get_run(run_id, workspace=self.workspace)
             return None if run is None else (run, repo.commands_for_run(run_id))
 
     def trigger(
@@ -161,15 +167,15 @@ class BoltService:
             pr_number=pr_number,
             reason=reason,
         )
-        return self._engine.trigger(now, spec, request)
+        return self._engine.trigger(now, self.workspace, spec, request)
 
     def cancel(self, now: float, run_id: int) -> bool:
         """Cancel a run in progress; False for a finished or unknown run."""
-        return self._engine.cancel(now, run_id)
+        return self._engine.cancel(now, self.workspace, run_id)
 
     def retry(self, now: float, run_id: int, *, all_commands: bool) -> int:
         """Start a run repeating a finished run from its first failure, or all its commands."""
-        return self._engine.retry(now, run_id, all_commands=all_commands)
+        return self._engine.retry(now, self.workspace, run_id, all_commands=all_commands)
 
     def retry_from_failure(self, now: float, ref: ScheduleRef) -> int:
         """Retry the schedule's latest failed run from its failing command."""
@@ -177,14 +183,14 @@ class BoltService:
             entry = self._catalog.find(repo, ref)
         if entry is None:
             raise ScheduleNotFoundError(f"no schedule with {ref.describe()}")
-        return self._engine.retry_latest_failure(now, entry.spec)
+        return self._engine.retry_latest_failure(now, self.workspace, entry.spec)
 
     # commands and resources
 
     def command(self, command_id: int) -> tuple[CommandRecord, list[ResourceRecord]] | None:
         """A started command and its resources, or None."""
         with self._store.transaction() as repo:
-            command = repo.get_command(command_id)
+            command = repo.get_command(command_id, workspace=self.workspace)
             if command is None:
                 return None
             return command, repo.resources_for_command(command_id)
@@ -192,7 +198,7 @@ class BoltService:
     def command_logs(self, now: float, command_id: int, cursor: str | None) -> LogPage | None:
         """The next page of a command's log lines, or None when the command does not exist."""
         with self._store.transaction() as repo:
-            command = repo.get_command(command_id)
+            command = repo.get_command(command_id, workspace=self.workspace)
         if command is None:
             return None
         stdout, stderr = visible_output(command, now)
@@ -203,7 +209,7 @@ class BoltService:
     def resource_url(self, now: float, resource_id: int, base_url: str) -> str | None:
         """A signed, time-limited download URL on this server, or None for an unknown resource."""
         with self._store.transaction() as repo:
-            resource = repo.get_resource(resource_id)
+            resource = repo.get_resource(resource_id, workspace=self.workspace)
         if resource is None:
             return None
         return signed_url(
@@ -223,7 +229,7 @@ class BoltService:
         if verdict is not Verdict.VALID:
             return verdict
         with self._store.transaction() as repo:
-            resource = repo.get_resource(resource_id)
+            resource = repo.get_resource(resource_id, workspace=None)
             content = repo.resource_content(resource_id)
         if resource is None or content is None:
             return None

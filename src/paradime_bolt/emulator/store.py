@@ -3,6 +3,10 @@
 A file database survives restarts (WAL mode, so a crash loses no committed run); without a path
 the database lives in memory. All access goes through ``transaction()``, which holds a re-entrant
 lock, so the request thread and the background ticker never interleave.
+
+Schedules and runs carry their workspace; ids are unique across workspaces, as on the live API.
+A database of layout 1 (before workspaces) is migrated on open: its schedules and runs go to the
+default workspace.
 """
 
 from __future__ import annotations
@@ -13,23 +17,33 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .config import DEFAULT_WORKSPACE
 from .repository import Repository
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
-_DDL = """
+_META_DDL = """
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+"""
+_SCHEDULES_DDL = """
 CREATE TABLE IF NOT EXISTS schedules (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL UNIQUE,
+    workspace TEXT NOT NULL,
+    name TEXT NOT NULL,
     definition TEXT NOT NULL,
-    suspended_override INTEGER
+    suspended_override INTEGER,
+    UNIQUE (workspace, name)
 );
+"""
+_DDL = (
+    _SCHEDULES_DDL
+    + """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
+    workspace TEXT NOT NULL,
     schedule_name TEXT NOT NULL,
     state TEXT NOT NULL,
     trigger_ts REAL NOT NULL,
@@ -48,7 +62,7 @@ CREATE TABLE IF NOT EXISTS runs (
     started_emitted INTEGER NOT NULL DEFAULT 0,
     completed_emitted INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS runs_by_schedule ON runs (schedule_name, id);
+CREATE INDEX IF NOT EXISTS runs_by_workspace_schedule ON runs (workspace, schedule_name, id);
 CREATE INDEX IF NOT EXISTS runs_by_state ON runs (state);
 CREATE TABLE IF NOT EXISTS commands (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -72,6 +86,7 @@ CREATE TABLE IF NOT EXISTS resources (
 );
 CREATE INDEX IF NOT EXISTS resources_by_command ON resources (command_id, id);
 """
+)
 
 # Ids start in distinct, realistic ranges, so a run id passed where a command id belongs fails.
 _FIRST_IDS = {"schedules": 1000, "runs": 15000, "commands": 59000, "resources": 306000}
@@ -84,8 +99,11 @@ class DatabaseError(RuntimeError):
 class Store:
     """Owns the connection; ``transaction()`` is the only way in."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(
+        self, path: Path | None = None, *, default_workspace: str = DEFAULT_WORKSPACE
+    ) -> None:
         self.path = path
+        self._default_workspace = default_workspace
         target = ":memory:" if path is None else str(path)
         # One connection shared by the event loop and the ticker thread, serialised by the lock.
         self._connection = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
@@ -94,25 +112,46 @@ class Store:
         self._setup()
 
     def _setup(self) -> None:
-        """Create the tables, check the layout version and seed the id ranges."""
+        """Create the tables, check (or migrate) the layout version and seed the id ranges."""
         connection = self._connection
         connection.execute("PRAGMA foreign_keys = ON")
         if self.path is not None:
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
         # executescript commits any open transaction, so the tables come first, on their own.
-        connection.executescript(_DDL)
+        connection.executescript(_META_DDL)
         with self.transaction() as repo:
             version = repo.get_meta("schema_version")
-            if version is None:
-                repo.set_meta("schema_version", SCHEMA_VERSION)
-            elif version != SCHEMA_VERSION:
-                raise DatabaseError(
-                    f"{self.path}: database layout {version} is not supported (expected "
-                    f"{SCHEMA_VERSION}); use a fresh --db file"
-                )
+        if version == "1":
+            self._migrate_from_1()
+        elif version not in (None, SCHEMA_VERSION):
+            raise DatabaseError(
+                f"{self.path}: database layout {version} is not supported (expected "
+                f"{SCHEMA_VERSION}); use a fresh --db file"
+            )
+        connection.executescript(_DDL)
+        with self.transaction() as repo:
+            repo.set_meta("schema_version", SCHEMA_VERSION)
             for table, first in _FIRST_IDS.items():
                 repo.seed_sequence(table, first - 1)
+
+    def _migrate_from_1(self) -> None:
+        """Layout 1 had no workspaces: its schedules and runs become the default workspace's,
+        keeping their ids (so stored run ids and signed URLs stay valid)."""
+        connection = self._connection
+        with self.transaction():
+            connection.execute("ALTER TABLE schedules RENAME TO schedules_v1")
+            connection.execute(_SCHEDULES_DDL)
+            connection.execute(
+                "INSERT INTO schedules (id, workspace, name, definition, suspended_override) "
+                "SELECT id, ?, name, definition, suspended_override FROM schedules_v1",
+                (self._default_workspace,),
+            )
+            connection.execute("DROP TABLE schedules_v1")
+            connection.execute("ALTER TABLE runs ADD COLUMN workspace TEXT NOT NULL DEFAULT ''")
+            connection.execute("UPDATE runs SET workspace = ?", (self._default_workspace,))
+            connection.execute("DROP INDEX IF EXISTS runs_by_schedule")
+            connection.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", ("2",))
 
     @contextmanager
     def transaction(self) -> Iterator[Repository]:

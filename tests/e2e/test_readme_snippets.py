@@ -1,0 +1,86 @@
+"""README.md's log-following snippet, run as written against the emulator.
+
+The emulator's clock is the client's: every sleep of the client (polling, waiting for log
+lines) moves it, so a run takes no real time and the snippet starts while the run is STARTING,
+which is when a snippet that looks only at the commands already there prints nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from paradime_bolt import BoltClient
+from paradime_bolt.emulator import EmulatorServer
+from tests.emulator.support import FakeClock
+
+README = Path(__file__).parents[2] / "README.md"
+
+SCHEDULES = """\
+schedules:
+  - name: logged build
+    schedule: "OFF"
+    commands: [dbt run, dbt test]
+    emulator:
+      start_delay: 5
+      default_duration: 3
+      commands:
+        dbt test: {return_code: 1, stderr: "Failure in test not_null_orders_id"}
+"""
+
+
+def snippet(title: str) -> str:
+    """The Python block that follows the bold `title` in README.md."""
+    text = README.read_text(encoding="utf-8")
+    match = re.search(rf"\*\*{re.escape(title)}\*\*.*?```python\n(.*?)```", text, re.DOTALL)
+    assert match, f"README.md has no Python block after **{title}**"
+    return match.group(1)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def bolt(tmp_path: Path, clock: FakeClock) -> Iterator[BoltClient]:
+    schedules = tmp_path / "paradime_schedules.yml"
+    schedules.write_text(SCHEDULES, encoding="utf-8")
+    with (
+        EmulatorServer(port=0, db=None, schedules=schedules, clock=clock) as server,
+        BoltClient(
+            endpoint=server.endpoint, api_key=server.api_key, api_secret=server.api_secret
+        ) as client,
+    ):
+        client._transport.sleep, client._transport.clock = clock.advance, clock
+        yield client
+
+
+def test_following_the_logs_of_a_run_just_triggered_prints_every_command(
+    bolt: BoltClient,
+) -> None:
+    run_id = bolt.trigger_bolt_run("logged build").run_id
+    assert bolt.bolt_run_progress(run_id).state == "STARTING"
+    printed: list[tuple[Any, ...]] = []
+    namespace: dict[str, Any] = {
+        "bolt": bolt,
+        "run_id": run_id,
+        "print": lambda *a: printed.append(a),
+    }
+
+    exec(compile(snippet("Logs, as they are written."), "README.md", "exec"), namespace)
+
+    status = bolt.bolt_run_status(run_id)
+    assert status.run_state.is_terminal
+    expected = [
+        (line.stream, line.line)
+        for command in sorted(status.commands or [], key=lambda c: c.id)
+        for line in bolt.iter_command_logs(command.id, follow=False)
+    ]
+    assert len({c.id for c in status.commands or []}) == 4  # git clone, dbt deps, run, test
+    assert ("STDERR", "Failure in test not_null_orders_id") in expected
+    assert printed == expected
