@@ -138,7 +138,8 @@ def graphql_body(data: Any) -> dict[str, Any]:
 
 class GraphQLScript:
     """A fake Bolt server for pytest-httpx: answers each operation from its own queue of `data`
-    payloads (the last one repeats), and records the operations and variables it was sent."""
+    payloads (the last one repeats), and records the operations and variables it was sent.
+    A payload may be a function of the request's variables (to answer per id)."""
 
     def __init__(self, httpx_mock: Any) -> None:
         self.queues: dict[str, list[Any]] = {}
@@ -160,6 +161,8 @@ class GraphQLScript:
         if not queue:
             return httpx.Response(500, json={"errors": [{"message": f"unscripted {name}"}]})
         payload = queue.pop(0) if len(queue) > 1 else queue[0]
+        if callable(payload):
+            payload = payload(body["variables"])
         if isinstance(payload, httpx.Response):
             return payload
         return httpx.Response(200, json=payload)

@@ -13,12 +13,13 @@ from pytest_httpx import HTTPXMock
 
 from paradime_bolt import (
     ArtifactNotFoundError,
-    AuthenticationError,
     InvalidArgumentError,
     InvalidResponseError,
+    NotFoundError,
     OperationFailedError,
     RunFailedError,
     RunTimeoutError,
+    StorageError,
     TransportError,
 )
 from paradime_bolt.models import RunState
@@ -285,28 +286,84 @@ def command_details(run_id: int, *paths: tuple[int, str]) -> dict[str, Any]:
     }
 
 
-def test_find_artifact_prefers_the_latest_successful_dbt_command(
-    twin: Twin, script: GraphQLScript
-) -> None:
-    script.on("BoltRunProgress", RUN_COMMANDS)
-    script.on("BoltCommand", command_details(9, (30, "target/manifest.json")))
-    artifact = twin.call("find_artifact", 9, "target/manifest.json")
-    assert (artifact.resource_id, artifact.command_id, artifact.command) == (30, 3, "dbt run")
-    assert [v for n, v in script.calls if n == "BoltCommand"] == [{"commandId": 3}]
+# A failed run: `dbt seed` passed and `dbt test` failed; both wrote a run_results.json.
+FAILED_RUN = progress(
+    "ERROR",
+    command(1, "git clone ...", 0),
+    command(2, "dbt deps", 0),
+    command(3, "dbt seed", 0),
+    command(4, "dbt test", 1),
+)
+FAILED_RUN_FILES = {
+    3: [(30, "target/manifest.json"), (31, "target/run_results.json")],
+    4: [(41, "target/run_results.json")],
+}
 
 
-def test_find_artifact_falls_back_to_a_failed_dbt_command(
+def files_of(files: dict[int, list[tuple[int, str]]]) -> Any:
+    """A BoltCommand answer per command id of FAILED_RUN (`ok: false` for any other id)."""
+    texts = {
+        c["id"]: (c["command"], c["returnCode"])
+        for c in FAILED_RUN["data"]["boltRunStatus"]["commands"]
+    }
+
+    def answer(variables: dict[str, Any]) -> dict[str, Any]:
+        cid = variables["commandId"]
+        if cid not in texts:
+            return {"data": {"boltCommand": {"ok": False}}}
+        details = command_details(9, *files.get(cid, []))
+        text, rc = texts[cid]
+        details["data"]["boltCommand"].update(command=text, returnCode=rc)
+        return details
+
+    return answer
+
+
+def test_find_artifact_takes_the_latest_dbt_command_that_wrote_it_even_a_failed_one(
     twin: Twin, script: GraphQLScript
 ) -> None:
-    script.on("BoltRunProgress", RUN_COMMANDS)
-    script.on(
-        "BoltCommand",
-        command_details(9, (30, "target/manifest.json")),
-        command_details(9, (41, "target/run_results.json")),
-    )
+    script.on("BoltRunProgress", FAILED_RUN)
+    script.on("BoltCommand", files_of(FAILED_RUN_FILES))
     artifact = twin.call("find_artifact", 9, "target/run_results.json")
-    assert (artifact.resource_id, artifact.command_id, artifact.return_code) == (41, 4, 1)
-    assert [v["commandId"] for n, v in script.calls if n == "BoltCommand"] == [3, 4]
+    assert (artifact.resource_id, artifact.command_id, artifact.command, artifact.return_code) == (
+        41,
+        4,
+        "dbt test",
+        1,
+    )
+    assert [v for n, v in script.calls if n == "BoltCommand"] == [{"commandId": 4}]
+
+
+def test_find_artifact_looks_back_past_commands_that_did_not_write_it(
+    twin: Twin, script: GraphQLScript
+) -> None:
+    script.on("BoltRunProgress", FAILED_RUN)
+    script.on("BoltCommand", files_of(FAILED_RUN_FILES))
+    artifact = twin.call("find_artifact", 9, "target/manifest.json")
+    assert (artifact.resource_id, artifact.command_id, artifact.return_code) == (30, 3, 0)
+    assert [v["commandId"] for n, v in script.calls if n == "BoltCommand"] == [4, 3]
+
+
+def test_find_artifact_from_a_chosen_command(twin: Twin, script: GraphQLScript) -> None:
+    script.on("BoltRunProgress", FAILED_RUN)
+    script.on("BoltCommand", files_of(FAILED_RUN_FILES))
+    artifact = twin.call("find_artifact", 9, "target/run_results.json", command_id=3)
+    assert (artifact.resource_id, artifact.command_id, artifact.command) == (31, 3, "dbt seed")
+    assert [v["commandId"] for n, v in script.calls if n == "BoltCommand"] == [3]
+
+
+def test_find_artifact_from_a_chosen_command_that_is_unknown_elsewhere_or_lacks_it(
+    twin: Twin, script: GraphQLScript
+) -> None:
+    script.on("BoltRunProgress", FAILED_RUN)
+    script.on("BoltCommand", files_of(FAILED_RUN_FILES))
+    with pytest.raises(NotFoundError, match="BoltCommand: no command with command_id=99"):
+        twin.call("find_artifact", 9, "target/run_results.json", command_id=99)
+    with pytest.raises(ArtifactNotFoundError, match=r"run 8 has no artifact"):
+        twin.call("find_artifact", 8, "target/run_results.json", command_id=4)  # run 9's
+    with pytest.raises(ArtifactNotFoundError, match=r"run 9 has no artifact at 'target/x\.json'"):
+        twin.call("find_artifact", 9, "target/x.json", command_id=4)
+    assert [v["commandId"] for n, v in script.calls if n == "BoltCommand"] == [99, 4, 4]
 
 
 def test_find_artifact_never_looks_at_infrastructure_and_says_when_missing(
@@ -316,7 +373,7 @@ def test_find_artifact_never_looks_at_infrastructure_and_says_when_missing(
     script.on("BoltCommand", command_details(9))
     with pytest.raises(ArtifactNotFoundError, match=r"run 9 has no artifact at 'target/x\.json'"):
         twin.call("find_artifact", 9, "target/x.json")
-    assert [v["commandId"] for n, v in script.calls if n == "BoltCommand"] == [3, 4]
+    assert [v["commandId"] for n, v in script.calls if n == "BoltCommand"] == [4, 3]
 
 
 # -- downloads ----------------------------------------------------------------------------------
@@ -349,10 +406,10 @@ def test_download_into_a_directory_uses_the_url_name(
 @pytest.mark.parametrize(
     ("response", "error"),
     [
-        ({"status_code": 403, "text": "expired"}, AuthenticationError),
+        ({"status_code": 403, "text": "<Error><Code>AccessDenied</Code></Error>"}, StorageError),
         ({"content": b"short", "headers": {"Content-Length": "100"}}, TransportError),
     ],
-    ids=["expired", "truncated"],
+    ids=["forbidden", "truncated"],
 )
 def test_a_failed_download_leaves_no_partial_file(
     response: dict[str, Any],
@@ -401,6 +458,26 @@ def test_download_json_artifact(twin: Twin, script: GraphQLScript, httpx_mock: H
     results = twin.call("download_json_artifact", 9, "target/run_results.json")
     assert results["results"][0]["status"] == "pass"
     assert ("BoltResourceUrl", {"resourceId": 30}) in script.calls
+
+
+@pytest.mark.parametrize(
+    ("options", "resource_id"), [({}, 41), ({"command_id": 3}, 31)], ids=["default", "chosen"]
+)
+def test_download_json_artifact_of_a_failed_run(
+    options: dict[str, Any],
+    resource_id: int,
+    twin: Twin,
+    script: GraphQLScript,
+    httpx_mock: HTTPXMock,
+) -> None:
+    script.on("BoltRunProgress", FAILED_RUN)
+    script.on("BoltCommand", files_of(FAILED_RUN_FILES))
+    script.on("BoltResourceUrl", RESOURCE_URL)
+    httpx_mock.add_response(url=URL, json={"results": []}, is_optional=True)
+    assert twin.call("download_json_artifact", 9, "target/run_results.json", **options) == {
+        "results": []
+    }
+    assert [v for n, v in script.calls if n == "BoltResourceUrl"] == [{"resourceId": resource_id}]
 
 
 def test_download_json_artifact_that_is_not_json(
@@ -517,3 +594,118 @@ def test_a_downloaded_file_gets_the_usual_permissions(
     finally:
         os.umask(mask)
     assert written.stat().st_mode & 0o777 == 0o644
+
+
+# -- every workflow helper takes the per-request options -------------------------------------------
+
+
+def unavailable(_: object) -> httpx.Response:
+    return httpx.Response(503, json={"errors": [{"message": "unavailable"}]})
+
+
+def _failed_event() -> Any:
+    from paradime_bolt.webhooks import parse_event
+    from tests.webhooks.conftest import docs_example
+
+    body = docs_example()
+    body["commands"][3]["return_code"] = 1
+    return parse_event(body)
+
+
+def _script_for(helper: str, script: GraphQLScript, httpx_mock: HTTPXMock) -> None:
+    """Answers for `helper`, where the first answer to each query is a 503 (retried only when
+    the per-call max_retries allows it: the client's own is 0)."""
+    run = progress("SUCCESS", command(3, "dbt run", 0))
+    details = command_details(9, (30, "target/manifest.json"))
+    answers: dict[str, list[Any]] = {
+        "wait_for_run": [("BoltRunProgress", run), ("BoltRunStatus", full("SUCCESS"))],
+        "iter_schedules": [("ListBoltSchedules", schedules_page(["a"], 1))],
+        "iter_command_logs": [
+            (
+                "BoltCommandLogs",
+                {
+                    "data": {
+                        "boltCommandLogs": {
+                            "ok": True,
+                            "lines": [],
+                            "cursor": "0:0",
+                            "finished": True,
+                        }
+                    }
+                },
+            )
+        ],
+        "find_artifact": [("BoltRunProgress", run), ("BoltCommand", details)],
+        "download_resource": [("BoltResourceUrl", RESOURCE_URL)],
+        "failed_command_details": [("BoltCommand", details)],
+    }
+    answers["trigger_and_wait"] = answers["wait_for_run"]
+    answers["download_json_artifact"] = [*answers["find_artifact"], *answers["download_resource"]]
+    answers["download_event_artifact"] = answers["download_resource"]
+    if helper == "trigger_and_wait":
+        script.on("TriggerBoltRun", {"data": {"triggerBoltRun": {"runId": 31}}})
+    for operation, answer in answers[helper]:
+        script.on(operation, unavailable, answer)
+    if "download" in helper:
+        httpx_mock.add_response(url=URL, status_code=503)
+        httpx_mock.add_response(url=URL, json={"nodes": {}})
+
+
+@pytest.mark.parametrize(
+    ("helper", "args", "options"),
+    [
+        ("wait_for_run", (31,), {"request_timeout": 7, **FAST}),
+        ("trigger_and_wait", ("daily run",), {"request_timeout": 7, **FAST}),
+        ("iter_schedules", (), {"timeout": 7}),
+        ("iter_command_logs", (5,), {"timeout": 7}),
+        ("find_artifact", (9, "target/manifest.json"), {"timeout": 7}),
+        ("download_json_artifact", (9,), {"timeout": 7}),
+        ("download_resource", (1, "{tmp}/m.json"), {"timeout": 7}),
+        ("failed_command_details", ("{event}",), {"timeout": 7}),
+        ("download_event_artifact", ("{event}", "target/manifest.json", "{tmp}"), {"timeout": 7}),
+    ],
+)
+def test_workflow_helpers_take_a_per_request_timeout_and_max_retries(
+    helper: str,
+    args: tuple[Any, ...],
+    options: dict[str, Any],
+    twin: Twin,
+    script: GraphQLScript,
+    httpx_mock: HTTPXMock,
+    tmp_path: Path,
+) -> None:
+    _script_for(helper, script, httpx_mock)
+    event = _failed_event()
+    arguments = [
+        event if a == "{event}" else a.replace("{tmp}", str(tmp_path)) if isinstance(a, str) else a
+        for a in args
+    ]
+    method = twin.collect if helper.startswith("iter_") else twin.call
+    method(helper, *arguments, max_retries=1, **options)
+    requests = httpx_mock.get_requests()
+    assert len(requests) >= 2
+    assert {r.extensions["timeout"]["read"] for r in requests} == {7}
+    assert sum(1 for n, _ in script.calls if n != "TriggerBoltRun") >= 2, "a 503 was retried"
+
+
+def test_trigger_and_wait_passes_command_configs_and_continue_on_error(
+    twin: Twin, script: GraphQLScript
+) -> None:
+    from paradime_bolt.models import CommandInput
+
+    script.on("TriggerBoltRun", {"data": {"triggerBoltRun": {"runId": 31}}})
+    script.on("BoltRunProgress", progress("SUCCESS"))
+    script.on("BoltRunStatus", full("SUCCESS"))
+    configs = [CommandInput(command="dbt run"), CommandInput(command="dbt test")]
+    run = twin.call(
+        "trigger_and_wait", "daily run", command_configs=configs, continue_on_error=True, **FAST
+    )
+    assert run.run_id == 31
+    assert script.calls[0] == (
+        "TriggerBoltRun",
+        {
+            "scheduleName": "daily run",
+            "commandConfigs": [{"command": "dbt run"}, {"command": "dbt test"}],
+            "continueOnError": True,
+        },
+    )

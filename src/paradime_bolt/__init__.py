@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         BoltError,
         ClientClosedError,
         ConfigurationError,
+        DestinationError,
         GraphQLErrorDetail,
         GraphQLResponseError,
         HTTPStatusError,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
         RunFailedError,
         RunTimeoutError,
         ServerError,
+        StorageError,
         TransportError,
     )
     from ._generated.bolt_types import RunState, parse_bolt_datetime
@@ -93,6 +95,7 @@ __all__ = [
     "ClientConfig",
     "ConfigurationError",
     "CredentialKind",
+    "DestinationError",
     "FinishedRun",
     "GraphQLErrorDetail",
     "GraphQLResponseError",
@@ -109,6 +112,7 @@ __all__ = [
     "RunTimeoutError",
     "Secret",
     "ServerError",
+    "StorageError",
     "Timeout",
     "TransportError",
     "__version__",

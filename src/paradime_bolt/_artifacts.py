@@ -46,14 +46,13 @@ def is_infrastructure(command: str) -> bool:
 
 
 def rank_commands(commands: Sequence[CommandT]) -> list[CommandT]:
-    """Where to look for an artifact, best first: successful dbt commands, latest first; then
-    the other dbt commands (a failed `dbt test` still writes a manifest); then the rest."""
+    """Where to look for an artifact, best first: the dbt commands, latest first, whatever their
+    return code (a failed `dbt test` writes the run_results.json the run ended with); then the
+    other commands, latest first. Set-up commands are left out."""
 
     def rank(command: CommandT) -> tuple[int, int]:
         is_dbt = " ".join(command.command.split()).lower().startswith("dbt ")
-        succeeded = command.return_code == 0
-        group = 0 if (is_dbt and succeeded) else 1 if is_dbt else 2
-        return (group, -command.id)
+        return (0 if is_dbt else 1, -command.id)
 
     return sorted((c for c in commands if not is_infrastructure(c.command)), key=rank)
 

@@ -11,23 +11,27 @@ are built from those. Every failure is a `BoltError`.
 from __future__ import annotations
 
 import copy
-import io
+import functools
 import json
+import logging
 import os
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._artifacts import Artifact, atomic_file, rank_commands, target_path
+from ._artifacts import Artifact, rank_commands
 from ._config import ClientConfig, resolve_config
+from ._downloads import MemorySink, destination, file_sink, storage_host
 from ._exceptions import (
     ArtifactNotFoundError,
     InvalidResponseError,
     OperationFailedError,
     RunTimeoutError,
+    StorageError,
 )
 from ._generated.async_client import AsyncBoltGraphQLClient
 from ._generated.base_model import UNSET
@@ -74,6 +78,8 @@ if TYPE_CHECKING:
     from .webhooks import BoltRunEvent
 
 __all__ = ["AsyncBoltClient"]
+
+logger = logging.getLogger("paradime_bolt")
 
 
 class AsyncBoltClient:
@@ -440,6 +446,10 @@ class AsyncBoltClient:
         )
 
     # -- workflows ---------------------------------------------------------------------------
+    #
+    # Each sends its requests with the per-request `timeout=` and `max_retries=` it is given,
+    # except that in wait_for_run and trigger_and_wait `timeout=` is how long to wait for the run
+    # and `request_timeout=` is each request's.
 
     async def wait_for_run(
         self,
@@ -451,6 +461,8 @@ class AsyncBoltClient:
         cancel_on_timeout: bool = False,
         raise_on_failure: bool = False,
         on_progress: AsyncProgressCallback | None = None,
+        request_timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RunStatus:
         """Polls until the run ends and returns its final status, with every command's logs.
 
@@ -460,12 +472,14 @@ class AsyncBoltClient:
         `raise_on_failure`, a run that ends ERROR, FAILED or CANCELED raises `RunFailedError`.
         `on_progress` is called with each polled `RunProgress` (state and commands, no logs);
         on the async client an async function works too (what it returns is awaited).
+        `request_timeout` and `max_retries` apply to each request.
         """
         backoff = wait_backoff(timeout, poll_interval, max_poll_interval)
         check_async_on_progress(on_progress)
+        options = call_options(request_timeout, max_retries)
         deadline = None if timeout is None else self._transport.clock() + timeout
         for interval in backoff.intervals():
-            progress = await self.bolt_run_progress(run_id)
+            progress = await self.bolt_run_progress(run_id, **options)
             await report_async_progress(on_progress, progress)
             if progress.run_state.is_terminal:
                 break
@@ -473,25 +487,32 @@ class AsyncBoltClient:
             if (
                 remaining is not None
                 and remaining <= 0
-                and not await self._timed_out(run_id, timeout or 0.0, progress, cancel_on_timeout)
+                and not await self._timed_out(
+                    run_id, timeout or 0.0, progress, cancel_on_timeout, options
+                )
             ):
                 break
             await self._transport.sleep(interval if remaining is None else min(interval, remaining))
-        status = await self.bolt_run_status(run_id)
+        status = await self.bolt_run_status(run_id, **options)
         if raise_on_failure and status.run_state.is_failure:
             raise run_failed_error(run_id, status)
         return status
 
     async def _timed_out(
-        self, run_id: int, timeout: float, progress: RunProgress, cancel: bool
+        self,
+        run_id: int,
+        timeout: float,
+        progress: RunProgress,
+        cancel: bool,
+        options: dict[str, Any],
     ) -> bool:
         """Raises `RunTimeoutError`, or returns False when the run ended while we cancelled."""
         if not cancel:
             raise RunTimeoutError(run_id, timeout, state=progress.state)
         try:
-            await self.cancel_bolt_run(run_id)
+            await self.cancel_bolt_run(run_id, **options)
         except OperationFailedError:
-            latest = await self.bolt_run_progress(run_id)
+            latest = await self.bolt_run_progress(run_id, **options)
             if latest.run_state.is_terminal:
                 return False
             raise RunTimeoutError(run_id, timeout, state=latest.state) from None
@@ -506,20 +527,33 @@ class AsyncBoltClient:
         slug: str | None = None,
         pr_number: int | None = None,
         reason: str | None = None,
+        command_configs: Sequence[CommandInput] | None = None,
+        continue_on_error: bool | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = 1.0,
         max_poll_interval: float = 10.0,
         cancel_on_timeout: bool = False,
         raise_on_failure: bool = False,
         on_progress: AsyncProgressCallback | None = None,
+        request_timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> FinishedRun:
-        """Triggers a run and waits for it (`trigger_bolt_run`, then `wait_for_run`); returns
-        the run's id with its final status. The waiting arguments are checked first, so no run
-        is started that could not be waited for."""
+        """Triggers a run and waits for it (`trigger_bolt_run`, then `wait_for_run`, which say
+        what each argument does); returns the run's id with its final status. The waiting
+        arguments are checked first, so no run is started that could not be waited for."""
         wait_backoff(timeout, poll_interval, max_poll_interval)
         check_async_on_progress(on_progress)
         run = await self.trigger_bolt_run(
-            schedule_name, commands, branch, slug=slug, pr_number=pr_number, reason=reason
+            schedule_name,
+            commands,
+            branch,
+            slug=slug,
+            pr_number=pr_number,
+            reason=reason,
+            command_configs=command_configs,
+            continue_on_error=continue_on_error,
+            timeout=request_timeout,
+            max_retries=max_retries,
         )
         status = await self.wait_for_run(
             run.run_id,
@@ -529,18 +563,27 @@ class AsyncBoltClient:
             cancel_on_timeout=cancel_on_timeout,
             raise_on_failure=raise_on_failure,
             on_progress=on_progress,
+            request_timeout=request_timeout,
+            max_retries=max_retries,
         )
         return FinishedRun(run.run_id, status)
 
     async def iter_schedules(
-        self, *, show_inactive: bool = False, page_size: int = 50, suspended: bool | None = None
+        self,
+        *,
+        show_inactive: bool = False,
+        page_size: int = 50,
+        suspended: bool | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Schedule]:
         """Every schedule, page by page, until a short or empty page or `total_count`."""
         page_size = graphql_int("page_size", page_size, minimum=1)
+        options = call_options(timeout, max_retries)
         offset = 0
         while True:
             page = await self.list_bolt_schedules(
-                offset, page_size, show_inactive, suspended=suspended
+                offset, page_size, show_inactive, suspended=suspended, **options
             )
             for schedule in page.schedules:
                 yield schedule
@@ -549,14 +592,21 @@ class AsyncBoltClient:
                 return
 
     async def iter_command_logs(
-        self, command_id: int, *, follow: bool = True, poll_interval: float = 1.0
+        self,
+        command_id: int,
+        *,
+        follow: bool = True,
+        poll_interval: float = 1.0,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[LogLine]:
         """A command's log lines in order. With `follow`, waits for new lines until the command
         has finished; without, stops at the end of what is written so far."""
         positive_seconds("poll_interval", poll_interval)
+        options = call_options(timeout, max_retries)
         cursor: str | None = None
         while True:
-            page = await self.bolt_command_logs(command_id, cursor)
+            page = await self.bolt_command_logs(command_id, cursor, **options)
             for line in page.lines:
                 yield line
             if page.finished or (not page.lines and not follow):
@@ -565,12 +615,27 @@ class AsyncBoltClient:
                 await self._transport.sleep(poll_interval)
             cursor = page.cursor
 
-    async def find_artifact(self, run_id: int, path: str) -> Artifact:
-        """The resource at `path` (e.g. `target/manifest.json`) among a run's commands, from the
-        latest successful dbt command if it has one. Missing: `ArtifactNotFoundError`."""
-        progress = await self.bolt_run_progress(run_id)
+    async def find_artifact(
+        self,
+        run_id: int,
+        path: str,
+        *,
+        command_id: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Artifact:
+        """The resource at `path` (e.g. `target/run_results.json`) among a run's commands.
+
+        By default it is the one the latest dbt command that wrote `path` left, whatever that
+        command's return code: for a run that failed in `dbt test`, the run_results.json of that
+        `dbt test`. `command_id=` takes it from that command of the run instead (an unknown
+        command: `NotFoundError`). Missing: `ArtifactNotFoundError`."""
+        options = call_options(timeout, max_retries)
+        if command_id is not None:
+            return await self._artifact_of_command(run_id, path, command_id, options)
+        progress = await self.bolt_run_progress(run_id, **options)
         for command in rank_commands(progress.commands or []):
-            details = await self.bolt_command(command.id)
+            details = await self.bolt_command(command.id, **options)
             for resource in details.resources or []:
                 if resource.path == path:
                     return Artifact(
@@ -579,6 +644,22 @@ class AsyncBoltClient:
                         command_id=command.id,
                         command=command.command,
                         return_code=command.return_code,
+                    )
+        raise ArtifactNotFoundError(run_id, path)
+
+    async def _artifact_of_command(
+        self, run_id: int, path: str, command_id: int, options: dict[str, Any]
+    ) -> Artifact:
+        details = await self.bolt_command(command_id, **options)
+        if details.schedule_run_id in (None, run_id):
+            for resource in details.resources or []:
+                if resource.path == path:
+                    return Artifact(
+                        resource_id=resource.id,
+                        path=resource.path,
+                        command_id=command_id,
+                        command=details.command or "",
+                        return_code=details.return_code,
                     )
         raise ArtifactNotFoundError(run_id, path)
 
@@ -592,40 +673,41 @@ class AsyncBoltClient:
     ) -> Path:
         """Downloads a resource to `dest` (a file, or a directory to put it in) and returns the
         path written. The bytes go to a temporary file that replaces `dest` only once complete
-        and checked: a failure never leaves a partial file."""
-        url = await self._resource_url(resource_id)
-        dest_path = target_path(dest, url)
-        operation = f"download of resource {resource_id}"
+        and checked: a failure never leaves a partial file.
 
-        async def attempt() -> None:
-            with atomic_file(dest_path) as handle:
-                await self._transport.stream_get(
-                    url, handle.write, timeout=self._download_timeout(timeout), operation=operation
-                )
-
-        await self._transport.with_retries(
-            attempt, operation, is_mutation=False, max_retries=self._retries(max_retries)
+        The storage refusing the URL is a `StorageError` (an expired URL is fetched afresh and
+        tried once more first); a destination that cannot be written, a `DestinationError`."""
+        options = call_options(timeout, max_retries)
+        url = await self._resource_url(resource_id, options)
+        dest_path = destination(dest, url)
+        await self._fetch(
+            resource_id,
+            url,
+            functools.partial(file_sink, dest_path),
+            f"download of resource {resource_id}",
+            options,
         )
         return dest_path
 
-    async def download_json_artifact(self, run_id: int, path: str = "target/manifest.json") -> Any:
-        """Finds a run's JSON artifact (manifest.json, run_results.json, ...) and parses it."""
-        artifact = await self.find_artifact(run_id, path)
-        url = await self._resource_url(artifact.resource_id)
+    async def download_json_artifact(
+        self,
+        run_id: int,
+        path: str = "target/manifest.json",
+        *,
+        command_id: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """Finds a run's JSON artifact (manifest.json, run_results.json, ...) as `find_artifact`
+        does, downloads it and parses it."""
+        options = call_options(timeout, max_retries)
+        artifact = await self.find_artifact(run_id, path, command_id=command_id, **options)
+        url = await self._resource_url(artifact.resource_id, options)
         operation = f"download of {path}"
-
-        async def attempt() -> bytes:
-            buffer = io.BytesIO()
-            await self._transport.stream_get(
-                url, buffer.write, timeout=self._download_timeout(NOT_GIVEN), operation=operation
-            )
-            return buffer.getvalue()
-
-        content = await self._transport.with_retries(
-            attempt, operation, is_mutation=False, max_retries=self._retries(NOT_GIVEN)
-        )
+        sink = MemorySink()
+        await self._fetch(artifact.resource_id, url, sink.open, operation, options)
         try:
-            return json.loads(content)
+            return json.loads(sink.content)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise InvalidResponseError(
                 f"{path} of run {run_id} is not valid JSON: {exc}", operation=operation
@@ -633,24 +715,39 @@ class AsyncBoltClient:
 
     # -- webhook follow-ups: always our own operations, keyed by the ids in the event ----------
 
-    async def failed_command_details(self, event: BoltRunEvent) -> list[CommandDetails]:
+    async def failed_command_details(
+        self,
+        event: BoltRunEvent,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[CommandDetails]:
         """Each failed command of a webhook event, fetched in full (logs, resources) by its id.
 
         The GraphQL strings the event carries are never executed."""
-        return [await self.bolt_command(command.id) for command in event.failed_commands]
+        options = call_options(timeout, max_retries)
+        return [await self.bolt_command(command.id, **options) for command in event.failed_commands]
 
     async def download_event_artifact(
-        self, event: BoltRunEvent, path: str, dest: str | os.PathLike[str]
+        self,
+        event: BoltRunEvent,
+        path: str,
+        dest: str | os.PathLike[str],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Path:
         """Downloads the resource at `path` (e.g. `target/manifest.json`) that a webhook event
         lists, latest command first. Missing: `ArtifactNotFoundError`."""
         resource = event.find_resource(path)
         if resource is None:
             raise ArtifactNotFoundError(None, path)
-        return await self.download_resource(resource.id, dest)
+        return await self.download_resource(
+            resource.id, dest, timeout=timeout, max_retries=max_retries
+        )
 
-    async def _resource_url(self, resource_id: int) -> str:
-        url = (await self.bolt_resource_url(resource_id)).url
+    async def _resource_url(self, resource_id: int, options: dict[str, Any]) -> str:
+        url = (await self.bolt_resource_url(resource_id, **options)).url
         if not url:
             raise InvalidResponseError(
                 f"BoltResourceUrl returned no url for resource {resource_id}",
@@ -658,8 +755,36 @@ class AsyncBoltClient:
             )
         return url
 
-    def _download_timeout(self, timeout: Timeout | NotGiven) -> Any:
-        return self._transport.options(call_options(timeout, NOT_GIVEN))[0]
+    async def _fetch(
+        self,
+        resource_id: int,
+        url: str,
+        open_sink: Callable[[], AbstractContextManager[Callable[[bytes], object]]],
+        operation: str,
+        options: dict[str, Any],
+    ) -> None:
+        """GETs `url` into a fresh `open_sink()` per attempt, retried as queries are. When the
+        storage says the URL expired, a new one is asked for and tried once before giving up."""
+        timeout, max_retries = self._transport.options(options)
+        for last in (False, True):
 
-    def _retries(self, max_retries: int | NotGiven) -> int:
-        return self._transport.options(call_options(NOT_GIVEN, max_retries))[1]
+            async def attempt(url: str = url) -> None:
+                with open_sink() as write:
+                    await self._transport.stream_get(
+                        url, write, timeout=timeout, operation=operation
+                    )
+
+            try:
+                await self._transport.with_retries(
+                    attempt,
+                    operation,
+                    is_mutation=False,
+                    max_retries=max_retries,
+                    target=storage_host(url),
+                )
+                return
+            except StorageError as exc:
+                if last or not exc.expired:
+                    raise
+                logger.info("%s: the download URL expired; asking for a fresh one", operation)
+                url = await self._resource_url(resource_id, options)

@@ -7,13 +7,15 @@
     ├── RunTimeoutError             waiting for a run outlasted its timeout
     ├── RunFailedError              a run ended ERROR, FAILED or CANCELED (raise_on_failure=True)
     ├── ArtifactNotFoundError       no command of the run produced that artifact
+    ├── DestinationError            a download's destination cannot be written
     └── APIError                    anything that went wrong talking to the API
         ├── TransportError          the request failed on the wire (connect, read, write)
         │   └── RequestTimeoutError the request took longer than its timeout
         ├── HTTPStatusError         a non-2xx answer; carries `status_code`
         │   ├── AuthenticationError 401 and 403
         │   ├── RateLimitError      429
-        │   └── ServerError         5xx
+        │   ├── ServerError         5xx
+        │   └── StorageError        the storage behind a download URL refused it (expired, ...)
         ├── GraphQLResponseError    the answer carried `errors`; keeps them all and partial data
         │   └── AlreadyRunningError the schedule already has a run in progress
         ├── InvalidResponseError    not JSON, no `data`, or a payload that does not fit the schema
@@ -40,6 +42,7 @@ __all__ = [
     "BoltError",
     "ClientClosedError",
     "ConfigurationError",
+    "DestinationError",
     "GraphQLErrorDetail",
     "GraphQLResponseError",
     "HTTPStatusError",
@@ -52,6 +55,7 @@ __all__ = [
     "RunFailedError",
     "RunTimeoutError",
     "ServerError",
+    "StorageError",
     "TransportError",
 ]
 
@@ -315,3 +319,45 @@ class ArtifactNotFoundError(BoltError):
         self.path = path
         where = f"run {run_id}" if run_id is not None else "the webhook event"
         super().__init__(f"{where} has no artifact at {path!r}")
+
+
+class StorageError(HTTPStatusError):
+    """The storage behind a pre-signed download URL answered a non-2xx status. No credentials
+    were sent: the URL is its own authorisation, and it may have expired.
+
+    `code` and `storage_message` are what the storage said (S3's `<Code>` and `<Message>`);
+    `expired` is True when it said the URL had expired.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        code: str | None = None,
+        storage_message: str | None = None,
+        expired: bool = False,
+        body: str = "",
+        headers: Mapping[str, str] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        super().__init__(
+            message, status_code=status_code, body=body, headers=headers, operation=operation
+        )
+        self.code = code
+        self.storage_message = storage_message
+        self.expired = expired
+
+
+class DestinationError(BoltError):
+    """A download's destination cannot be written (`path`); `reason` and `errno` are the
+    system's. The OSError is the `__cause__`."""
+
+    def __init__(self, path: str, reason: str, errno: int | None = None) -> None:
+        super().__init__(path, reason, errno)
+        self.path = path
+        self.reason = reason
+        self.errno = errno
+
+    def __str__(self) -> str:
+        return f"cannot write the download to {self.path}: {self.reason}"

@@ -18,7 +18,6 @@ import httpx
 from ._exceptions import (
     APIError,
     HTTPStatusError,
-    RateLimitError,
     TransportError,
 )
 
@@ -75,7 +74,7 @@ class RetryPolicy:
         """The server's Retry-After hint in seconds, on a 429 or 503, if it gave a valid one."""
         if not isinstance(error, HTTPStatusError):
             return None
-        if not isinstance(error, RateLimitError) and error.status_code != 503:
+        if error.status_code not in (429, 503):  # a download's storage answers 429 too
             return None
         return parse_retry_after(error.headers)
 

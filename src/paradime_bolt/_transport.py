@@ -20,6 +20,7 @@ import httpx
 import pydantic
 
 from ._config import ClientConfig, check_timeout
+from ._downloads import check_complete, storage_error
 from ._exceptions import (
     APIError,
     ClientClosedError,
@@ -100,18 +101,20 @@ class _TransportCore:
             )
         return resolved_timeout, retries
 
-    def wrap_exception(self, exc: httpx.HTTPError, operation: str | None) -> APIError:
+    def wrap_exception(
+        self, exc: httpx.HTTPError, operation: str | None, target: str | None = None
+    ) -> APIError:
+        """Our error for an httpx one; `target` names the server (default: the endpoint)."""
         label = f"{operation}: " if operation else ""
         detail = str(exc) or type(exc).__name__
         detail = detail.replace(self.config.api_secret.get_secret_value(), "**********")
+        where = target or self.config.endpoint
         if isinstance(exc, httpx.TimeoutException):
             return RequestTimeoutError(
-                f"{label}the request to {self.config.endpoint} timed out ({type(exc).__name__})",
+                f"{label}the request to {where} timed out ({type(exc).__name__})",
                 operation=operation,
             )
-        return TransportError(
-            f"{label}could not reach {self.config.endpoint}: {detail}", operation=operation
-        )
+        return TransportError(f"{label}could not reach {where}: {detail}", operation=operation)
 
     @property
     def redact(self) -> str:
@@ -175,16 +178,6 @@ def auth_headers(config: ClientConfig) -> dict[str, str]:
     if config.workspace_uid is not None:
         headers["X-Paradime-Workspace"] = config.workspace_uid
     return headers
-
-
-def check_length(response: httpx.Response, operation: str) -> None:
-    """Fails a download whose body is shorter or longer than its Content-Length announced."""
-    announced = response.headers.get("content-length", "")
-    if announced.isdigit() and int(announced) != response.num_bytes_downloaded:
-        raise TransportError(
-            f"{operation}: received {response.num_bytes_downloaded} of {announced} bytes",
-            operation=operation,
-        )
 
 
 def _is_mutation(query: str) -> bool:
@@ -255,14 +248,16 @@ class SyncTransport(_TransportCore):
         *,
         is_mutation: bool,
         max_retries: int,
+        target: str | None = None,
     ) -> T:
-        """Runs `attempt` until it succeeds or the retry policy gives up; errors are ours."""
+        """Runs `attempt` until it succeeds or the retry policy gives up; errors are ours
+        (naming `target`, by default the endpoint, as the server)."""
         number = 0
         while True:
             try:
                 return attempt()
             except httpx.HTTPError as exc:
-                error = self.wrap_exception(exc, operation)
+                error = self.wrap_exception(exc, operation, target)
                 sent = not never_reached_server(exc)
             except APIError as exc:
                 error, sent = exc, True
@@ -275,18 +270,22 @@ class SyncTransport(_TransportCore):
     def stream_get(
         self, url: str, write: Callable[[bytes], object], *, timeout: Any, operation: str
     ) -> int:
-        """GETs a download URL (no API credentials: it is pre-signed) into `write`."""
+        """GETs a download URL (no API credentials: it is pre-signed) into `write`; returns the
+        number of bytes written. A non-2xx answer is a `StorageError`."""
         self.check_open(self.http)
         with self.http.stream(
             "GET", url, headers={"User-Agent": user_agent()}, timeout=timeout
         ) as response:
             if not response.is_success:
                 response.read()
-                raise status_error(response, operation=operation, redact=self.redact)
+                raise storage_error(response, operation=operation, redact=self.redact)
+            preloaded = response.is_stream_consumed  # a mock's body, already in memory
+            written = 0
             for chunk in response.iter_bytes():
                 write(chunk)
-            check_length(response, operation)
-            return response.num_bytes_downloaded
+                written += len(chunk)
+            check_complete(response, operation, decoded=written, preloaded=preloaded)
+            return written
 
     def close(self) -> None:
         self.closed = True
@@ -351,14 +350,16 @@ class AsyncTransport(_TransportCore):
         *,
         is_mutation: bool,
         max_retries: int,
+        target: str | None = None,
     ) -> T:
-        """Runs `attempt` until it succeeds or the retry policy gives up; errors are ours."""
+        """Runs `attempt` until it succeeds or the retry policy gives up; errors are ours
+        (naming `target`, by default the endpoint, as the server)."""
         number = 0
         while True:
             try:
                 return await attempt()
             except httpx.HTTPError as exc:
-                error = self.wrap_exception(exc, operation)
+                error = self.wrap_exception(exc, operation, target)
                 sent = not never_reached_server(exc)
             except APIError as exc:
                 error, sent = exc, True
@@ -371,18 +372,22 @@ class AsyncTransport(_TransportCore):
     async def stream_get(
         self, url: str, write: Callable[[bytes], object], *, timeout: Any, operation: str
     ) -> int:
-        """GETs a download URL (no API credentials: it is pre-signed) into `write`."""
+        """GETs a download URL (no API credentials: it is pre-signed) into `write`; returns the
+        number of bytes written. A non-2xx answer is a `StorageError`."""
         self.check_open(self.http)
         async with self.http.stream(
             "GET", url, headers={"User-Agent": user_agent()}, timeout=timeout
         ) as response:
             if not response.is_success:
                 await response.aread()
-                raise status_error(response, operation=operation, redact=self.redact)
+                raise storage_error(response, operation=operation, redact=self.redact)
+            preloaded = response.is_stream_consumed  # a mock's body, already in memory
+            written = 0
             async for chunk in response.aiter_bytes():
                 write(chunk)
-            check_length(response, operation)
-            return response.num_bytes_downloaded
+                written += len(chunk)
+            check_complete(response, operation, decoded=written, preloaded=preloaded)
+            return written
 
     async def aclose(self) -> None:
         self.closed = True

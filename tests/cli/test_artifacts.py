@@ -33,11 +33,13 @@ def test_list(invoke: Invoke, script: GraphQLScript) -> None:
     result = invoke("artifacts", "list", "9")
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.stdout.splitlines()]
-    assert rows[0] == ["PATH", "COMMAND", "RETURN", "CODE", "COMMAND", "ID", "RESOURCE", "ID"]
+    assert rows[0] == [
+        *("PATH", "COMMAND", "RETURN", "CODE", "COMMAND", "ID", "RESOURCE", "ID", "DEFAULT")
+    ]
     assert rows[1:] == [
-        ["target/manifest.json", "dbt", "run", "0", "3", "30"],
+        ["target/manifest.json", "dbt", "run", "0", "3", "30", "yes"],
         ["target/run_results.json", "dbt", "run", "0", "3", "31"],
-        ["target/run_results.json", "dbt", "test", "1", "4", "41"],
+        ["target/run_results.json", "dbt", "test", "1", "4", "41", "yes"],
     ]
 
 
@@ -54,8 +56,12 @@ def test_list_json(invoke: Invoke, script: GraphQLScript) -> None:
         "command_id": 1,
         "command": "git clone ...",
         "return_code": 0,
+        "default": False,
     }
-    assert len(document["artifacts"]) == 3
+    listed = [(a["command_id"], a["default"]) for a in document["artifacts"]]
+    assert listed == [(1, False), (3, False), (4, True)], (
+        "the failed dbt test's file is the default"
+    )
 
 
 def test_list_of_a_run_without_artifacts(invoke: Invoke, script: GraphQLScript) -> None:
@@ -96,7 +102,7 @@ def test_download_into_a_directory_as_json(invoke: Invoke, artifact: bytes, tmp_
     document = json.loads(result.stdout)
     assert document["dest"] == str(tmp_path / "run_results.json")
     assert document["bytes"] == len(artifact)
-    assert (document["resource_id"], document["command"]) == (41, "dbt run")
+    assert (document["resource_id"], document["command"]) == (41, "dbt test")
     assert (tmp_path / "run_results.json").read_bytes() == artifact
 
 
@@ -161,3 +167,48 @@ def test_download_from_a_command_without_it(invoke: Invoke, script: GraphQLScrip
     unknown = invoke("artifacts", "download", "9", "target/x.json", "--command-id", "99")
     assert unknown.exit_code == 5
     assert "run 9 has no command 99" in unknown.stderr
+
+
+def test_an_artifact_the_storage_refuses_is_exit_5_with_its_message_not_a_credentials_error(
+    invoke: Invoke, script: GraphQLScript, httpx_mock: HTTPXMock, tmp_path: Path
+) -> None:
+    script.on("BoltRunProgress", RUN)
+    script.on("BoltCommand", p.command_details(9, (41, "target/run_results.json")))
+    script.on("BoltResourceUrl", p.resource_url(URL))
+    denied = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
+        b"<Message>Access Denied</Message><RequestId>R1</RequestId></Error>"
+    )
+    httpx_mock.add_response(url=URL, status_code=403, content=denied)
+    result = invoke(
+        "artifacts", "download", "9", "target/run_results.json", "-o", str(tmp_path / "r.json")
+    )
+    assert result.exit_code == 5, result.output
+    assert "HTTP 403 (AccessDenied: Access Denied)" in result.stderr
+    assert "credentials are not involved" in result.stderr
+    assert "refused the credentials" not in result.stderr
+    assert "PARADIME_API_KEY" not in result.stderr
+    assert "signature=abc" not in result.stderr, "a pre-signed URL is a secret of its own"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_destination_that_cannot_be_written_is_exit_5_without_a_traceback(
+    invoke: Invoke, script: GraphQLScript, httpx_mock: HTTPXMock, tmp_path: Path
+) -> None:
+    script.on("BoltRunProgress", RUN)
+    script.on("BoltCommand", p.command_details(9, (41, "target/run_results.json")))
+    script.on("BoltResourceUrl", p.resource_url(URL))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    dest = blocker / "sub" / "r.json"
+    result = invoke("artifacts", "download", "9", "target/run_results.json", "-o", str(dest))
+    assert result.exit_code == 5, result.output
+    assert f"cannot write the download to {dest}" in result.stderr
+    assert "Traceback" not in result.output
+    document = json.loads(
+        invoke(
+            "artifacts", "download", "9", "target/run_results.json", "-o", str(dest), "--json"
+        ).stdout
+    )
+    assert document["error"]["type"] == "DestinationError"
+    assert httpx_mock.get_requests(url=URL) == [], "nothing is downloaded to nowhere"

@@ -367,11 +367,10 @@ def test_the_emulator_subcommand_serves_until_stopped(tmp_path: Path) -> None:
     assert code == 0
 
 
-@pytest.mark.skipif(
-    shutil.which("jq") is None or not SCRIPT.exists(), reason="needs jq and the script"
-)
-def test_the_documented_github_actions_steps(bolt: Bolt, tmp_path: Path) -> None:
-    """The run and download steps of docs/ci.md's workflow, as GitHub runs them (bash -e)."""
+def run_workflow_steps(bolt: Bolt, cwd: Path, schedule: str) -> list[int]:
+    """The run and download steps of docs/ci.md's workflow, as GitHub runs them (bash -e), with
+    the run step's schedule replaced by `schedule`; returns each step's exit code. Like the
+    workflow (`if: !cancelled()`), the download step runs after a failed run step."""
     from .test_docs import workflow
 
     steps = workflow()["jobs"]["dbt"]["steps"]
@@ -386,20 +385,52 @@ def test_the_documented_github_actions_steps(bolt: Bolt, tmp_path: Path) -> None
         "HEAD_REF": "feature/$(touch pwned)",
         "PR_NUMBER": "12",
     }
-    for step in steps[2:4]:
+    run_step, download_step = steps[2:4]
+    assert '"pull request checks"' in run_step["run"]
+    assert download_step["if"] == "${{ !cancelled() }}"
+    codes = []
+    for script in (run_step["run"].replace("pull request checks", schedule), download_step["run"]):
         completed = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-            cwd=tmp_path,
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+            cwd=cwd,
             env=env,
             capture_output=True,
             text=True,
             timeout=60,
             check=False,
         )
-        assert completed.returncode == 0, completed.stderr
         assert ACCOUNT_KEY not in completed.stdout + completed.stderr
+        assert SECRET not in completed.stdout + completed.stderr
+        assert "Traceback" not in completed.stderr, completed.stderr
+        codes.append(completed.returncode)
+    assert not (cwd / "pwned").exists()
+    return codes
+
+
+needs_jq = pytest.mark.skipif(
+    shutil.which("jq") is None or not SCRIPT.exists(), reason="needs jq and the script"
+)
+
+
+@needs_jq
+def test_the_documented_github_actions_steps(bolt: Bolt, tmp_path: Path) -> None:
+    assert run_workflow_steps(bolt, tmp_path, "pull request checks") == [0, 0]
     document = json.loads((tmp_path / "bolt-run.json").read_text(encoding="utf-8"))
     assert document["succeeded"] is True
     results = json.loads((tmp_path / "run_results.json").read_text(encoding="utf-8"))
     assert results["results"]
-    assert not (tmp_path / "pwned").exists()
+
+
+@needs_jq
+def test_the_documented_github_actions_steps_upload_the_failing_commands_results(
+    bolt: Bolt, tmp_path: Path
+) -> None:
+    """A failed run: the run step fails the job, and the file to upload is the run_results.json
+    of the `dbt test` that failed, not that of the `dbt seed` before it."""
+    assert run_workflow_steps(bolt, tmp_path, "failing tests") == [1, 0]
+    document = json.loads((tmp_path / "bolt-run.json").read_text(encoding="utf-8"))
+    assert (document["state"], document["succeeded"]) == ("ERROR", False)
+    assert document["failure"]["command"] == "dbt test"
+    results = json.loads((tmp_path / "run_results.json").read_text(encoding="utf-8"))
+    assert results["args"]["which"] == "test"
+    assert "fail" in {result["status"] for result in results["results"]}

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from paradime_bolt.emulator.signing import signature
+from paradime_bolt.emulator.timefmt import format_iso_seconds
 
 from .support import Api, FakeClock, InProcessClient, command_ids
 
@@ -152,12 +153,18 @@ def test_tampered_or_expired_urls_are_forbidden(
             f"/resources/{manifest}?expires={int(expires) + 3600}&signature={given}",
             f"/resources/{manifest}",
         ):
-            assert client.get(bad).status_code == 403, bad
+            refused = client.get(bad)
+            assert refused.status_code == 403, bad
+            assert refused.headers["content-type"] == "application/xml", "as S3 answers"
+            assert "<Code>SignatureDoesNotMatch</Code>" in refused.text
         assert client.get(url).status_code == 200
         clock.advance(6)
         response = client.get(url)
         assert response.status_code == 403
-        assert "expired" in response.json()["error"]
+        assert response.headers["content-type"] == "application/xml"
+        assert response.text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<Error>')
+        assert "<Code>AccessDenied</Code><Message>Request has expired</Message>" in response.text
+        assert f"<Expires>{format_iso_seconds(int(expires))}" in response.text
     finally:
         client.close()
 
@@ -169,6 +176,7 @@ def test_an_unknown_resource_is_not_found(api: Api, client: InProcessClient) -> 
         f"/resources/999?expires={expires}&signature={signature(key, 999, expires)}"
     )
     assert response.status_code == 404
+    assert "<Code>NoSuchKey</Code>" in response.text
     assert api.resource_url(999) == {"ok": False, "url": None}
 
 

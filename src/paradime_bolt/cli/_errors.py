@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ._signals import Terminated
 
 if TYPE_CHECKING:
-    from paradime_bolt import ClientConfig, RunFailedError
+    from paradime_bolt import ClientConfig, RunFailedError, StorageError
 
     from ._output import Output
 
@@ -143,6 +143,14 @@ def classify(exc: BaseException, *, config: ClientConfig | None = None) -> Failu
             kind,
             _with_hint(str(exc), _CONFIGURATION_HINT),
         )
+    if isinstance(exc, bolt.StorageError):
+        return Failure(ExitCode.API, kind, _with_hint(str(exc), _storage_hint(exc)))
+    if isinstance(exc, bolt.DestinationError):
+        return Failure(
+            ExitCode.API,
+            kind,
+            _with_hint(str(exc), "choose a destination you can write to with -o DEST"),
+        )
     if isinstance(exc, bolt.AuthenticationError):
         what = "the credentials" if config is None else config.describe_credential()
         hint = _REFUSED_HINTS["api_key_pair" if config is None else config.credential.value]
@@ -178,6 +186,21 @@ def classify(exc: BaseException, *, config: ClientConfig | None = None) -> Failu
         (f"unexpected error: {kind}: {exc}", "run with --verbose for the traceback"),
         unexpected=True,
     )
+
+
+def _storage_hint(exc: StorageError) -> str:
+    """What to do when the storage behind a download URL refused it (no API key was sent)."""
+    if exc.expired:
+        return (
+            "the download URL had expired again when a fresh one was tried; run the command "
+            "again (download URLs are short-lived; your API credentials are not involved)"
+        )
+    if 400 <= exc.status_code < 500:
+        return (
+            "the file storage refused the download URL (the file may have been removed); "
+            "your API credentials are not involved"
+        )
+    return "the file storage failed; try again later"
 
 
 def interruption(exc: KeyboardInterrupt) -> tuple[str, ExitCode]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -38,18 +39,24 @@ def artifacts() -> None:
 @json_option
 @click.pass_context
 def list_artifacts(ctx: click.Context, run_id: int, as_json: bool) -> None:
-    """List every artifact of a run, with the command that produced it.
+    """List every artifact of a run, with the command that wrote it.
+
+    For each path, "default" marks the copy `artifacts download` takes unless --command-id
+    says otherwise: that of the latest dbt command that wrote it, whatever its return code.
 
     \b
     Example:
       paradime-bolt artifacts list 15509 --json | jq -r '.artifacts[].path'
     """
+    from paradime_bolt._artifacts import rank_commands
+
     state = get_state(ctx)
     out = state.open_output(json_mode=as_json)
     found: list[dict[str, Any]] = []
     with state.client() as bolt:
         progress = bolt.bolt_run_progress(run_id)
-        for command in sorted(progress.commands or [], key=lambda c: c.id):
+        commands = progress.commands or []
+        for command in sorted(commands, key=lambda c: c.id):
             details = bolt.bolt_command(command.id)
             for resource in details.resources or []:
                 found.append(
@@ -59,8 +66,18 @@ def list_artifacts(ctx: click.Context, run_id: int, as_json: bool) -> None:
                         "command_id": command.id,
                         "command": command.command,
                         "return_code": command.return_code,
+                        "default": False,
                     }
                 )
+    rank = {command.id: number for number, command in enumerate(rank_commands(commands))}
+    chosen: dict[str, dict[str, Any]] = {}
+    for item in found:
+        place = rank.get(item["command_id"])
+        best = chosen.get(item["path"])
+        if place is not None and (best is None or place < rank[best["command_id"]]):
+            chosen[item["path"]] = item
+    for item in chosen.values():
+        item["default"] = True
     if as_json:
         out.document({"run_id": run_id, "artifacts": found})
         return
@@ -68,7 +85,7 @@ def list_artifacts(ctx: click.Context, run_id: int, as_json: bool) -> None:
         out.note(f"run {run_id} has no artifacts")
         return
     out.table(
-        ["path", "command", "return code", "command id", "resource id"],
+        ["path", "command", "return code", "command id", "resource id", "default"],
         [
             [
                 item["path"],
@@ -76,6 +93,7 @@ def list_artifacts(ctx: click.Context, run_id: int, as_json: bool) -> None:
                 "" if item["return_code"] is None else str(item["return_code"]),
                 str(item["command_id"]),
                 str(item["resource_id"]),
+                "yes" if item["default"] else "",
             ]
             for item in found
         ],
@@ -113,9 +131,9 @@ def download(
 ) -> None:
     """Download the artifact at PATH (such as target/run_results.json) of a run.
 
-    The file comes from the run's latest successful dbt command that produced it (else from
-    a failed one: a failing `dbt test` still writes run_results.json), or from the command
-    --command-id names. It is written whole or not at all.
+    The file is the one the run's latest dbt command that wrote PATH left, whatever its return
+    code: for a run that failed in `dbt test`, that `dbt test`'s run_results.json. --command-id
+    takes it from another command. It is written whole or not at all.
 
     \b
     Examples:
@@ -145,7 +163,7 @@ def download(
             out.note(f"wrote {path} of run {run_id} (from `{artifact.command}`) to stdout")
             return
         target = Path(dest) if dest else Path(name)
-        if target.is_dir():
+        if os.path.isdir(target):  # never raises, unlike Path.is_dir()
             target = target / name
         written = bolt.download_resource(artifact.resource_id, target)
     size = written.stat().st_size

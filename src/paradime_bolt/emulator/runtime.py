@@ -7,13 +7,15 @@ each request's workspace, and ``context_for`` hands that workspace's service to 
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable, Sequence
+from html import escape
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from .auth import WORKSPACE_STATE
 from .catalog import ScheduleCatalog
@@ -26,6 +28,7 @@ from .service import BoltService, Download
 from .signing import Verdict
 from .store import Store
 from .ticker import Ticker
+from .timefmt import format_iso_seconds
 from .webhooks import WebhookSender
 
 Clock = Callable[[], float]
@@ -103,19 +106,29 @@ class Emulator:
         return RequestContext(self.services[workspace], now, str(request.base_url))
 
     async def download(self, request: Request) -> Response:
-        """Serve a resource behind a signed URL: 403 when expired or tampered, 404 when unknown."""
+        """Serve a resource behind a signed URL. Refusals are S3's: a 403 XML ``<Error>`` with
+        ``AccessDenied`` "Request has expired" or ``SignatureDoesNotMatch``, a 404 ``NoSuchKey``."""
+        now = self.clock()
+        expires = request.query_params.get("expires")
         result = self.service.download(
-            self.clock(),
-            request.path_params["resource_id"],
-            request.query_params.get("expires"),
-            request.query_params.get("signature"),
+            now, request.path_params["resource_id"], expires, request.query_params.get("signature")
         )
         if result is Verdict.EXPIRED:
-            return JSONResponse({"error": "this download URL has expired"}, status_code=403)
+            return storage_error(
+                403,
+                "AccessDenied",
+                "Request has expired",
+                Expires=format_iso_seconds(int(expires or 0)),
+                ServerTime=format_iso_seconds(now),
+            )
         if isinstance(result, Verdict):
-            return JSONResponse({"error": "invalid download URL signature"}, status_code=403)
+            return storage_error(
+                403,
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided.",
+            )
         if result is None:
-            return JSONResponse({"error": "resource not found"}, status_code=404)
+            return storage_error(404, "NoSuchKey", "The specified key does not exist.")
         return _file_response(result)
 
     def close(self) -> None:
@@ -127,6 +140,17 @@ class Emulator:
     def _close_webhooks(self) -> None:
         if self.webhooks is not None:
             self.webhooks.close(self.config.webhook_drain_timeout)
+
+
+def storage_error(status: int, code: str, message: str, **details: str) -> Response:
+    """An error as S3 answers a pre-signed URL: XML, with ``Code``, ``Message`` and details."""
+    fields = {"Code": code, "Message": message, **details, "RequestId": secrets.token_hex(8)}
+    body = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in fields.items())
+    return Response(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error>{body}</Error>',
+        status_code=status,
+        media_type="application/xml",
+    )
 
 
 def _file_response(download: Download) -> Response:

@@ -27,6 +27,11 @@ def format_iso_z(ts: float) -> str:
     return utc_datetime(ts).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def format_iso_seconds(ts: float) -> str:
+    """``2024-08-27T22:59:01Z``: the form S3 writes into its error bodies."""
+    return utc_datetime(ts).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def format_clock(ts: float) -> str:
     """``22:59:01``: the prefix dbt puts on each console log line."""
     return utc_datetime(ts).strftime("%H:%M:%S")
