@@ -8,13 +8,20 @@ their content follows the same ``DbtRun`` the console log was rendered from, so 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
-import shlex
 from dataclasses import dataclass
 from typing import Any
 
-from .dbt_project import ADAPTER, DBT_VERSION, NODES, PROJECT, DbtRun, Node, NodeResult
+from .dbt_project import (
+    ADAPTER,
+    DBT_VERSION,
+    NODES,
+    PROJECT,
+    DbtRun,
+    Node,
+    NodeResult,
+    selectors,
+)
 from .timefmt import format_iso_z
 
 JSON_TYPE = "application/json"
@@ -225,19 +232,6 @@ def _adapter_response(result: NodeResult) -> dict[str, Any]:
     return {"_message": result.message, "code": code, "rows_affected": int(rows or 0)}
 
 
-def _selected(command: str) -> list[str]:
-    """The values of the command's --select options, for run_results.json args."""
-    try:
-        tokens = shlex.split(command)
-    except ValueError:
-        tokens = command.split()
-    return [
-        value
-        for flag, value in itertools.pairwise(tokens)
-        if flag in {"--select", "-s", "--models", "-m"}
-    ]
-
-
 def run_results(run: DbtRun, start_ts: float, end_ts: float, invocation_id: str) -> dict[str, Any]:
     """target/run_results.json: one result per executed node, statuses as dbt writes them."""
     slots = max(1, len(run.results))
@@ -269,7 +263,7 @@ def run_results(run: DbtRun, start_ts: float, end_ts: float, invocation_id: str)
         "args": {
             "which": run.subcommand.replace(" ", "-"),
             "invocation_command": run.command,
-            "select": _selected(run.command),
+            "select": selectors(run.command),
             "exclude": [],
             "target": "prod",
             "threads": 8,

@@ -4,6 +4,11 @@ Nodes are listed in ``dbt build`` order (each model followed by its tests). The 
 command is a pure function of its text and return code: a failing command fails fixed, realistic
 nodes (for ``dbt test``: ``not_null_stg_orders_order_id`` and a relationships test), and nodes
 downstream of a failure are skipped, the way dbt does.
+
+A ``--select`` (``-s``, ``--models``, ``-m``) of node names or ``fqn:`` paths runs only those
+nodes, plus the tests on them unless ``--indirect-selection empty``. Other selection methods
+(``tag:``, ``state:``, graph operators, folders) are not emulated: such a command selects every
+node of its resource types, as it did before selections were understood.
 """
 
 from __future__ import annotations
@@ -432,6 +437,71 @@ def subcommand_of(command: str) -> str | None:
     return rest[0]
 
 
+_SELECT_FLAGS = frozenset({"--select", "-s", "--models", "-m"})
+
+
+def _tokens(command: str) -> list[str]:
+    try:
+        return shlex.split(command)
+    except ValueError:
+        return command.split()
+
+
+def selectors(command: str) -> list[str]:
+    """The values of the command's ``--select`` options, each value after the flag until the
+    next option (``--select a b`` is two selectors, as dbt reads it)."""
+    values: list[str] = []
+    taking = False
+    for token in _tokens(command):
+        if token in _SELECT_FLAGS or token.startswith("--select="):
+            taking = "=" not in token
+            if not taking:
+                values += token.split("=", 1)[1].split()
+        elif token.startswith("-"):
+            taking = False
+        elif taking:
+            values += token.split()
+    return values
+
+
+def _indirect_selection(command: str) -> str:
+    tokens = _tokens(command)
+    for index, token in enumerate(tokens):
+        if token.startswith("--indirect-selection="):
+            return token.split("=", 1)[1]
+        if token == "--indirect-selection" and index + 1 < len(tokens):
+            return tokens[index + 1]
+    return "eager"
+
+
+def _matches(node: Node, selector: str) -> bool:
+    """A node name, or ``fqn:`` and the node's whole dotted fqn."""
+    if selector.startswith("fqn:"):
+        return selector[4:] == ".".join(node.fqn)
+    return selector == node.name
+
+
+def _chosen(command: str) -> set[str] | None:
+    """The unique ids a ``--select`` names (with their tests, unless indirect selection is
+    empty); None when there is no selection or one the emulator cannot resolve."""
+    wanted = selectors(command)
+    if not wanted:
+        return None
+    chosen: set[str] = set()
+    for selector in wanted:
+        found = {node.unique_id for node in NODES if _matches(node, selector)}
+        if not found:
+            return None
+        chosen |= found
+    if _indirect_selection(command) != "empty":
+        chosen |= {
+            node.unique_id
+            for node in NODES
+            if node.resource_type == "test" and any(parent in chosen for parent in node.parents)
+        }
+    return chosen
+
+
 def _execution_time(index: int) -> float:
     """A plausible, deterministic per-node duration in seconds."""
     return round(0.18 + (index * 0.37) % 0.9, 2)
@@ -454,11 +524,14 @@ def execute(command: str, return_code: int) -> DbtRun | None:
         return None
     failed = return_code != 0
     kinds = _SELECTION.get(subcommand, ())
+    chosen = _chosen(command)
     failures = _FAILURES.get(subcommand, {}) if failed else {}
     dead: set[str] = set()  # errored or skipped: their tests and children are skipped
     gated: set[str] = set()  # models with a failing test: their children (not tests) are skipped
     results: list[NodeResult] = []
-    for node in (node for node in NODES if node.resource_type in kinds):
+    for node in NODES:
+        if node.resource_type not in kinds or (chosen is not None and node.unique_id not in chosen):
+            continue
         is_test = node.resource_type == "test"
         blocked = any(parent in dead for parent in node.parents) or (
             not is_test and any(parent in gated for parent in node.parents)
