@@ -60,7 +60,11 @@ def bolt_schedule_sensor(
         default_status=default_status,
         description=f"Records the Bolt runs of schedule {schedule_name!r} started outside Dagster.",
     )
-    def _bolt_sensor(context: SensorEvaluationContext) -> SensorResult | SkipReason:
+    def _bolt_sensor(
+        context: SensorEvaluationContext, **_resources: Any
+    ) -> SensorResult | SkipReason:
+        # `**_resources`: calling the sensor directly (`sensor(context)`, in tests) passes the
+        # required resources as keywords; the daemon does not. Both read `context.resources`.
         after = _cursor(context.cursor)
         bolt = resolve_resource(context.resources, resource_key)
         events: list[Any] = []

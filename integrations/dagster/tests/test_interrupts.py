@@ -1,0 +1,86 @@
+"""Interrupted and timed-out steps cancel their Bolt run.
+
+The interrupt is sent when the Dagster run carries the tag naming its Bolt run (written once the
+run is triggered and the step follows it), and the run lasts a day unless cancelled: nothing
+depends on how fast anything is.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any
+
+import pytest
+from dagster import DagsterInstance, materialize
+from paradime_bolt.pytest_plugin import BoltEmulator
+
+from dagster_paradime_bolt import TAG_PREFIX, BoltResource, build_bolt_assets
+
+from .conftest import FAST
+
+
+def _bolt_run_id(instance: DagsterInstance) -> int | None:
+    for run in instance.get_runs():
+        for tag in run.tags:
+            if tag.startswith(f"{TAG_PREFIX}/run-"):
+                return int(tag.rsplit("-", 1)[1])
+    return None
+
+
+def _interrupt_when_tagged(instance: DagsterInstance, found: list[int]) -> threading.Thread:
+    """A thread that sends SIGINT to the main thread, as `dagster` does to a step it terminates,
+    once the Dagster run names its Bolt run."""
+    main = threading.main_thread()
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(0.01):
+            run_id = _bolt_run_id(instance)
+            if run_id is not None:
+                found.append(run_id)
+                assert main.ident is not None
+                signal.pthread_kill(main.ident, signal.SIGINT)
+                return
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_an_interrupted_step_cancels_its_bolt_run(
+    manifest: dict[str, Any], bolt: BoltResource, emulator: BoltEmulator
+) -> None:
+    assets = build_bolt_assets(schedule_name="until cancelled", manifest=manifest, **FAST)
+    instance = DagsterInstance.ephemeral()
+    found: list[int] = []
+    watcher = _interrupt_when_tagged(instance, found)
+    result = materialize(
+        [assets], resources={"bolt": bolt}, instance=instance, raise_on_error=False
+    )
+    watcher.join()
+    assert not result.success
+    assert found, "the step never tagged its Dagster run with the Bolt run"
+    assert emulator.client.bolt_run_status(found[0]).state == "CANCELED"
+    assert result.asset_materializations_for_node(assets.op.name) == []
+
+
+def test_a_timeout_cancels_the_run_and_says_so(
+    manifest: dict[str, Any], bolt: BoltResource, emulator: BoltEmulator
+) -> None:
+    assets = build_bolt_assets(
+        schedule_name="until timed out", manifest=manifest, run_timeout=0.2, **FAST
+    )
+    result = materialize(
+        [assets], resources={"bolt": bolt}, instance=DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    assert not result.success
+    failure = next(event for event in result.all_events if event.is_step_failure)
+    description = failure.step_failure_data.user_failure_data.description
+    run_id = failure.step_failure_data.user_failure_data.metadata["bolt_run_id"].value
+    assert f"Bolt run {run_id} of schedule 'until timed out' did not finish within 0.2s" in (
+        description
+    )
+    assert "it was cancelled in Bolt" in description
+    assert emulator.client.bolt_run_status(run_id).state == "CANCELED"
