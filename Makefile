@@ -7,11 +7,12 @@ UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
-RUN := $(UV) run --locked --all-extras
+# Every workspace member (integrations/*) is installed beside the client.
+RUN := $(UV) run --locked --all-extras --all-packages
 GENERATED_DIR := src/paradime_bolt/_generated
 GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
 
-.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-pythons test demo bench
+.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-dagster pytest-pythons test demo bench
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -20,8 +21,8 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-install: $(UV) ## Create .venv from uv.lock (all extras and the dev group), bytecode compiled.
-	$(UV) sync --locked --all-extras --compile-bytecode
+install: $(UV) ## Create .venv from uv.lock (every workspace member, all extras, dev groups), bytecode compiled.
+	$(UV) sync --locked --all-extras --all-packages --compile-bytecode
 
 generate: install ## Regenerate _generated/ from the schema and queries/, and _client.py from _async_client.py.
 	rm -rf $(GENERATED_DIR)
@@ -48,11 +49,16 @@ lint: install ## ruff check and ruff format --check (generated code excluded).
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 
-typecheck: install ## mypy --strict over src, generated code included.
+typecheck: install ## mypy --strict over src (generated code included) and integrations/dagster.
 	$(RUN) mypy --strict
 
 pytest: install ## Run the test suite only.
 	$(RUN) pytest
+
+# The Dagster integration's tests, from its folder with its own pytest settings, in the same
+# environment (dagster and apache-airflow 3 resolve together in the one workspace lock).
+pytest-dagster: install ## The Dagster integration's tests (integrations/dagster).
+	cd integrations/dagster && $(CURDIR)/$(UV) run --locked --all-extras --all-packages pytest
 
 # The other declared Pythons run everything but the end-to-end ring (tests/e2e, the CLI as a
 # process) and the benchmark smoke test, which the main interpreter covers.
@@ -71,7 +77,7 @@ pytest-pythons: $(UV) ## The suite minus the end-to-end ring on Python 3.10 and 
 		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q $(RING) || exit 1; \
 	done
 
-test: check-generated check-schema lint typecheck pytest pytest-pythons ## Everything CI runs.
+test: check-generated check-schema lint typecheck pytest pytest-dagster pytest-pythons ## Everything CI runs.
 
 BENCH := .bench
 bench: install ## Benchmarks on loopback (paradime-io in its own env) -> BENCHMARKS.md.

@@ -5,16 +5,23 @@ plugin), its manifest, and a `BoltResource` pointing at it. Each test uses its o
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
-from paradime_bolt.pytest_plugin import BoltEmulator, BoltEmulatorFactory
 
 from dagster_paradime_bolt import BoltResource
+from paradime_bolt.pytest_plugin import BoltEmulator, BoltEmulatorFactory
 
 HERE = Path(__file__).parent
+
+
+class Polls(TypedDict):
+    poll_interval: float
+    max_poll_interval: float
+
+
 # Fast polls: the emulator's runs last a fraction of a second.
-FAST = {"poll_interval": 0.02, "max_poll_interval": 0.1}
+FAST: Polls = {"poll_interval": 0.02, "max_poll_interval": 0.1}
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from dagster import AssetKey, AssetSelection, DagsterInstance, materialize
-from paradime_bolt.pytest_plugin import BoltEmulator
 
 from dagster_paradime_bolt import BoltResource, build_bolt_assets
+from paradime_bolt.pytest_plugin import BoltEmulator
 
 from .conftest import FAST
 
@@ -42,7 +42,9 @@ def test_a_full_materialization_records_every_model_and_test(
         assert metadata["status"].value == "success"
         assert metadata["bolt_run_id"].value == run_id
         assert metadata["bolt_run_url"].value == f"https://app.paradime.io/bolt/run_id/{run_id}"
-        assert metadata["execution_time"].value > 0
+        execution_time = metadata["execution_time"].value
+        assert isinstance(execution_time, float)
+        assert execution_time > 0
     seed = materialized[AssetKey("country_codes")].metadata
     assert seed["rows_affected"].value == 249  # the seed's "INSERT 249"
     assert seed["dbt_command"].value == "dbt seed"
@@ -76,9 +78,7 @@ def test_a_subset_runs_only_the_chosen_nodes_and_their_tests(
     materialized = {m.asset_key for m in result.asset_materializations_for_node(assets.op.name)}
     assert materialized == {AssetKey("stg_orders"), AssetKey("fct_orders")}
     checks = {check.asset_check_key for check in result.get_asset_check_evaluations()}
-    assert checks == {
-        key for key in assets.check_keys if key.asset_key in materialized
-    }
+    assert checks == {key for key in assets.check_keys if key.asset_key in materialized}
     assert len(checks) == 6
 
     commands = emulator.client.bolt_run_status(_bolt_run(result, assets.op.name)).commands or []
@@ -118,12 +118,12 @@ def _step_failure(result: Any) -> Any:
     return failure.step_failure_data.user_failure_data
 
 
-def test_a_failing_test_gives_a_failed_check(
-    manifest: dict[str, Any], bolt: BoltResource
-) -> None:
+def test_a_failing_test_gives_a_failed_check(manifest: dict[str, Any], bolt: BoltResource) -> None:
     assets = build_bolt_assets(schedule_name="failing test", manifest=manifest, **FAST)
     result = materialize(
-        [assets], resources={"bolt": bolt}, instance=DagsterInstance.ephemeral(),
+        [assets],
+        resources={"bolt": bolt},
+        instance=DagsterInstance.ephemeral(),
         raise_on_error=False,
     )
     checks = {check.check_name: check for check in result.get_asset_check_evaluations()}
@@ -150,14 +150,14 @@ def test_a_failing_model_fails_the_step_with_the_others_materialized(
 ) -> None:
     assets = build_bolt_assets(schedule_name="failing model", manifest=manifest, **FAST)
     result = materialize(
-        [assets], resources={"bolt": bolt}, instance=DagsterInstance.ephemeral(),
+        [assets],
+        resources={"bolt": bolt},
+        instance=DagsterInstance.ephemeral(),
         raise_on_error=False,
     )
     assert not result.success
     materialized = {m.asset_key for m in result.asset_materializations_for_node(assets.op.name)}
-    assert materialized == {
-        AssetKey(name) for name in MODELS if name != "fct_orders"
-    }
+    assert materialized == {AssetKey(name) for name in MODELS if name != "fct_orders"}
     failure = _step_failure(result)
     assert "model fct_orders (error: 100038 (22018): Numeric value 'n/a' is not recognized)" in (
         failure.description

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from paradime_bolt.pytest_plugin import BoltEmulator
 
 from dagster_paradime_bolt import build_bolt_assets
 from dagster_paradime_bolt.cli import main
+from paradime_bolt.pytest_plugin import BoltEmulator
 
 from .conftest import FAST
 
@@ -32,7 +32,9 @@ def test_fetch_manifest_saves_the_latest_successful_runs_manifest(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     good = emulator.client.trigger_and_wait("fetched", raise_on_failure=True, **FAST).run_id
-    failed = emulator.client.trigger_and_wait("fetched", commands=["dbt run --full-refresh"], **FAST)
+    failed = emulator.client.trigger_and_wait(
+        "fetched", commands=["dbt run --full-refresh"], **FAST
+    )
     assert failed.run_state.name == "ERROR"
     out = tmp_path / "dbt" / "manifest.json"
     assert main(["fetch-manifest", "--schedule-name", "fetched", "--out", str(out)]) == 0
@@ -51,9 +53,7 @@ def test_fetch_manifest_without_a_successful_run_exits_1(
     out = tmp_path / "manifest.json"
     code = main(["fetch-manifest", "--schedule-name", "never run", "--out", str(out)])
     assert code == 1
-    assert capsys.readouterr().err == (
-        "error: schedule 'never run' has no successful run yet\n"
-    )
+    assert capsys.readouterr().err == ("error: schedule 'never run' has no successful run yet\n")
     assert not out.exists()
 
 
@@ -79,9 +79,17 @@ def test_python_dash_m_runs_the_same_command(
 ) -> None:
     run_id = emulator.client.trigger_and_wait("fetched", raise_on_failure=True, **FAST).run_id
     out = tmp_path / "manifest.json"
-    completed = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "dagster_paradime_bolt", "fetch-manifest", "--run-id",
-         str(run_id), "--out", str(out)],
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dagster_paradime_bolt",
+            "fetch-manifest",
+            "--run-id",
+            str(run_id),
+            "--out",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         env={**os.environ, **env},

@@ -11,11 +11,10 @@ import signal
 import threading
 from typing import Any
 
-import pytest
 from dagster import DagsterInstance, materialize
-from paradime_bolt.pytest_plugin import BoltEmulator
 
 from dagster_paradime_bolt import TAG_PREFIX, BoltResource, build_bolt_assets
+from paradime_bolt.pytest_plugin import BoltEmulator
 
 from .conftest import FAST
 
@@ -72,13 +71,18 @@ def test_a_timeout_cancels_the_run_and_says_so(
         schedule_name="until timed out", manifest=manifest, run_timeout=0.2, **FAST
     )
     result = materialize(
-        [assets], resources={"bolt": bolt}, instance=DagsterInstance.ephemeral(),
+        [assets],
+        resources={"bolt": bolt},
+        instance=DagsterInstance.ephemeral(),
         raise_on_error=False,
     )
     assert not result.success
-    failure = next(event for event in result.all_events if event.is_step_failure)
-    description = failure.step_failure_data.user_failure_data.description
-    run_id = failure.step_failure_data.user_failure_data.metadata["bolt_run_id"].value
+    event = next(event for event in result.all_events if event.is_step_failure)
+    failure = event.step_failure_data.user_failure_data
+    assert failure is not None
+    description = failure.description or ""
+    run_id = failure.metadata["bolt_run_id"].value
+    assert isinstance(run_id, int)
     assert f"Bolt run {run_id} of schedule 'until timed out' did not finish within 0.2s" in (
         description
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from dagster import DagsterInstance, RunConfig, job
-from paradime_bolt.pytest_plugin import BoltEmulator
 
 from dagster_paradime_bolt import BoltResource, BoltRunConfig, bolt_run_op, build_bolt_job
+from paradime_bolt.pytest_plugin import BoltEmulator
 
 from .conftest import FAST
 

@@ -14,10 +14,10 @@ from dagster import (
     asset,
     materialize,
 )
-from paradime_bolt import ConfigurationError, CredentialKind
-from paradime_bolt.pytest_plugin import BoltEmulator
 
 from dagster_paradime_bolt import BoltResource, build_bolt_assets
+from paradime_bolt import ConfigurationError, CredentialKind
+from paradime_bolt.pytest_plugin import BoltEmulator
 
 from .conftest import FAST
 
@@ -106,9 +106,9 @@ def test_an_account_api_key_materializes_without_its_secret_anywhere(
     result = materialize([assets], resources={"bolt": bolt}, instance=instance)
     assert result.success
     assert len(result.asset_materializations_for_node(assets.op.name)) == 8
-    logged = "\n".join(
-        repr(entry) for entry in instance.all_logs(result.run_id)
-    ) + repr(instance.get_run_by_id(result.run_id))
+    logged = "\n".join(repr(entry) for entry in instance.all_logs(result.run_id)) + repr(
+        instance.get_run_by_id(result.run_id)
+    )
     assert "prdm_cmp_" not in logged
     assert secret not in logged
 

@@ -13,9 +13,9 @@ from dagster import (
     build_sensor_context,
     materialize,
 )
-from paradime_bolt.pytest_plugin import BoltEmulator
 
 from dagster_paradime_bolt import BoltResource, bolt_schedule_sensor, build_bolt_assets
+from paradime_bolt.pytest_plugin import BoltEmulator
 
 from .conftest import FAST
 
@@ -43,8 +43,14 @@ def test_the_sensor_records_a_run_started_outside_dagster_exactly_once(
     # Only the run Dagster did not start: `dbt run` built the six models, `dbt test` ran 13.
     assert {m.metadata["bolt_run_id"].value for m in materializations} == {outside}
     assert sorted(m.asset_key.to_user_string() for m in materializations) == sorted(
-        ["stg_customers", "stg_orders", "stg_payments", "order_payments", "dim_customers",
-         "fct_orders"]
+        [
+            "stg_customers",
+            "stg_orders",
+            "stg_payments",
+            "order_payments",
+            "dim_customers",
+            "fct_orders",
+        ]
     )
     assert len(checks) == 13
     assert all(check.passed for check in checks)

@@ -81,7 +81,10 @@ def build_bolt_assets(
         context: AssetExecutionContext,
     ) -> Iterator[MaterializeResult[Any] | AssetCheckResult]:
         yield from materialize_schedule(
-            context, project, settings, resolve_resource(context.resources, resource_key),
+            context,
+            project,
+            settings,
+            resolve_resource(context.resources, resource_key),
             subset_command,
         )
 

@@ -24,6 +24,7 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
 )
+
 from paradime_bolt import BoltClient, BoltError, RunTimeoutError
 from paradime_bolt.models import RunProgress
 

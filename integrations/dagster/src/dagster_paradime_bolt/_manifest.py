@@ -155,7 +155,10 @@ def load_project(manifest: Mapping[str, Any] | str | os.PathLike[str]) -> BoltPr
     for unique_id, entry in raw_sources.items():
         props = _entry(entry, unique_id, origin)
         source_keys[unique_id] = _key_override(props, unique_id, origin) or AssetKey(
-            [_text(props, "source_name", unique_id, origin), _text(props, "name", unique_id, origin)]
+            [
+                _text(props, "source_name", unique_id, origin),
+                _text(props, "name", unique_id, origin),
+            ]
         )
 
     nodes: dict[str, DbtNode] = {}
@@ -242,9 +245,7 @@ def _key_override(props: Mapping[str, Any], unique_id: str, origin: str) -> Asse
         return None
     if isinstance(value, str):
         value = [value]
-    if not (
-        isinstance(value, Sequence) and value and all(isinstance(p, str) and p for p in value)
-    ):
+    if not (isinstance(value, Sequence) and value and all(isinstance(p, str) and p for p in value)):
         raise ManifestError(
             f"{origin}: {unique_id!r}: meta.dagster.asset_key must be a list of strings"
         )

@@ -25,7 +25,7 @@ from ._resource import BoltResource
 __all__ = ["BoltRunConfig", "bolt_run_op", "build_bolt_job", "build_bolt_run_op"]
 
 
-class BoltRunConfig(Config):  # type: ignore[misc]  # dagster's base is untyped
+class BoltRunConfig(Config):
     """What `bolt_run_op` runs: a schedule, and optionally other commands or a branch."""
 
     schedule_name: str = Field(description="The Bolt schedule to trigger.")

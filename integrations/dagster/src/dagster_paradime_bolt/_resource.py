@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from dagster import ConfigurableResource
-from paradime_bolt import AsyncBoltClient, BoltClient
 from pydantic import Field
+
+from paradime_bolt import AsyncBoltClient, BoltClient
 
 __all__ = ["BoltResource"]
 
 
-class BoltResource(ConfigurableResource):  # type: ignore[misc]  # dagster's base is untyped
+# ConfigurableResource is generic in the value it provides; Dagster's own resources subclass it
+# bare (a subscripted pydantic base would change the class), hence the ignore.
+class BoltResource(ConfigurableResource):  # type: ignore[type-arg]
     """The Paradime Bolt API, for the assets, ops and sensors of this package.
 
     Every field may be an `EnvVar` (`EnvVar.int` for the integers); a field left unset falls back

@@ -22,6 +22,7 @@ from dagster import (
     SkipReason,
     sensor,
 )
+
 from paradime_bolt import ArtifactNotFoundError, BoltClient
 from paradime_bolt.models import Run
 
