@@ -34,7 +34,7 @@ def test_each_example_builds_loadable_definitions(
     (tmp_path / "dbt" / "manifest.json").write_text(json.dumps(manifest))
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, Any] = {}
-    exec(compile(_python_blocks()[index], f"README.md example {index}", "exec"), namespace)  # noqa: S102
+    exec(compile(_python_blocks()[index], f"README.md example {index}", "exec"), namespace)
     defs = namespace["defs"]
     assert isinstance(defs, Definitions)
     Definitions.validate_loadable(defs)

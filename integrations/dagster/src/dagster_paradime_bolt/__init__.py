@@ -12,7 +12,7 @@ defs = Definitions(
 """
 
 from ._assets import build_bolt_assets
-from ._errors import ArtifactFormatError, ManifestError
+from ._errors import ArtifactFormatError, ManifestError, SensorCursorError
 from ._execution import TAG_PREFIX, run_tag
 from ._manifest import BoltProject, DbtNode, DbtTest, load_project
 from ._ops import BoltRunConfig, bolt_run_op, build_bolt_job, build_bolt_run_op
@@ -30,6 +30,7 @@ __all__ = [
     "DbtNode",
     "DbtTest",
     "ManifestError",
+    "SensorCursorError",
     "__version__",
     "bolt_run_op",
     "bolt_schedule_sensor",

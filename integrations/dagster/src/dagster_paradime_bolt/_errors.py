@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paradime_bolt import BoltError
 
-__all__ = ["ArtifactFormatError", "ManifestError"]
+__all__ = ["ArtifactFormatError", "ManifestError", "SensorCursorError"]
 
 
 class ManifestError(BoltError, ValueError):
@@ -13,3 +13,7 @@ class ManifestError(BoltError, ValueError):
 
 class ArtifactFormatError(BoltError):
     """A run's `run_results.json` is not what dbt writes (names the run and the command)."""
+
+
+class SensorCursorError(BoltError, ValueError):
+    """The sensor's cursor is not one it wrote (reset the cursor in the Dagster UI)."""

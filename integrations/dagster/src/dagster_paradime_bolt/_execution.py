@@ -8,6 +8,7 @@ sensor knows Dagster started it), waited for, and cancelled in Bolt when the ste
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,7 @@ from dagster import (
     MetadataValue,
 )
 
-from paradime_bolt import BoltClient, BoltError, RunTimeoutError
+from paradime_bolt import BoltClient, BoltError, InvalidArgumentError, RunTimeoutError
 from paradime_bolt.models import RunProgress
 
 from ._manifest import BoltProject
@@ -52,13 +53,36 @@ def run_tag(run_id: int) -> str:
 
 @dataclass(frozen=True)
 class RunSettings:
-    """How a step starts and waits for its run."""
+    """How a step starts and waits for its run; checked when the definitions are built, so no
+    run is ever triggered that could not be waited for."""
 
     schedule_name: str
     branch: str | None = None
     run_timeout: float | None = 3600.0
     poll_interval: float = 1.0
     max_poll_interval: float = 10.0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.schedule_name, str) or not self.schedule_name.strip():
+            raise InvalidArgumentError(
+                f"schedule_name must be a non-empty string, not {self.schedule_name!r}"
+            )
+        for name in ("run_timeout", "poll_interval", "max_poll_interval"):
+            value = getattr(self, name)
+            if name == "run_timeout" and value is None:
+                continue
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+                or value <= 0
+            ):
+                hint = "; None waits forever" if name == "run_timeout" else ""
+                raise InvalidArgumentError(
+                    f"{name} must be a positive, finite number of seconds, not {value!r}{hint}"
+                )
+        if self.max_poll_interval < self.poll_interval:
+            raise InvalidArgumentError("max_poll_interval must be at least poll_interval")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from paradime_bolt import ArtifactNotFoundError, BoltClient
 from paradime_bolt.models import Run
 
 from ._assets import _op_name, resolve_resource
-from ._errors import ManifestError
+from ._errors import ManifestError, SensorCursorError
 from ._execution import outcome, run_tag
 from ._manifest import BoltProject, load_project
 from ._results import read_run_results
@@ -103,14 +103,16 @@ def _nothing(recorded: list[int]) -> str:
 def _cursor(cursor: str | None) -> int | None:
     if not cursor:
         return None
+    problem = SensorCursorError(
+        f'the cursor {cursor!r} is not one this sensor wrote ({{"after_run_id": <run id>}}); '
+        "reset it in the Dagster UI"
+    )
     try:
         value = json.loads(cursor)["after_run_id"]
     except (ValueError, KeyError, TypeError):
-        raise ValueError(
-            f"the cursor {cursor!r} is not this sensor's; reset it in the Dagster UI"
-        ) from None
+        raise problem from None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"the cursor {cursor!r} is not this sensor's; reset it in the Dagster UI")
+        raise problem
     return value
 
 
