@@ -10,7 +10,11 @@ from typing import Any, TypedDict
 import pytest
 
 from dagster_paradime_bolt import BoltResource
+
+# The one import of the emulator's fixture types (tests take them from here).
 from paradime_bolt.pytest_plugin import BoltEmulator, BoltEmulatorFactory
+
+__all__ = ["FAST", "BoltEmulator", "Polls"]
 
 HERE = Path(__file__).parent
 

@@ -15,7 +15,6 @@ from dagster_paradime_bolt import (
     build_bolt_job,
 )
 from paradime_bolt import BoltError, InvalidArgumentError
-from paradime_bolt.pytest_plugin import BoltEmulator
 
 
 @pytest.mark.parametrize(
@@ -41,7 +40,7 @@ def test_bad_waiting_arguments_are_refused_when_definitions_are_built(
 
 @pytest.mark.parametrize("cursor", ["12", '{"after": 3}', '{"after_run_id": "3"}', "{"])
 def test_a_cursor_the_sensor_did_not_write_is_a_typed_error(
-    cursor: str, bolt: BoltResource, emulator: BoltEmulator
+    cursor: str, bolt: BoltResource
 ) -> None:
     sensor = bolt_schedule_sensor("outside dagster")
     context = build_sensor_context(

@@ -7,9 +7,8 @@ from typing import Any
 from dagster import AssetKey, AssetSelection, DagsterInstance, materialize
 
 from dagster_paradime_bolt import BoltResource, build_bolt_assets
-from paradime_bolt.pytest_plugin import BoltEmulator
 
-from .conftest import FAST
+from .conftest import FAST, BoltEmulator
 
 MODELS = [
     "stg_customers",

@@ -12,9 +12,8 @@ import pytest
 
 from dagster_paradime_bolt import build_bolt_assets
 from dagster_paradime_bolt.cli import main
-from paradime_bolt.pytest_plugin import BoltEmulator
 
-from .conftest import FAST
+from .conftest import FAST, BoltEmulator
 
 
 @pytest.fixture

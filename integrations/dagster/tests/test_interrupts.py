@@ -14,9 +14,8 @@ from typing import Any
 from dagster import DagsterInstance, materialize
 
 from dagster_paradime_bolt import TAG_PREFIX, BoltResource, build_bolt_assets
-from paradime_bolt.pytest_plugin import BoltEmulator
 
-from .conftest import FAST
+from .conftest import FAST, BoltEmulator
 
 
 def _bolt_run_id(instance: DagsterInstance) -> int | None:

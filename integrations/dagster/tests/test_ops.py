@@ -7,9 +7,8 @@ from typing import Any
 from dagster import DagsterInstance, RunConfig, job
 
 from dagster_paradime_bolt import BoltResource, BoltRunConfig, bolt_run_op, build_bolt_job
-from paradime_bolt.pytest_plugin import BoltEmulator
 
-from .conftest import FAST
+from .conftest import FAST, BoltEmulator
 
 
 def _failure(result: Any) -> Any:

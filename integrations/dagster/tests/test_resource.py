@@ -17,9 +17,8 @@ from dagster import (
 
 from dagster_paradime_bolt import BoltResource, build_bolt_assets
 from paradime_bolt import ConfigurationError, CredentialKind
-from paradime_bolt.pytest_plugin import BoltEmulator
 
-from .conftest import FAST
+from .conftest import FAST, BoltEmulator
 
 CLIENT_VARS = (
     "PARADIME_API_ENDPOINT",

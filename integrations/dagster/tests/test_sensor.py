@@ -15,9 +15,8 @@ from dagster import (
 )
 
 from dagster_paradime_bolt import BoltResource, bolt_schedule_sensor, build_bolt_assets
-from paradime_bolt.pytest_plugin import BoltEmulator
 
-from .conftest import FAST
+from .conftest import FAST, BoltEmulator
 
 SCHEDULE = "outside dagster"
 
