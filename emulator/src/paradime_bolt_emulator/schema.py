@@ -1,10 +1,10 @@
 """The executable schema: the project's own schema.graphql, bound to the emulator's resolvers.
 
-The SDL is read from ``paradime_bolt/schema.graphql`` (a symlink to the repository's root file in
-a checkout, a real file in a wheel), never from a copy, so the emulator serves exactly what the
-client is generated from. Every field without a resolver gets a strict default resolver: when the
-parent value has no entry for the field it raises instead of returning null, so a field nobody
-wired fails loudly.
+The SDL is the repository's root ``schema.graphql``: read from there in a checkout, and from the
+copy the build puts beside this module in a wheel (``hatch_build.py``), so the emulator serves
+exactly what the client is generated from. Every field without a resolver gets a strict default
+resolver: when the parent value has no entry for the field it raises instead of returning null, so
+a field nobody wired fails loudly.
 """
 
 from __future__ import annotations
@@ -18,7 +18,16 @@ from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
 
 from .resolvers import mutation, query
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _schema_path() -> Path:
+    """The wheel's copy beside this module, else the checkout's root file (emulator/src/..)."""
+    packaged = _PACKAGE / "schema.graphql"
+    return packaged if packaged.is_file() else _PACKAGE.parents[2] / "schema.graphql"
+
+
+SCHEMA_PATH = _schema_path()
 
 _MISSING = object()
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from paradime_bolt.emulator import EmulatorServer
+from paradime_bolt_emulator import EmulatorServer
 
 from .support import Api, FakeClock, command_ids
 

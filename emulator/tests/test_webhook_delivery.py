@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from paradime_bolt.emulator import EmulatorConfig, EmulatorServer
+from paradime_bolt_emulator import EmulatorConfig, EmulatorServer
 
 from .support import Api, CaptureReceiver, refused_url
 
@@ -106,7 +106,7 @@ def test_a_dead_or_slow_receiver_never_holds_runs_up(
         # Two runs ended while no delivery had: the runs never waited for their webhooks.
         assert sender.counts() == type(sender.counts())(delivered=0, failed=0, dropped=0)
     finally:
-        with caplog.at_level(logging.WARNING, logger="paradime_bolt.emulator.webhooks"):
+        with caplog.at_level(logging.WARNING, logger="paradime_bolt_emulator.webhooks"):
             server.stop()
     # Stopping gave up on them at the drain deadline instead of waiting out the minute.
     assert "webhook deliveries unfinished after 0.3s" in caplog.text

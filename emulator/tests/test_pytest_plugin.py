@@ -15,7 +15,7 @@ schedules:
 """
 
 
-def test_loading_the_plugin_imports_neither_the_client_nor_its_dependencies(
+def test_loading_the_plugin_imports_neither_the_client_nor_the_emulators_dependencies(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.makepyfile(
@@ -23,10 +23,12 @@ def test_loading_the_plugin_imports_neither_the_client_nor_its_dependencies(
         import sys
 
         def test_nothing_heavy_was_imported(request):
-            assert request.config.pluginmanager.has_plugin("paradime_bolt")
-            heavy = ("httpx", "pydantic", "paradime_bolt._client", "paradime_bolt._generated")
+            assert request.config.pluginmanager.has_plugin("paradime_bolt_emulator")
+            heavy = ("httpx", "pydantic", "ariadne", "uvicorn", "yaml", "paradime_bolt")
             loaded = [name for name in heavy if name in sys.modules]
             assert loaded == []
+            ours = [name for name in sys.modules if name.startswith("paradime_bolt_emulator")]
+            assert sorted(ours) == ["paradime_bolt_emulator", "paradime_bolt_emulator.pytest_plugin"]
         """
     )
     # pytest-httpx (our dev dependency, not the plugin's) imports httpx itself: leave it out.

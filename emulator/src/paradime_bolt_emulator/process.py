@@ -24,10 +24,10 @@ _ENDPOINT_LINE = re.compile(r"(https?://\S+/graphql)\s*")
 
 
 class EmulatorProcess:
-    """`python -m paradime_bolt.emulator --port 0 ARGS...`, started on enter, stopped on exit."""
+    """`python -m paradime_bolt_emulator --port 0 ARGS...`, started on enter, stopped on exit."""
 
     def __init__(self, *args: str, python: str = sys.executable, stop_timeout: float = 15.0):
-        self.argv: Sequence[str] = [python, "-m", "paradime_bolt.emulator", "--port", "0", *args]
+        self.argv: Sequence[str] = [python, "-m", "paradime_bolt_emulator", "--port", "0", *args]
         self.stop_timeout = stop_timeout
         self.endpoint = ""
         self.exit_code: int | None = None

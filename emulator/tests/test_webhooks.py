@@ -18,10 +18,11 @@ from typing import Any, Literal
 import httpx
 import pytest
 
-from paradime_bolt.emulator import RunEvent, WebhookSender, build_payload
-from paradime_bolt.emulator.events import CommandSnapshot
-from paradime_bolt.emulator.timefmt import format_dttm
-from paradime_bolt.emulator.webhooks import (
+from paradime_bolt.webhooks import RunCompletedEvent, RunStartedEvent, parse_event
+from paradime_bolt_emulator import RunEvent, WebhookSender, build_payload
+from paradime_bolt_emulator.events import CommandSnapshot
+from paradime_bolt_emulator.timefmt import format_dttm
+from paradime_bolt_emulator.webhooks import (
     EVENT_HEADER,
     api_query,
     backoff_delay,
@@ -29,7 +30,6 @@ from paradime_bolt.emulator.webhooks import (
     encode_payload,
     resource_query,
 )
-from paradime_bolt.webhooks import RunCompletedEvent, RunStartedEvent, parse_event
 
 from .support import EPOCH, Api, FakeClock
 
@@ -297,7 +297,7 @@ def test_transient_failures_are_retried_with_exponential_backoff(
 ) -> None:
     recorder = Recorder(failure, failure, 202)
     sender = sender_for(recorder, backoff=0.05)
-    with caplog.at_level(logging.INFO, logger="paradime_bolt.emulator.webhooks"):
+    with caplog.at_level(logging.INFO, logger="paradime_bolt_emulator.webhooks"):
         sender(_event())
         assert sender.flush(60)
     assert sender.counts().delivered == 1
@@ -319,7 +319,7 @@ def test_other_answers_are_not_retried(
 ) -> None:
     recorder = Recorder(status)
     sender = sender_for(recorder)
-    with caplog.at_level(logging.WARNING, logger="paradime_bolt.emulator.webhooks"):
+    with caplog.at_level(logging.WARNING, logger="paradime_bolt_emulator.webhooks"):
         sender(_event())
         assert sender.flush(60)
     assert len(recorder.requests) == 1
@@ -334,7 +334,7 @@ def test_a_delivery_gives_up_after_the_last_attempt_and_logs_safely(
 ) -> None:
     recorder = Recorder(httpx.ConnectError("[Errno 111] Connection refused"))
     sender = sender_for(recorder, attempts=3, backoff=0.01)
-    with caplog.at_level(logging.INFO, logger="paradime_bolt.emulator.webhooks"):
+    with caplog.at_level(logging.INFO, logger="paradime_bolt_emulator.webhooks"):
         sender(_event(run_id=42))
         assert sender.flush(60)
     assert len(recorder.requests) == 3
@@ -388,7 +388,7 @@ def test_a_full_queue_drops_events_without_blocking(
     sender = sender_for(handler, queue_size=1)
     sender(_event(1))
     assert entered.wait(60)  # the first is in flight, the queue is empty
-    with caplog.at_level(logging.WARNING, logger="paradime_bolt.emulator.webhooks"):
+    with caplog.at_level(logging.WARNING, logger="paradime_bolt_emulator.webhooks"):
         sender(_event(2))  # queued
         sender(_event(3))  # dropped
     # Both calls returned while the first delivery is still held: they did not wait for it.
@@ -413,7 +413,7 @@ def test_close_drains_then_gives_up_at_its_deadline(
     sender(_event(1))
     sender(_event(2))
     assert entered.wait(60)
-    with caplog.at_level(logging.WARNING, logger="paradime_bolt.emulator.webhooks"):
+    with caplog.at_level(logging.WARNING, logger="paradime_bolt_emulator.webhooks"):
         sender.close(timeout=0.1)
         # close() gave up at its deadline: the delivery it would have waited for is still held.
         assert not release.is_set() and sender.counts().delivered == 0

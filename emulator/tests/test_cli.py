@@ -16,9 +16,9 @@ from typing import IO
 import httpx
 import pytest
 
-from paradime_bolt.emulator import EmulatorConfig, build_parser, main
-from paradime_bolt.emulator.cli import config_from_args
-from paradime_bolt.emulator.schedules import load_builtin_schedules, load_schedules_file
+from paradime_bolt_emulator import EmulatorConfig, build_parser, main
+from paradime_bolt_emulator.cli import config_from_args
+from paradime_bolt_emulator.schedules import load_builtin_schedules, load_schedules_file
 
 from .support import CaptureReceiver
 
@@ -26,12 +26,12 @@ ENDPOINT_LINE = re.compile(r"http://127\.0\.0\.1:(\d+)/graphql")
 
 
 class Emulator:
-    """``python -m paradime_bolt.emulator`` in a subprocess, its output read in the background."""
+    """``python -m paradime_bolt_emulator`` in a subprocess, its output read in the background."""
 
     def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
         clean = {k: v for k, v in os.environ.items() if not k.startswith("PARADIME_API_")}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "paradime_bolt.emulator", "--port", "0", *args],
+            [sys.executable, "-m", "paradime_bolt_emulator", "--port", "0", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -1,4 +1,4 @@
-"""``paradime-bolt-emulator`` (or ``python -m paradime_bolt.emulator``): serve until stopped.
+"""``paradime-bolt-emulator`` (or ``python -m paradime_bolt_emulator``): serve until stopped.
 
 ``add_arguments`` and ``run`` let another CLI offer the same options as a subcommand
 (``paradime-bolt emulator ...``); ``main`` is the standalone entry point. On start the endpoint

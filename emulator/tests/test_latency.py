@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from paradime_bolt.emulator import EmulatorServer
-from paradime_bolt.emulator import app as app_module
+from paradime_bolt_emulator import EmulatorServer
+from paradime_bolt_emulator import app as app_module
 
 from .support import HEADERS
 

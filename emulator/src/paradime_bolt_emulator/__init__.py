@@ -1,6 +1,6 @@
 """A local emulator of the Paradime Bolt GraphQL API, served from the project's schema.graphql.
 
-Start it with ``paradime-bolt-emulator`` (or ``python -m paradime_bolt.emulator``), or in tests::
+Start it with ``paradime-bolt-emulator`` (or ``python -m paradime_bolt_emulator``), or in tests::
 
     with EmulatorServer(port=0, db=tmp_path / "bolt.db") as server:
         httpx.post(server.endpoint, json={"query": "{ listBoltSchedules { totalCount } }"},
@@ -49,14 +49,56 @@ scripting, so state follows from the clock and survives restarts. Timestamps use
 is computed, runs only start through the API.
 """
 
-from .app import create_app
-from .cli import add_arguments, build_parser, main, run
-from .config import DEFAULT_API_KEY, DEFAULT_API_SECRET, GRAPHQL_PATH, EmulatorConfig
-from .events import RunEvent, RunEventListener
-from .process import EmulatorProcess
-from .schedules import ScheduleFileError
-from .server import EmulatorServer
-from .webhooks import DeliveryCounts, WebhookSender, build_payload
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .app import create_app
+    from .cli import add_arguments, build_parser, main, run
+    from .config import DEFAULT_API_KEY, DEFAULT_API_SECRET, GRAPHQL_PATH, EmulatorConfig
+    from .events import RunEvent, RunEventListener
+    from .process import EmulatorProcess
+    from .schedules import ScheduleFileError
+    from .server import EmulatorServer
+    from .webhooks import DeliveryCounts, WebhookSender, build_payload
+
+# Names load on first use (PEP 562): loading the pytest plugin, a submodule of this package, must
+# not pay for uvicorn, ariadne and httpx.
+_LAZY = {
+    "create_app": ".app",
+    "add_arguments": ".cli",
+    "build_parser": ".cli",
+    "main": ".cli",
+    "run": ".cli",
+    "DEFAULT_API_KEY": ".config",
+    "DEFAULT_API_SECRET": ".config",
+    "GRAPHQL_PATH": ".config",
+    "EmulatorConfig": ".config",
+    "RunEvent": ".events",
+    "RunEventListener": ".events",
+    "EmulatorProcess": ".process",
+    "ScheduleFileError": ".schedules",
+    "EmulatorServer": ".server",
+    "DeliveryCounts": ".webhooks",
+    "WebhookSender": ".webhooks",
+    "build_payload": ".webhooks",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'paradime_bolt_emulator' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "DEFAULT_API_KEY",

@@ -32,7 +32,7 @@ from .events import RunEventListener
 from .runtime import Clock, Emulator
 from .schema import build_schema
 
-GRAPHQL_LOGGER = "paradime_bolt.emulator.graphql"
+GRAPHQL_LOGGER = "paradime_bolt_emulator.graphql"
 
 
 class _ExpectedErrorsFilter(logging.Filter):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from paradime_bolt.emulator import EmulatorServer
+from paradime_bolt_emulator import EmulatorServer
 
 from .support import HEADERS
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from paradime_bolt.emulator import EmulatorServer, RunEvent
+from paradime_bolt_emulator import EmulatorServer, RunEvent
 
 from .support import Api, FakeClock
 

@@ -18,10 +18,10 @@ from graphql import (
     print_schema,
 )
 
-import paradime_bolt.emulator
-from paradime_bolt.emulator.auth import UNAUTHORIZED_BODY
-from paradime_bolt.emulator.schema import SCHEMA_PATH, StrictDefaultResolvers
-from paradime_bolt.emulator.schema import build_schema as build_emulator_schema
+import paradime_bolt_emulator
+from paradime_bolt_emulator.auth import UNAUTHORIZED_BODY
+from paradime_bolt_emulator.schema import SCHEMA_PATH, StrictDefaultResolvers
+from paradime_bolt_emulator.schema import build_schema as build_emulator_schema
 
 from .support import HEADERS, Api, InProcessClient
 
@@ -114,19 +114,58 @@ def test_the_strict_default_resolver_refuses_a_missing_value() -> None:
     assert "Item.missing is not wired" in broken.errors[0].message
 
 
-def test_the_emulator_imports_nothing_else_from_the_package() -> None:
-    package = Path(paradime_bolt.emulator.__file__).parent
-    for module in package.glob("*.py"):
-        tree = ast.parse(module.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
-                assert node.level <= 1, f"{module.name} imports from a parent package"
-                if node.level == 0 and node.module:
-                    assert not node.module.startswith("paradime_bolt") or node.module.startswith(
-                        "paradime_bolt.emulator"
-                    ), f"{module.name} imports {node.module}"
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    assert not alias.name.startswith("paradime_bolt") or alias.name.startswith(
-                        "paradime_bolt.emulator"
-                    ), f"{module.name} imports {alias.name}"
+def _client_imports(tree: ast.Module) -> list[tuple[str, bool]]:
+    """Every import of ``paradime_bolt`` (the client): its name, and whether it runs on import of
+    the module (not inside a function or an ``if TYPE_CHECKING:`` block)."""
+    found: list[tuple[str, bool]] = []
+
+    def visit(node: ast.AST, eager: bool) -> None:
+        names: list[str] = []
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        found.extend((name, eager) for name in names if name.split(".")[0] == "paradime_bolt")
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            eager = False
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for child in node.body:
+                visit(child, False)
+            for child in node.orelse:
+                visit(child, eager)
+            return
+        for child in ast.iter_child_nodes(node):
+            visit(child, eager)
+
+    visit(tree, True)
+    return found
+
+
+def test_only_the_pytest_plugin_imports_the_client_and_only_when_a_test_uses_it() -> None:
+    package = Path(paradime_bolt_emulator.__file__).parent
+    modules = sorted(package.rglob("*.py"))
+    assert len(modules) > 20
+    for module in modules:
+        imports = _client_imports(ast.parse(module.read_text(encoding="utf-8")))
+        name = module.relative_to(package).as_posix()
+        if name == "pytest_plugin.py":
+            assert imports, "the plugin hands out a client"
+            assert [imported for imported, eager in imports if eager] == []
+        else:
+            assert imports == [], f"{name} imports the client"
+
+
+def test_the_import_check_sees_eager_and_lazy_imports() -> None:
+    tree = ast.parse(
+        "import paradime_bolt\n"
+        "from paradime_bolt._client import BoltClient\n"
+        "from paradime_bolt_emulator import server\n"
+        "if TYPE_CHECKING:\n    from paradime_bolt import AsyncBoltClient\n"
+        "def f():\n    from paradime_bolt import BoltClient\n"
+    )
+    assert _client_imports(tree) == [
+        ("paradime_bolt", True),
+        ("paradime_bolt._client", True),
+        ("paradime_bolt", False),
+        ("paradime_bolt", False),
+    ]

@@ -1,9 +1,10 @@
 """A pytest plugin: the `bolt_emulator` fixture runs a local Bolt API for your tests.
 
-Registered through the `pytest11` entry point when paradime-bolt is installed; the fixtures need
-the emulator extra (`pip install 'paradime-bolt[emulator]'`). Loading the plugin imports nothing
-but pytest and this module: the client and the emulator are imported when a test first uses a
-fixture, so an installed paradime-bolt costs other projects' pytest runs nothing.
+Registered through the `pytest11` entry point when paradime-bolt-emulator is installed
+(`pip install 'paradime-bolt[emulator]'` brings it with the client the fixtures hand out). Loading
+the plugin imports nothing but pytest and this module: the client and the emulator are imported
+when a test first uses a fixture, so an installed emulator costs other projects' pytest runs
+nothing. This is the one module of the emulator that imports `paradime_bolt`, and only then.
 
     def test_my_pipeline(bolt_emulator):
         run = bolt_emulator.client.trigger_and_wait("daily run")
@@ -41,8 +42,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from ._async_client import AsyncBoltClient
-    from ._client import BoltClient
+    from paradime_bolt import AsyncBoltClient, BoltClient
 
 __all__ = ["BoltEmulator", "BoltEmulatorFactory", "bolt_emulator", "bolt_emulator_factory"]
 
@@ -51,6 +51,7 @@ _SECRET = "pytest-emulator-secret"
 _WORKSPACE_TOKEN = "prdm_wsp_pytest-emulator-token"
 _ACCOUNT_KEY = "prdm_cmp_pytest-emulator-key"
 _PATH_OPTIONS = ("schedules", "db")
+_INSTALL = "pip install 'paradime-bolt[emulator]'"
 
 
 @dataclass(frozen=True, repr=False)
@@ -81,7 +82,7 @@ class BoltEmulator:
     def async_client(self, **kwargs: Any) -> AsyncBoltClient:
         """A new `AsyncBoltClient` for this emulator (the key pair unless `api_secret=` and
         `workspace_uid=` say otherwise); use it as `async with`."""
-        from ._async_client import AsyncBoltClient
+        from paradime_bolt import AsyncBoltClient
 
         settings = {
             "endpoint": self.endpoint,
@@ -109,10 +110,12 @@ def _resolve(value: Any, bases: tuple[Path, ...], option: str) -> Path:
 def _running(options: Mapping[str, Any], bases: tuple[Path, ...]) -> Iterator[BoltEmulator]:
     """Starts an emulator with `options` (EmulatorServer's keywords) and a client for it."""
     try:
-        from .emulator import EmulatorServer
-    except ImportError as exc:  # pragma: no cover - depends on the installed extras
-        pytest.fail(f"bolt_emulator needs: pip install 'paradime-bolt[emulator]' ({exc})")
-    from ._client import BoltClient
+        from paradime_bolt import BoltClient
+    except ImportError as exc:  # pragma: no cover - depends on what is installed
+        pytest.fail(
+            f"bolt_emulator needs the client: pip install 'paradime-bolt[emulator]' ({exc})"
+        )
+    from .server import EmulatorServer
 
     kwargs: dict[str, Any] = {
         "api_key": _KEY,

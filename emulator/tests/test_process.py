@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from paradime_bolt.emulator import EmulatorProcess
+from paradime_bolt_emulator import EmulatorProcess
 
 
 def test_it_serves_and_stops_cleanly() -> None:
