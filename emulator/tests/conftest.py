@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from paradime_bolt_emulator import EmulatorConfig, create_app
-from paradime_bolt_emulator.events import RunEvent
+from paradime_bolt_emulator.runs.events import RunEvent
 
 from .support import (
     QUICK_SCHEDULES,

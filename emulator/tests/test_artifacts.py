@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from paradime_bolt_emulator.signing import signature
+from paradime_bolt_emulator.api.signing import signature
 from paradime_bolt_emulator.timefmt import format_iso_seconds
 
 from .support import Api, FakeClock, InProcessClient, command_ids

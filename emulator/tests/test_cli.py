@@ -18,7 +18,7 @@ import pytest
 
 from paradime_bolt_emulator import EmulatorConfig, build_parser, main
 from paradime_bolt_emulator.cli import config_from_args
-from paradime_bolt_emulator.schedules import load_builtin_schedules, load_schedules_file
+from paradime_bolt_emulator.schedules.spec import load_builtin_schedules, load_schedules_file
 
 from .support import CaptureReceiver
 

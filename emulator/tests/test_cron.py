@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paradime_bolt_emulator.cron import CronExpression
+from paradime_bolt_emulator.schedules.cron import CronExpression
 
 UTC = timezone.utc
 

@@ -19,9 +19,9 @@ from graphql import (
 )
 
 import paradime_bolt_emulator
-from paradime_bolt_emulator.auth import UNAUTHORIZED_BODY
-from paradime_bolt_emulator.schema import SCHEMA_PATH, StrictDefaultResolvers
-from paradime_bolt_emulator.schema import build_schema as build_emulator_schema
+from paradime_bolt_emulator.api.auth import UNAUTHORIZED_BODY
+from paradime_bolt_emulator.api.schema import SCHEMA_PATH, StrictDefaultResolvers
+from paradime_bolt_emulator.api.schema import build_schema as build_emulator_schema
 
 from .support import HEADERS, Api, InProcessClient
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from paradime_bolt_emulator import EmulatorServer
-from paradime_bolt_emulator import app as app_module
+from paradime_bolt_emulator.api import app as app_module
 
 from .support import HEADERS
 

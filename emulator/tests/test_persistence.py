@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from paradime_bolt_emulator import EmulatorServer, RunEvent, ScheduleFileError
-from paradime_bolt_emulator.store import DatabaseError, Store
+from paradime_bolt_emulator.storage.store import DatabaseError, Store
 
 from .support import TEST_SCHEDULES, Api, FakeClock, command_ids, write_schedules
 

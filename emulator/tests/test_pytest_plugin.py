@@ -27,8 +27,8 @@ def test_loading_the_plugin_imports_neither_the_client_nor_the_emulators_depende
             heavy = ("httpx", "pydantic", "ariadne", "uvicorn", "yaml", "paradime_bolt")
             loaded = [name for name in heavy if name in sys.modules]
             assert loaded == []
-            ours = [name for name in sys.modules if name.startswith("paradime_bolt_emulator")]
-            assert sorted(ours) == ["paradime_bolt_emulator", "paradime_bolt_emulator.pytest_plugin"]
+            ours = sorted(name for name in sys.modules if name.startswith("paradime_bolt_emu"))
+            assert ours == ["paradime_bolt_emulator", "paradime_bolt_emulator.pytest_plugin"]
         """
     )
     # pytest-httpx (our dev dependency, not the plugin's) imports httpx itself: leave it out.

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from paradime_bolt_emulator.planner import COMMAND_GAP
-from paradime_bolt_emulator.records import INFRA_COMMANDS
-from paradime_bolt_emulator.schedules import (
+from paradime_bolt_emulator.dbt.project import INFRA_COMMANDS
+from paradime_bolt_emulator.runs.planner import COMMAND_GAP
+from paradime_bolt_emulator.schedules.spec import (
     OFF,
     CommandScript,
     ScheduleFileError,

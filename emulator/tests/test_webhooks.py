@@ -20,16 +20,15 @@ import pytest
 
 from paradime_bolt.webhooks import RunCompletedEvent, RunStartedEvent, parse_event
 from paradime_bolt_emulator import RunEvent, WebhookSender, build_payload
-from paradime_bolt_emulator.events import CommandSnapshot
+from paradime_bolt_emulator.runs.events import CommandSnapshot
 from paradime_bolt_emulator.timefmt import format_dttm
-from paradime_bolt_emulator.webhooks import (
-    EVENT_HEADER,
+from paradime_bolt_emulator.webhooks.payload import (
     api_query,
-    backoff_delay,
     command_status,
     encode_payload,
     resource_query,
 )
+from paradime_bolt_emulator.webhooks.sender import EVENT_HEADER, backoff_delay
 
 from .support import EPOCH, Api, FakeClock
 

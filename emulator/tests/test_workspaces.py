@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from paradime_bolt_emulator import EmulatorConfig, EmulatorServer
-from paradime_bolt_emulator.auth import FORBIDDEN_MESSAGE, MISSING_WORKSPACE_MESSAGE
-from paradime_bolt_emulator.store import SCHEMA_VERSION
+from paradime_bolt_emulator.api.auth import FORBIDDEN_MESSAGE, MISSING_WORKSPACE_MESSAGE
+from paradime_bolt_emulator.storage.store import SCHEMA_VERSION
 
 from .support import HEADERS, Api, FakeClock, InProcessClient, command_ids, write_schedules
 

@@ -55,19 +55,20 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .app import create_app
+    from .api.app import create_app
     from .cli import add_arguments, build_parser, main, run
     from .config import DEFAULT_API_KEY, DEFAULT_API_SECRET, GRAPHQL_PATH, EmulatorConfig
-    from .events import RunEvent, RunEventListener
     from .process import EmulatorProcess
-    from .schedules import ScheduleFileError
+    from .runs.events import RunEvent, RunEventListener
+    from .schedules.spec import ScheduleFileError
     from .server import EmulatorServer
-    from .webhooks import DeliveryCounts, WebhookSender, build_payload
+    from .webhooks.payload import build_payload
+    from .webhooks.sender import DeliveryCounts, WebhookSender
 
 # Names load on first use (PEP 562): loading the pytest plugin, a submodule of this package, must
 # not pay for uvicorn, ariadne and httpx.
 _LAZY = {
-    "create_app": ".app",
+    "create_app": ".api.app",
     "add_arguments": ".cli",
     "build_parser": ".cli",
     "main": ".cli",
@@ -76,14 +77,14 @@ _LAZY = {
     "DEFAULT_API_SECRET": ".config",
     "GRAPHQL_PATH": ".config",
     "EmulatorConfig": ".config",
-    "RunEvent": ".events",
-    "RunEventListener": ".events",
+    "RunEvent": ".runs.events",
+    "RunEventListener": ".runs.events",
     "EmulatorProcess": ".process",
-    "ScheduleFileError": ".schedules",
+    "ScheduleFileError": ".schedules.spec",
     "EmulatorServer": ".server",
-    "DeliveryCounts": ".webhooks",
-    "WebhookSender": ".webhooks",
-    "build_payload": ".webhooks",
+    "DeliveryCounts": ".webhooks.sender",
+    "WebhookSender": ".webhooks.sender",
+    "build_payload": ".webhooks.payload",
 }
 
 

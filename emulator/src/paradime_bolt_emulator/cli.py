@@ -38,9 +38,9 @@ from .config import (
     url_origin,
     webhook_url_problem,
 )
-from .schedules import ScheduleFileError, builtin_schedules_text
+from .schedules.spec import ScheduleFileError, builtin_schedules_text
 from .server import EmulatorServer
-from .store import DatabaseError
+from .storage.store import DatabaseError
 
 PROG = "paradime-bolt-emulator"
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)

@@ -1,13 +1,18 @@
 """One emulator instance: database, schedules, run engine, services, ticker and webhooks, wired.
 
 Every workspace has its own schedule catalog and service; they share one database (so ids are
-unique across workspaces), one run engine and one ticker. The credential check (``auth``) tells
+unique across workspaces), one run engine and one ticker: a background thread that advances runs
+on a short interval, so run events fire on time. Requests advance runs too, so the emulator is
+correct without the ticker (as in in-process tests that never run the ASGI lifespan); the ticker
+only makes events independent of traffic. The credential check (``auth``) tells
 each request's workspace, and ``context_for`` hands that workspace's service to the resolvers.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
+import threading
 import time
 from collections.abc import Callable, Sequence
 from html import escape
@@ -17,21 +22,56 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .auth import WORKSPACE_STATE
-from .catalog import ScheduleCatalog
+from .api.auth import WORKSPACE_STATE
+from .api.context import RequestContext
+from .api.service import BoltService, Download
+from .api.signing import Verdict
 from .config import GRAPHQL_PATH, EmulatorConfig, http_base_url
-from .context import RequestContext
-from .engine import RunEngine
-from .events import RunEventListener
-from .schedules import ScheduleSpec, load_builtin_schedules, load_schedules_file
-from .service import BoltService, Download
-from .signing import Verdict
-from .store import Store
-from .ticker import Ticker
+from .runs.engine import RunEngine
+from .runs.events import RunEventListener
+from .schedules.catalog import ScheduleCatalog
+from .schedules.spec import ScheduleSpec, load_builtin_schedules, load_schedules_file
+from .storage.store import Store
 from .timefmt import format_iso_seconds
-from .webhooks import WebhookSender
+from .webhooks.sender import WebhookSender
 
 Clock = Callable[[], float]
+
+logger = logging.getLogger(__name__)
+
+
+class Ticker:
+    """Calls ``advance(clock())`` every ``interval`` seconds until stopped."""
+
+    def __init__(
+        self, advance: Callable[[float], None], clock: Callable[[], float], interval: float
+    ) -> None:
+        self._advance = advance
+        self._clock = clock
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the thread (once)."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._loop, name="bolt-emulator-ticker", daemon=True
+            )
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the thread and wait for it."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self._advance(self._clock())
+            except Exception:
+                logger.exception("advancing runs failed")
 
 
 class Emulator:

@@ -18,11 +18,11 @@ from typing import Any
 
 import uvicorn
 
-from .app import create_app
+from .api.app import create_app
 from .config import GRAPHQL_PATH, EmulatorConfig, http_base_url
-from .events import RunEventListener
+from .runs.events import RunEventListener
 from .runtime import Clock
-from .webhooks import WebhookSender
+from .webhooks.sender import WebhookSender
 
 _START_TIMEOUT = 15.0
 _STOP_TIMEOUT = 10.0

@@ -19,13 +19,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .artifacts import build_artifacts
-from .catalog import ScheduleCatalog
-from .dbt_project import execute
-from .errors import AlreadyRunningError, NothingToRetryError, RunNotFoundError
-from .events import RUN_COMPLETED, RUN_STARTED, CommandSnapshot, RunEvent, RunEventListener, deliver
-from .planner import plan_run
-from .records import (
+from paradime_bolt_emulator.dbt.artifacts import build_artifacts
+from paradime_bolt_emulator.dbt.project import execute
+from paradime_bolt_emulator.errors import AlreadyRunningError, NothingToRetryError, RunNotFoundError
+from paradime_bolt_emulator.schedules.catalog import ScheduleCatalog
+from paradime_bolt_emulator.schedules.spec import ScheduleSpec
+from paradime_bolt_emulator.storage.records import (
     ACTIVE_STATES,
     CANCELED,
     ERROR,
@@ -35,9 +34,11 @@ from .records import (
     RequestedCommand,
     RunRecord,
 )
-from .repository import Repository
-from .schedules import ScheduleSpec
-from .store import Store
+from paradime_bolt_emulator.storage.repository import Repository
+from paradime_bolt_emulator.storage.store import Store
+
+from .events import RUN_COMPLETED, RUN_STARTED, CommandSnapshot, RunEvent, RunEventListener, deliver
+from .planner import plan_run
 from .timeline import command_window, planned_end, state_at, written_fraction, written_text
 
 API_ACTOR = "api"

@@ -22,6 +22,11 @@ RAW_DATABASE = "RAW"
 RAW_SCHEMA = "JAFFLE"
 MACRO_COUNT = 478
 
+# Every run executes these before the schedule's commands, as in the docs' examples.
+GIT_CLONE = "git clone ..."
+DBT_DEPS = "dbt deps"
+INFRA_COMMANDS = (GIT_CLONE, DBT_DEPS)
+
 # Subcommands that write no artifacts at all, like the SDK's filter of "relevant" dbt commands.
 NO_ARTIFACT_SUBCOMMANDS = frozenset({"deps", "clean", "debug", "init", "--version", "-v", "--help"})
 

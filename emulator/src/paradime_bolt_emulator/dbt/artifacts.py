@@ -14,8 +14,9 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
-from .dbt_project import ADAPTER, DBT_VERSION, NODES, PROJECT, DbtRun, Node, NodeResult
-from .timefmt import format_iso_z
+from paradime_bolt_emulator.timefmt import format_iso_z
+
+from .project import ADAPTER, DBT_VERSION, NODES, PROJECT, DbtRun, Node, NodeResult
 
 JSON_TYPE = "application/json"
 TEXT_TYPE = "text/plain; charset=utf-8"

@@ -28,7 +28,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .config import DEFAULT_WORKSPACE
+from paradime_bolt_emulator.config import DEFAULT_WORKSPACE
 
 UNAUTHORIZED_MESSAGE = (
     "Unauthorized: missing or invalid credentials (X-API-KEY and X-API-SECRET, "

@@ -10,11 +10,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from .logpaging import LogPage
-from .records import CommandRecord, ResourceRecord, RunRecord
-from .schedules import DeferredSpec, ScheduleSpec, slugify
+from paradime_bolt_emulator.runs.logs import LogPage
+from paradime_bolt_emulator.schedules.spec import DeferredSpec, ScheduleSpec, slugify
+from paradime_bolt_emulator.storage.records import CommandRecord, ResourceRecord, RunRecord
+from paradime_bolt_emulator.timefmt import format_dttm, format_optional_dttm
+
 from .service import ScheduleView, visible_output
-from .timefmt import format_dttm, format_optional_dttm
 
 Payload = dict[str, Any]
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .dbt_logs import render_logs
-from .records import INFRA_COMMANDS, PlannedCommand, RequestedCommand
-from .schedules import EmulatorScript
+from paradime_bolt_emulator.dbt.logs import render_logs
+from paradime_bolt_emulator.dbt.project import INFRA_COMMANDS
+from paradime_bolt_emulator.schedules.spec import EmulatorScript
+from paradime_bolt_emulator.storage.records import PlannedCommand, RequestedCommand
 
 # Seconds between one command's end and the next one's start, like the gaps in the docs' example.
 COMMAND_GAP = 0.02

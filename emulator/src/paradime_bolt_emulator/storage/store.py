@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .config import DEFAULT_WORKSPACE
+from paradime_bolt_emulator.config import DEFAULT_WORKSPACE
+
 from .repository import Repository
 
 SCHEMA_VERSION = "2"

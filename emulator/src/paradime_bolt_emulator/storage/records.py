@@ -11,11 +11,6 @@ ERROR = "ERROR"
 CANCELED = "CANCELED"
 ACTIVE_STATES = frozenset({STARTING, RUNNING})
 
-# Every run starts with these, before the schedule's commands, as in the docs' examples.
-GIT_CLONE = "git clone ..."
-DBT_DEPS = "dbt deps"
-INFRA_COMMANDS = (GIT_CLONE, DBT_DEPS)
-
 
 @dataclass(frozen=True)
 class RequestedCommand:

@@ -1,7 +1,7 @@
 """The executable schema: the project's own schema.graphql, bound to the emulator's resolvers.
 
 The SDL is the repository's root ``schema.graphql``: read from there in a checkout, and from the
-copy the build puts beside this module in a wheel (``hatch_build.py``), so the emulator serves
+copy the build puts at the package's top in a wheel (``hatch_build.py``), so the emulator serves
 exactly what the client is generated from. Every field without a resolver gets a strict default
 resolver: when the parent value has no entry for the field it raises instead of returning null, so
 a field nobody wired fails loudly.
@@ -18,11 +18,11 @@ from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
 
 from .resolvers import mutation, query
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def _schema_path() -> Path:
-    """The wheel's copy beside this module, else the checkout's root file (emulator/src/..)."""
+    """The wheel's copy at the package's top, else the checkout's root file (emulator/src/..)."""
     packaged = _PACKAGE / "schema.graphql"
     return packaged if packaged.is_file() else _PACKAGE.parents[2] / "schema.graphql"
 

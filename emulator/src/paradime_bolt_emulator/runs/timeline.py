@@ -6,7 +6,15 @@ before and after an emulator restart; ``engine`` materialises these answers into
 
 from __future__ import annotations
 
-from .records import CANCELED, ERROR, RUNNING, STARTING, SUCCESS, PlannedCommand, RunRecord
+from paradime_bolt_emulator.storage.records import (
+    CANCELED,
+    ERROR,
+    RUNNING,
+    STARTING,
+    SUCCESS,
+    PlannedCommand,
+    RunRecord,
+)
 
 
 def command_window(run: RunRecord, planned: PlannedCommand) -> tuple[float, float]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .errors import InvalidArgumentsError
+from paradime_bolt_emulator.errors import InvalidArgumentsError
 
 PAGE_SIZE = 200
 STDOUT = "STDOUT"

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .dbt_project import (
+from paradime_bolt_emulator.timefmt import format_clock
+
+from .project import (
     ADAPTER,
     ADAPTER_VERSION,
     DBT_VERSION,
+    GIT_CLONE,
     MACRO_COUNT,
     NODES,
     SCHEMA,
@@ -20,8 +23,6 @@ from .dbt_project import (
     NodeResult,
     execute,
 )
-from .records import GIT_CLONE
-from .timefmt import format_clock
 
 _WIDTH = 80
 

@@ -25,11 +25,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from paradime_bolt_emulator.config import GRAPHQL_PATH, EmulatorConfig
+from paradime_bolt_emulator.errors import BoltApiError
+from paradime_bolt_emulator.runs.events import RunEventListener
+from paradime_bolt_emulator.runtime import Clock, Emulator
+
 from .auth import ApiKeyGuard
-from .config import GRAPHQL_PATH, EmulatorConfig
-from .errors import BoltApiError
-from .events import RunEventListener
-from .runtime import Clock, Emulator
 from .schema import build_schema
 
 GRAPHQL_LOGGER = "paradime_bolt_emulator.graphql"

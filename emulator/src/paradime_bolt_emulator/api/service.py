@@ -13,16 +13,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from .catalog import ScheduleCatalog, ScheduleEntry, ScheduleRef
-from .engine import RunEngine, RunRequest
-from .errors import InvalidArgumentsError, ScheduleNotFoundError
-from .logpaging import LogPage, read_page
-from .records import CommandRecord, RequestedCommand, ResourceRecord, RunRecord
-from .repository import Repository
+from paradime_bolt_emulator.errors import InvalidArgumentsError, ScheduleNotFoundError
+from paradime_bolt_emulator.runs.engine import RunEngine, RunRequest
+from paradime_bolt_emulator.runs.logs import LogPage, read_page
+from paradime_bolt_emulator.runs.timeline import written_fraction, written_text
+from paradime_bolt_emulator.schedules.catalog import ScheduleCatalog, ScheduleEntry, ScheduleRef
+from paradime_bolt_emulator.storage.records import (
+    CommandRecord,
+    RequestedCommand,
+    ResourceRecord,
+    RunRecord,
+)
+from paradime_bolt_emulator.storage.repository import Repository
+from paradime_bolt_emulator.storage.store import Store
+from paradime_bolt_emulator.timefmt import utc_datetime
+
 from .signing import Verdict, new_signing_key, signed_url, verify
-from .store import Store
-from .timefmt import utc_datetime
-from .timeline import written_fraction, written_text
 
 _SIGNING_KEY = "url_signing_key"
 

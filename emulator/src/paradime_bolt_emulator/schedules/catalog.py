@@ -12,9 +12,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .repository import Repository
-from .schedules import ScheduleFileError, ScheduleSpec, parse_schedule
-from .store import Store
+from paradime_bolt_emulator.storage.repository import Repository
+from paradime_bolt_emulator.storage.store import Store
+
+from .spec import ScheduleFileError, ScheduleSpec, parse_schedule
 
 
 @dataclass(frozen=True)

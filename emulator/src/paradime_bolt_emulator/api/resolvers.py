@@ -11,12 +11,13 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
+from paradime_bolt_emulator.errors import InvalidArgumentsError
+from paradime_bolt_emulator.schedules.catalog import ScheduleRef
+from paradime_bolt_emulator.storage.records import RequestedCommand
+
 from . import presenters
-from .catalog import ScheduleRef
 from .context import context_of
-from .errors import InvalidArgumentsError
 from .presenters import Payload
-from .records import RequestedCommand
 
 query = QueryType()
 mutation = MutationType()
