@@ -1,4 +1,8 @@
-"""The emulator's stored records: schedules, runs (with their plans), commands and resources."""
+"""The emulator's stored records: schedules, runs (with their plans), commands and resources.
+
+A row record's fields, with their types, are the one definition of its table's columns: the
+DDL, SELECT lists, INSERTs and rows read back are derived from them (see ``tables``).
+"""
 
 from __future__ import annotations
 

@@ -8,10 +8,8 @@ engine advancing all runs, a signed download) say so with ``workspace=None``.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Collection
-from dataclasses import asdict
 from typing import Any
 
 from .records import (
@@ -23,49 +21,7 @@ from .records import (
     RunRecord,
     ScheduleRow,
 )
-
-_RUN_COLUMNS = (
-    "id, workspace, schedule_name, state, trigger_ts, start_delay, ended_ts, canceled_ts, branch, "
-    "commit_hash, pr_number, reason, actor, actor_email, parent_run_id, requested, plan, "
-    "started_emitted, completed_emitted"
-)
-_COMMAND_COLUMNS = (
-    "id, run_id, position, command, start_ts, planned_end_ts, end_ts, return_code, stdout, stderr"
-)
-
-
-def _run(row: sqlite3.Row) -> RunRecord:
-    requested = tuple(RequestedCommand(**item) for item in json.loads(row["requested"]))
-    plan = tuple(PlannedCommand(**item) for item in json.loads(row["plan"]))
-    return RunRecord(
-        id=row["id"],
-        workspace=row["workspace"],
-        schedule_name=row["schedule_name"],
-        state=row["state"],
-        trigger_ts=row["trigger_ts"],
-        start_delay=row["start_delay"],
-        ended_ts=row["ended_ts"],
-        canceled_ts=row["canceled_ts"],
-        branch=row["branch"],
-        commit_hash=row["commit_hash"],
-        pr_number=row["pr_number"],
-        reason=row["reason"],
-        actor=row["actor"],
-        actor_email=row["actor_email"],
-        parent_run_id=row["parent_run_id"],
-        requested=requested,
-        plan=plan,
-        started_emitted=bool(row["started_emitted"]),
-        completed_emitted=bool(row["completed_emitted"]),
-    )
-
-
-def _command(row: sqlite3.Row) -> CommandRecord:
-    return CommandRecord(**{key: row[key] for key in row.keys()})  # noqa: SIM118
-
-
-def _resource(row: sqlite3.Row) -> ResourceRecord:
-    return ResourceRecord(**{key: row[key] for key in row.keys()})  # noqa: SIM118
+from .tables import COMMANDS, RESOURCES, RUNS, SCHEDULES, Table
 
 
 class Repository:
@@ -82,7 +38,8 @@ class Repository:
     def _all(self, sql: str, *params: Any) -> list[sqlite3.Row]:
         return list(self._db.execute(sql, params).fetchall())
 
-    def _insert(self, sql: str, *params: Any) -> int:
+    def _insert(self, table: Table[Any], **values: Any) -> int:
+        sql, params = table.insert(values)
         row_id = self._db.execute(sql, params).lastrowid
         assert row_id is not None
         return row_id
@@ -115,17 +72,9 @@ class Repository:
     def schedule_rows(self, workspace: str) -> list[ScheduleRow]:
         """Every stored schedule of a workspace, oldest first."""
         return [
-            ScheduleRow(
-                id=row["id"],
-                workspace=row["workspace"],
-                name=row["name"],
-                definition=row["definition"],
-                suspended_override=(
-                    None if row["suspended_override"] is None else bool(row["suspended_override"])
-                ),
-            )
+            SCHEDULES.load(row)
             for row in self._all(
-                "SELECT id, workspace, name, definition, suspended_override FROM schedules "
+                f"SELECT {SCHEDULES.select()} FROM schedules "  # noqa: S608
                 "WHERE workspace = ? ORDER BY id",
                 workspace,
             )
@@ -133,11 +82,11 @@ class Repository:
 
     def upsert_schedule(self, workspace: str, name: str, definition: str) -> None:
         """Store a schedule's definition, keeping its id and any suspension set through the API."""
-        self._db.execute(
-            "INSERT INTO schedules (workspace, name, definition) VALUES (?, ?, ?) "
-            "ON CONFLICT (workspace, name) DO UPDATE SET definition = excluded.definition",
-            (workspace, name, definition),
+        sql, params = SCHEDULES.insert(
+            {"workspace": workspace, "name": name, "definition": definition},
+            " ON CONFLICT (workspace, name) DO UPDATE SET definition = excluded.definition",
         )
+        self._db.execute(sql, params)
 
     def set_suspended(self, workspace: str, name: str, suspended: bool) -> None:
         """Record a suspension made through the API; it wins over the YAML's ``suspended``."""
@@ -168,43 +117,41 @@ class Repository:
     ) -> int:
         """Store a new run with its plan; returns its id."""
         return self._insert(
-            "INSERT INTO runs (workspace, schedule_name, state, trigger_ts, start_delay, branch, "
-            "commit_hash, pr_number, reason, actor, actor_email, parent_run_id, requested, plan) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            workspace,
-            schedule_name,
-            state,
-            trigger_ts,
-            start_delay,
-            branch,
-            commit_hash,
-            pr_number,
-            reason,
-            actor,
-            actor_email,
-            parent_run_id,
-            json.dumps([asdict(item) for item in requested]),
-            json.dumps([asdict(item) for item in plan]),
+            RUNS,
+            workspace=workspace,
+            schedule_name=schedule_name,
+            state=state,
+            trigger_ts=trigger_ts,
+            start_delay=start_delay,
+            branch=branch,
+            commit_hash=commit_hash,
+            pr_number=pr_number,
+            reason=reason,
+            actor=actor,
+            actor_email=actor_email,
+            parent_run_id=parent_run_id,
+            requested=requested,
+            plan=plan,
         )
 
     def get_run(self, run_id: int, *, workspace: str | None) -> RunRecord | None:
         """One run (of ``workspace``; None: of any), or None."""
         row = self._one(
-            f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ? "  # noqa: S608
+            f"SELECT {RUNS.select()} FROM runs WHERE id = ? "  # noqa: S608
             "AND (? IS NULL OR workspace = ?)",
             run_id,
             workspace,
             workspace,
         )
-        return None if row is None else _run(row)
+        return None if row is None else RUNS.load(row)
 
     def runs_in_states(self, states: Collection[str]) -> list[RunRecord]:
         """Runs in any of the states, oldest first."""
         marks = ", ".join("?" for _ in states)
         return [
-            _run(row)
+            RUNS.load(row)
             for row in self._all(
-                f"SELECT {_RUN_COLUMNS} FROM runs WHERE state IN ({marks}) ORDER BY id",  # noqa: S608
+                f"SELECT {RUNS.select()} FROM runs WHERE state IN ({marks}) ORDER BY id",  # noqa: S608
                 *states,
             )
         ]
@@ -218,9 +165,9 @@ class Repository:
     ) -> list[RunRecord]:
         """A page of a schedule's runs, newest first."""
         return [
-            _run(row)
+            RUNS.load(row)
             for row in self._all(
-                f"SELECT {_RUN_COLUMNS} FROM runs WHERE workspace = ? "  # noqa: S608
+                f"SELECT {RUNS.select()} FROM runs WHERE workspace = ? "  # noqa: S608
                 "AND schedule_name = ? ORDER BY id DESC LIMIT ? OFFSET ?",
                 workspace,
                 schedule_name,
@@ -238,13 +185,13 @@ class Repository:
             return runs[0] if runs else None
         marks = ", ".join("?" for _ in states)
         row = self._one(
-            f"SELECT {_RUN_COLUMNS} FROM runs WHERE workspace = ? "  # noqa: S608
+            f"SELECT {RUNS.select()} FROM runs WHERE workspace = ? "  # noqa: S608
             f"AND schedule_name = ? AND state IN ({marks}) ORDER BY id DESC LIMIT 1",
             workspace,
             schedule_name,
             *states,
         )
-        return None if row is None else _run(row)
+        return None if row is None else RUNS.load(row)
 
     def set_run_state(self, run_id: int, state: str, ended_ts: float | None) -> None:
         """Materialise a run's state, and its end time once it has ended."""
@@ -279,15 +226,14 @@ class Repository:
     ) -> int:
         """Store a command that has just started; returns its id."""
         return self._insert(
-            "INSERT INTO commands (run_id, position, command, start_ts, planned_end_ts, stdout, "
-            "stderr) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            run_id,
-            position,
-            command,
-            start_ts,
-            planned_end_ts,
-            stdout,
-            stderr,
+            COMMANDS,
+            run_id=run_id,
+            position=position,
+            command=command,
+            start_ts=start_ts,
+            planned_end_ts=planned_end_ts,
+            stdout=stdout,
+            stderr=stderr,
         )
 
     def finish_command(
@@ -302,24 +248,23 @@ class Repository:
     def commands_for_run(self, run_id: int) -> list[CommandRecord]:
         """A run's started commands, in id order."""
         return [
-            _command(row)
+            COMMANDS.load(row)
             for row in self._all(
-                f"SELECT {_COMMAND_COLUMNS} FROM commands WHERE run_id = ? ORDER BY id",  # noqa: S608
+                f"SELECT {COMMANDS.select()} FROM commands WHERE run_id = ? ORDER BY id",  # noqa: S608
                 run_id,
             )
         ]
 
     def get_command(self, command_id: int, *, workspace: str | None) -> CommandRecord | None:
         """One started command (of a run of ``workspace``; None: of any), or None."""
-        columns = ", ".join(f"commands.{name.strip()}" for name in _COMMAND_COLUMNS.split(","))
         row = self._one(
-            f"SELECT {columns} FROM commands JOIN runs ON runs.id = commands.run_id "  # noqa: S608
+            f"SELECT {COMMANDS.select()} FROM commands JOIN runs ON runs.id = commands.run_id "  # noqa: S608
             "WHERE commands.id = ? AND (? IS NULL OR runs.workspace = ?)",
             command_id,
             workspace,
             workspace,
         )
-        return None if row is None else _command(row)
+        return None if row is None else COMMANDS.load(row)
 
     def count_runs_executing(self, workspace: str, schedule_name: str, command: str) -> int:
         """How many of a schedule's runs have executed a command text (for ``fail_attempts``)."""
@@ -338,19 +283,15 @@ class Repository:
     def insert_resource(self, command_id: int, path: str, content_type: str, content: bytes) -> int:
         """Store one artifact of a command; returns its id."""
         return self._insert(
-            "INSERT INTO resources (command_id, path, content_type, content) VALUES (?, ?, ?, ?)",
-            command_id,
-            path,
-            content_type,
-            content,
+            RESOURCES, command_id=command_id, path=path, content_type=content_type, content=content
         )
 
     def resources_for_command(self, command_id: int) -> list[ResourceRecord]:
         """A command's artifacts, in id order, without their bytes."""
         return [
-            _resource(row)
+            RESOURCES.load(row)
             for row in self._all(
-                "SELECT id, command_id, path, content_type FROM resources "
+                f"SELECT {RESOURCES.select()} FROM resources "  # noqa: S608
                 "WHERE command_id = ? ORDER BY id",
                 command_id,
             )
@@ -359,7 +300,7 @@ class Repository:
     def get_resource(self, resource_id: int, *, workspace: str | None) -> ResourceRecord | None:
         """One artifact (of a run of ``workspace``; None: of any), without its bytes, or None."""
         row = self._one(
-            "SELECT resources.id, resources.command_id, resources.path, resources.content_type "
+            f"SELECT {RESOURCES.select()} "  # noqa: S608
             "FROM resources JOIN commands ON commands.id = resources.command_id "
             "JOIN runs ON runs.id = commands.run_id "
             "WHERE resources.id = ? AND (? IS NULL OR runs.workspace = ?)",
@@ -367,7 +308,7 @@ class Repository:
             workspace,
             workspace,
         )
-        return None if row is None else _resource(row)
+        return None if row is None else RESOURCES.load(row)
 
     def resource_content(self, resource_id: int) -> bytes | None:
         """An artifact's bytes, or None."""

@@ -1,8 +1,9 @@
-"""The SQLite database behind the emulator: one shared connection, a lock, and the table layout.
+"""The SQLite database behind the emulator: one shared connection, a lock, and the layout version.
 
 A file database survives restarts (WAL mode, so a crash loses no committed run); without a path
 the database lives in memory. All access goes through ``transaction()``, which holds a re-entrant
-lock, so the request thread and the background ticker never interleave.
+lock, so the request thread and the background ticker never interleave. The tables are those of
+``tables``, each derived from its record.
 
 Schedules and runs carry their workspace; ids are unique across workspaces, as on the live API.
 A database of layout 1 (before workspaces) is migrated on open: its schedules and runs go to the
@@ -20,6 +21,7 @@ from pathlib import Path
 from paradime_bolt_emulator.config import DEFAULT_WORKSPACE
 
 from .repository import Repository
+from .tables import SCHEDULES, TABLES
 
 SCHEMA_VERSION = "2"
 
@@ -29,68 +31,7 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );
 """
-_SCHEDULES_DDL = """
-CREATE TABLE IF NOT EXISTS schedules (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    workspace TEXT NOT NULL,
-    name TEXT NOT NULL,
-    definition TEXT NOT NULL,
-    suspended_override INTEGER,
-    UNIQUE (workspace, name)
-);
-"""
-_DDL = (
-    _SCHEDULES_DDL
-    + """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    workspace TEXT NOT NULL,
-    schedule_name TEXT NOT NULL,
-    state TEXT NOT NULL,
-    trigger_ts REAL NOT NULL,
-    start_delay REAL NOT NULL,
-    ended_ts REAL,
-    canceled_ts REAL,
-    branch TEXT NOT NULL,
-    commit_hash TEXT NOT NULL,
-    pr_number INTEGER,
-    reason TEXT,
-    actor TEXT NOT NULL,
-    actor_email TEXT,
-    parent_run_id INTEGER REFERENCES runs (id),
-    requested TEXT NOT NULL,
-    plan TEXT NOT NULL,
-    started_emitted INTEGER NOT NULL DEFAULT 0,
-    completed_emitted INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS runs_by_workspace_schedule ON runs (workspace, schedule_name, id);
-CREATE INDEX IF NOT EXISTS runs_by_state ON runs (state);
-CREATE TABLE IF NOT EXISTS commands (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    run_id INTEGER NOT NULL REFERENCES runs (id),
-    position INTEGER NOT NULL,
-    command TEXT NOT NULL,
-    start_ts REAL NOT NULL,
-    planned_end_ts REAL NOT NULL,
-    end_ts REAL,
-    return_code INTEGER,
-    stdout TEXT NOT NULL,
-    stderr TEXT NOT NULL,
-    UNIQUE (run_id, position)
-);
-CREATE TABLE IF NOT EXISTS resources (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    command_id INTEGER NOT NULL REFERENCES commands (id),
-    path TEXT NOT NULL,
-    content_type TEXT NOT NULL,
-    content BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS resources_by_command ON resources (command_id, id);
-"""
-)
-
-# Ids start in distinct, realistic ranges, so a run id passed where a command id belongs fails.
-_FIRST_IDS = {"schedules": 1000, "runs": 15000, "commands": 59000, "resources": 306000}
+_DDL = "".join(table.ddl() for table in TABLES)
 
 
 class DatabaseError(RuntimeError):
@@ -133,8 +74,8 @@ class Store:
         connection.executescript(_DDL)
         with self.transaction() as repo:
             repo.set_meta("schema_version", SCHEMA_VERSION)
-            for table, first in _FIRST_IDS.items():
-                repo.seed_sequence(table, first - 1)
+            for table in TABLES:
+                repo.seed_sequence(table.name, table.first_id - 1)
 
     def _migrate_from_1(self) -> None:
         """Layout 1 had no workspaces: its schedules and runs become the default workspace's,
@@ -142,7 +83,7 @@ class Store:
         connection = self._connection
         with self.transaction():
             connection.execute("ALTER TABLE schedules RENAME TO schedules_v1")
-            connection.execute(_SCHEDULES_DDL)
+            connection.execute(SCHEDULES.ddl())  # one statement: schedules have no index
             connection.execute(
                 "INSERT INTO schedules (id, workspace, name, definition, suspended_override) "
                 "SELECT id, ?, name, definition, suspended_override FROM schedules_v1",
