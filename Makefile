@@ -61,10 +61,11 @@ pytest-emulator: install ## The emulator's own tests (emulator/tests).
 	$(RUN) pytest emulator/tests
 
 # The other declared Pythons run everything but the end-to-end ring (tests/e2e, the CLI as a
-# process) and the benchmark smoke test, which the main interpreter covers: the client's suite and
-# the emulator's. Client-only: the `emulator` extra brings the emulator member, no other member.
+# process), the benchmark smoke test and the packaging test, which the main interpreter covers:
+# the client's suite and the emulator's. Client-only: the `emulator` extra brings the emulator member.
 OTHER_PYTHONS := 3.10 3.13
-RING := --ignore=tests/e2e --ignore=tests/cli/test_end_to_end.py --ignore=tests/test_bench_smoke.py
+RING := --ignore=tests/e2e --ignore=tests/cli/test_end_to_end.py --ignore=tests/test_bench_smoke.py \
+	--ignore=tests/test_packaging.py
 pytest-pythons: $(UV) ## Both suites minus the end-to-end ring on Python 3.10 and 3.13 (skipped, and said so, if absent).
 	@for version in $(OTHER_PYTHONS); do \
 		interpreter="$$(scripts/find_python.sh $$version $(UV))"; \
