@@ -12,7 +12,7 @@ RUN := $(UV) run --locked --all-extras --all-packages
 GENERATED_DIR := src/paradime_bolt/_generated
 GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
 
-.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-dagster pytest-pythons test demo bench
+.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-dagster pytest-pythons test demo bench
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -21,7 +21,7 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-install: $(UV) ## Create .venv from uv.lock (every workspace member, all extras, dev groups), bytecode compiled.
+install: $(UV) ## Create .venv from uv.lock (every workspace member, all extras, the dev group), bytecode compiled.
 	$(UV) sync --locked --all-extras --all-packages --compile-bytecode
 
 generate: install ## Regenerate _generated/ from the schema and queries/, and _client.py from _async_client.py.
@@ -49,11 +49,17 @@ lint: install ## ruff check and ruff format --check (generated code excluded).
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 
-typecheck: install ## mypy --strict over src (generated code included) and integrations/dagster.
+typecheck: install ## mypy --strict over src, emulator/src and integrations/dagster, generated code included.
 	$(RUN) mypy --strict
 
-pytest: install ## Run the test suite only.
+pytest: pytest-client pytest-emulator ## Run the test suites only: the client's, then the emulator's.
+
+pytest-client: install ## The client's tests (tests/), end-to-end ones against the emulator included.
 	$(RUN) pytest
+
+# emulator/tests is a session of its own: its rootdir and settings are emulator/pyproject.toml.
+pytest-emulator: install ## The emulator's own tests (emulator/tests).
+	$(RUN) pytest emulator/tests
 
 # The Dagster integration's tests, from its folder with its own pytest settings, in the same
 # environment (dagster and apache-airflow 3 resolve together in the one workspace lock).
@@ -61,10 +67,12 @@ pytest-dagster: install ## The Dagster integration's tests (integrations/dagster
 	cd integrations/dagster && $(CURDIR)/$(UV) run --locked --all-extras --all-packages pytest
 
 # The other declared Pythons run everything but the end-to-end ring (tests/e2e, the CLI as a
-# process) and the benchmark smoke test, which the main interpreter covers.
+# process), the benchmark smoke test and the packaging test, which the main interpreter covers:
+# the client's suite and the emulator's. Client-only: the `emulator` extra brings the emulator member.
 OTHER_PYTHONS := 3.10 3.13
-RING := --ignore=tests/e2e --ignore=tests/cli/test_end_to_end.py --ignore=tests/test_bench_smoke.py
-pytest-pythons: $(UV) ## The suite minus the end-to-end ring on Python 3.10 and 3.13 (skipped, and said so, if absent).
+RING := --ignore=tests/e2e --ignore=tests/cli/test_end_to_end.py --ignore=tests/test_bench_smoke.py \
+	--ignore=tests/test_packaging.py
+pytest-pythons: $(UV) ## Both suites minus the end-to-end ring on Python 3.10 and 3.13 (skipped, and said so, if absent).
 	@for version in $(OTHER_PYTHONS); do \
 		interpreter="$$(scripts/find_python.sh $$version $(UV))"; \
 		if [ -z "$$interpreter" ]; then \
@@ -75,6 +83,7 @@ pytest-pythons: $(UV) ## The suite minus the end-to-end ring on Python 3.10 and 
 		export UV_PROJECT_ENVIRONMENT=.venv-$$version; \
 		$(UV) sync -q --locked --all-extras --compile-bytecode --python "$$interpreter" || exit 1; \
 		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q $(RING) || exit 1; \
+		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q emulator/tests || exit 1; \
 	done
 
 test: check-generated check-schema lint typecheck pytest pytest-dagster pytest-pythons ## Everything CI runs.

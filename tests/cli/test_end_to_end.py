@@ -25,7 +25,7 @@ from typing import TypeVar
 
 import pytest
 
-from paradime_bolt.emulator import EmulatorServer
+from paradime_bolt_emulator import EmulatorServer
 
 KEY = "e2e-key-0123456789"
 SECRET = "sk-e2e-7f3a91-NEVER-PRINT-ME"

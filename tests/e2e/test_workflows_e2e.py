@@ -10,7 +10,7 @@ from paradime_bolt import (
     RunState,
     RunTimeoutError,
 )
-from paradime_bolt.emulator import EmulatorServer
+from paradime_bolt_emulator import EmulatorServer
 from tests.conftest import Twin
 from tests.e2e.conftest import UNTIL_CANCELLED
 

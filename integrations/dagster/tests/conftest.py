@@ -12,7 +12,7 @@ import pytest
 from dagster_paradime_bolt import BoltResource
 
 # The one import of the emulator's fixture types (tests take them from here).
-from paradime_bolt.pytest_plugin import BoltEmulator, BoltEmulatorFactory
+from paradime_bolt_emulator.pytest_plugin import BoltEmulator, BoltEmulatorFactory
 
 __all__ = ["FAST", "BoltEmulator", "Polls"]
 
