@@ -7,11 +7,14 @@ UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
-RUN := $(UV) run --locked --all-extras
+RUN := $(UV) run --locked --all-extras --all-packages
+# The client alone (no workspace member, so no Airflow): what `make demo` needs.
+RUN_CLIENT := $(UV) run --locked --all-extras
+AIRFLOW_MEMBER := integrations/airflow
 GENERATED_DIR := src/paradime_bolt/_generated
 GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
 
-.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-pythons test demo bench
+.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-airflow pytest-pythons test demo bench
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -20,8 +23,8 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-install: $(UV) ## Create .venv from uv.lock (all extras and the dev group), bytecode compiled.
-	$(UV) sync --locked --all-extras --compile-bytecode
+install: $(UV) ## Create .venv from uv.lock (all extras, the dev group, the workspace members), bytecode compiled.
+	$(UV) sync --locked --all-extras --all-packages --compile-bytecode
 
 generate: install ## Regenerate _generated/ from the schema and queries/, and _client.py from _async_client.py.
 	rm -rf $(GENERATED_DIR)
@@ -48,11 +51,16 @@ lint: install ## ruff check and ruff format --check (generated code excluded).
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 
-typecheck: install ## mypy --strict over src, generated code included.
+typecheck: install ## mypy --strict over src (generated code included) and the Airflow provider.
 	$(RUN) mypy --strict
 
-pytest: install ## Run the test suite only.
+pytest: install ## Run the client's test suite only.
 	$(RUN) pytest
+
+# The Airflow provider's tests, from its own folder with its own pytest configuration: Airflow
+# really installed, AIRFLOW_HOME and a SQLite metadata DB in a temporary folder.
+pytest-airflow: install ## Run the Airflow provider's tests (integrations/airflow).
+	cd $(AIRFLOW_MEMBER) && $(abspath $(UV)) run --locked --all-extras --all-packages pytest
 
 # The other declared Pythons run everything but the end-to-end ring (tests/e2e, the CLI as a
 # process) and the benchmark smoke test, which the main interpreter covers.
@@ -71,7 +79,7 @@ pytest-pythons: $(UV) ## The suite minus the end-to-end ring on Python 3.10 and 
 		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q $(RING) || exit 1; \
 	done
 
-test: check-generated check-schema lint typecheck pytest pytest-pythons ## Everything CI runs.
+test: check-generated check-schema lint typecheck pytest pytest-airflow pytest-pythons ## Everything CI runs.
 
 BENCH := .bench
 bench: install ## Benchmarks on loopback (paradime-io in its own env) -> BENCHMARKS.md.
@@ -84,5 +92,7 @@ bench: install ## Benchmarks on loopback (paradime-io in its own env) -> BENCHMA
 	$(RUN) python -m bench.run --output BENCHMARKS.md \
 		--sdk-python $(BENCH)/sdk/bin/python --core-python $(BENCH)/core/bin/python
 
-demo: install ## The main job: emulator, schedules, a daily run followed to the end, its artifacts.
-	$(RUN) python examples/demo.py --output demo-output
+# The client and its extras only: the demo needs no Airflow (--inexact keeps what is installed).
+demo: $(UV) ## The main job: emulator, schedules, a daily run followed to the end, its artifacts.
+	$(UV) sync --locked --all-extras --inexact --compile-bytecode
+	$(RUN_CLIENT) python examples/demo.py --output demo-output
