@@ -82,3 +82,54 @@ def running_run(bolt: Any, schedule: str = "until cancelled") -> int:
     while bolt.bolt_run_progress(run_id).run_state is RunState.STARTING:
         time.sleep(0.02)
     return run_id
+
+
+class RecordingTaskInstance:
+    """The part of Airflow's task instance an operator calls outside a DAG run: XComs kept in
+    a dict, and the try number. DAG runs (tests/dags) use the real one."""
+
+    def __init__(self, try_number: int = 1) -> None:
+        self.try_number = try_number
+        self.xcoms: dict[str, Any] = {}
+
+    def xcom_push(self, key: str, value: Any) -> None:
+        self.xcoms[key] = value
+
+    def xcom_pull(self, task_ids: str | None = None, key: str = "return_value", **_: Any) -> Any:
+        return self.xcoms.get(key)
+
+
+class MemoryStateStore:
+    """Airflow 3.3's task_state_store, in memory: it outlives a try, as the real one does."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    def set(self, key: str, value: Any, **_: Any) -> None:
+        self.values[key] = value
+
+
+def task_context(try_number: int = 1, store: MemoryStateStore | None = None) -> dict[str, Any]:
+    return {
+        "ti": RecordingTaskInstance(try_number),
+        "task_state_store": store or MemoryStateStore(),
+    }
+
+
+def run_dag(dag_id: str) -> Any:
+    """One whole DAG run with `dag.test()`, its tasks in this process; returns the DagRun."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(str(DAGS))
+    assert bag.import_errors == {}
+    return bag.dags[dag_id].test()
+
+
+def task_instances(dag_run: Any) -> dict[str, Any]:
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        return {ti.task_id: ti for ti in dag_run.get_task_instances(session=session)}
