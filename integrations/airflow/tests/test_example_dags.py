@@ -28,3 +28,27 @@ def test_the_example_dags_parse_without_import_errors() -> None:
     artifacts = bag.dags["paradime_bolt_failed_run_artifacts"].get_task("run_results")
     assert isinstance(artifacts, BoltArtifactOperator)
     assert artifacts.trigger_rule == "all_done"
+
+
+def _first_python_block(readme: Path, after: str) -> str:
+    text = readme.read_text(encoding="utf-8")
+    start = text.index("```python\n", text.index(after)) + len("```python\n")
+    return text[start : text.index("```", start)]
+
+
+def test_the_readmes_show_a_deferrable_dag_first_and_it_parses(tmp_path: Path) -> None:
+    from airflow.dag_processing.dagbag import DagBag
+
+    member = EXAMPLES.parent / "README.md"
+    root = EXAMPLES.parent.parent.parent / "README.md"
+    block = _first_python_block(member, "## A deferrable DAG")
+    (tmp_path / "readme_dag.py").write_text(block, encoding="utf-8")
+    bag = DagBag(str(tmp_path))
+    assert bag.import_errors == {}
+    task = bag.dags["dbt_daily"].get_task("daily_run")
+    assert isinstance(task, BoltRunOperator)
+    assert task.deferrable
+    snippet = _first_python_block(root, "## Apache Airflow")
+    namespace: dict[str, object] = {}
+    exec(compile(snippet, "README.md", "exec"), namespace)  # builds the operator, as a DAG would
+    assert "deferrable=True" in snippet
