@@ -82,15 +82,18 @@ pytest-pythons: $(UV) ## The suite minus the end-to-end ring on Python 3.10 and 
 test: check-generated check-schema lint typecheck pytest pytest-airflow pytest-pythons ## Everything CI runs.
 
 BENCH := .bench
-bench: install ## Benchmarks on loopback (paradime-io in its own env) -> BENCHMARKS.md.
+bench: install ## Benchmarks on loopback (paradime-io, Paradime's Airflow provider in their own envs) -> BENCHMARKS.md.
 	$(UV) venv -q --allow-existing --python $(PYTHON) $(BENCH)/sdk
 	VIRTUAL_ENV=$(BENCH)/sdk $(UV) pip install -q -r bench/requirements-sdk.txt
 	$(UV) venv -q --allow-existing --python $(PYTHON) $(BENCH)/core
 	$(UV) export -q --frozen --no-dev --no-emit-project --no-hashes -o $(BENCH)/core.txt
 	VIRTUAL_ENV=$(BENCH)/core $(UV) pip install -q -r $(BENCH)/core.txt
 	VIRTUAL_ENV=$(BENCH)/core $(UV) pip install -q --no-deps .
+	$(UV) venv -q --allow-existing --python $(PYTHON) $(BENCH)/paradime-airflow
+	VIRTUAL_ENV=$(BENCH)/paradime-airflow $(UV) pip install -q -r bench/requirements-paradime-airflow.txt
 	$(RUN) python -m bench.run --output BENCHMARKS.md \
-		--sdk-python $(BENCH)/sdk/bin/python --core-python $(BENCH)/core/bin/python
+		--sdk-python $(BENCH)/sdk/bin/python --core-python $(BENCH)/core/bin/python \
+		--paradime-airflow-python $(BENCH)/paradime-airflow/bin/python
 
 # The client and its extras only: the demo needs no Airflow (--inexact keeps what is installed).
 demo: $(UV) ## The main job: emulator, schedules, a daily run followed to the end, its artifacts.
