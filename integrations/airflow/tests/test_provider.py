@@ -138,3 +138,21 @@ def test_the_check_sees_the_client_when_it_is_loaded() -> None:
         "import paradime_bolt_airflow.operators; from paradime_bolt import BoltClient"
     )
     assert loaded["paradime_bolt._generated"] and loaded["paradime_bolt._client"]
+
+
+def test_importing_the_provider_warns_of_no_deprecated_airflow_api() -> None:
+    """Paradime's provider imports `airflow.hooks.base` and `airflow.sensors.base`, which
+    Airflow 3 answers with DeprecatedImportWarning; ours uses the task SDK's names."""
+    code = """
+import warnings, airflow.sdk
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    import paradime_bolt_airflow.hooks, paradime_bolt_airflow.links
+    import paradime_bolt_airflow.operators, paradime_bolt_airflow.sensors
+    import paradime_bolt_airflow.triggers
+print([f"{w.category.__name__}: {w.message}" for w in caught])
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
