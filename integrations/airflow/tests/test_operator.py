@@ -258,3 +258,18 @@ def test_the_artifact_destination_must_be_absolute(bolt_connection: Any) -> None
     op = BoltArtifactOperator(task_id="artifact", run_id=1, dest="artifacts")
     with pytest.raises(ValueError, match="absolute"):
         op.execute(task_context())
+
+
+def test_a_later_command_s_copy_is_not_taken_for_a_failed_run(
+    bolt_connection: Any, tmp_path: Path
+) -> None:
+    """With continue_on_error, `dbt docs generate` runs after the failing `dbt test` and writes
+    a run_results.json of its own: the failed run's artifact is still the failing command's."""
+    import json
+
+    bolt = bolt_connection.client
+    run_id = bolt.trigger_and_wait("broken tests", continue_on_error=True).run_id
+    assert bolt.find_artifact(run_id, "target/run_results.json").command == "dbt docs generate"
+    op = BoltArtifactOperator(task_id="artifact", run_id=run_id, dest=tmp_path)
+    results = json.loads(Path(op.execute(task_context())).read_text())
+    assert any(result["status"] == "fail" for result in results["results"])

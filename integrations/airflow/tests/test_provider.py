@@ -156,3 +156,19 @@ print([f"{w.category.__name__}: {w.message}" for w in caught])
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_serialized_dag_links_the_run_url_xcom() -> None:
+    """The API server never imports the link class: it reads the XCom the serialized DAG names,
+    so the link is the `run_url` XCom, there as soon as the run is triggered."""
+    import pendulum
+    from airflow.sdk import DAG
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    from paradime_bolt_airflow import BoltRunOperator
+
+    with DAG("linked", schedule=None, start_date=pendulum.datetime(2026, 1, 1)) as dag:
+        BoltRunOperator(task_id="run", schedule_name="daily run")
+    restored = DagSerialization.deserialize_dag(DagSerialization.serialize_dag(dag))
+    [link] = restored.get_task("run").operator_extra_links
+    assert (link.name, link.xcom_key) == ("Paradime Bolt run", "run_url")
