@@ -7,12 +7,14 @@ UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
-# Every workspace member (integrations/*) is installed beside the client.
 RUN := $(UV) run --locked --all-extras --all-packages
+# The client alone (no workspace member, so no Airflow): what `make demo` needs.
+RUN_CLIENT := $(UV) run --locked --all-extras
+AIRFLOW_MEMBER := integrations/airflow
 GENERATED_DIR := src/paradime_bolt/_generated
 GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
 
-.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-dagster pytest-pythons test demo bench
+.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-dagster pytest-pythons test demo bench
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -49,7 +51,7 @@ lint: install ## ruff check and ruff format --check (generated code excluded).
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 
-typecheck: install ## mypy --strict over src, emulator/src and integrations/dagster, generated code included.
+typecheck: install ## mypy --strict over src, emulator/src and the integrations, generated code included.
 	$(RUN) mypy --strict
 
 pytest: pytest-client pytest-emulator ## Run the test suites only: the client's, then the emulator's.
@@ -65,6 +67,11 @@ pytest-emulator: install ## The emulator's own tests (emulator/tests).
 # environment (dagster and apache-airflow 3 resolve together in the one workspace lock).
 pytest-dagster: install ## The Dagster integration's tests (integrations/dagster).
 	cd integrations/dagster && $(CURDIR)/$(UV) run --locked --all-extras --all-packages pytest
+
+# The Airflow provider's tests, from its own folder with its own pytest configuration: Airflow
+# really installed, AIRFLOW_HOME and a SQLite metadata DB in a temporary folder.
+pytest-airflow: install ## Run the Airflow provider's tests (integrations/airflow).
+	cd $(AIRFLOW_MEMBER) && $(abspath $(UV)) run --locked --all-extras --all-packages pytest
 
 # The other declared Pythons run everything but the end-to-end ring (tests/e2e, the CLI as a
 # process), the benchmark smoke test and the packaging test, which the main interpreter covers:
@@ -86,18 +93,23 @@ pytest-pythons: $(UV) ## Both suites minus the end-to-end ring on Python 3.10 an
 		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q emulator/tests || exit 1; \
 	done
 
-test: check-generated check-schema lint typecheck pytest pytest-dagster pytest-pythons ## Everything CI runs.
+test: check-generated check-schema lint typecheck pytest pytest-airflow pytest-dagster pytest-pythons ## Everything CI runs.
 
 BENCH := .bench
-bench: install ## Benchmarks on loopback (paradime-io in its own env) -> BENCHMARKS.md.
+bench: install ## Benchmarks on loopback (paradime-io, Paradime's Airflow provider in their own envs) -> BENCHMARKS.md.
 	$(UV) venv -q --allow-existing --python $(PYTHON) $(BENCH)/sdk
 	VIRTUAL_ENV=$(BENCH)/sdk $(UV) pip install -q -r bench/requirements-sdk.txt
 	$(UV) venv -q --allow-existing --python $(PYTHON) $(BENCH)/core
 	$(UV) export -q --frozen --no-dev --no-emit-project --no-hashes -o $(BENCH)/core.txt
 	VIRTUAL_ENV=$(BENCH)/core $(UV) pip install -q -r $(BENCH)/core.txt
 	VIRTUAL_ENV=$(BENCH)/core $(UV) pip install -q --no-deps .
+	$(UV) venv -q --allow-existing --python $(PYTHON) $(BENCH)/paradime-airflow
+	VIRTUAL_ENV=$(BENCH)/paradime-airflow $(UV) pip install -q -r bench/requirements-paradime-airflow.txt
 	$(RUN) python -m bench.run --output BENCHMARKS.md \
-		--sdk-python $(BENCH)/sdk/bin/python --core-python $(BENCH)/core/bin/python
+		--sdk-python $(BENCH)/sdk/bin/python --core-python $(BENCH)/core/bin/python \
+		--paradime-airflow-python $(BENCH)/paradime-airflow/bin/python
 
-demo: install ## The main job: emulator, schedules, a daily run followed to the end, its artifacts.
-	$(RUN) python examples/demo.py --output demo-output
+# The client and its extras only: the demo needs no Airflow (--inexact keeps what is installed).
+demo: $(UV) ## The main job: emulator, schedules, a daily run followed to the end, its artifacts.
+	$(UV) sync --locked --all-extras --inexact --compile-bytecode
+	$(RUN_CLIENT) python examples/demo.py --output demo-output

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         TransportError,
     )
     from ._generated.bolt_types import RunState, parse_bolt_datetime
+    from ._links import DEFAULT_APP_URL, bolt_run_url
     from ._types import NOT_GIVEN, NotGiven, Timeout
     from ._waiting import FinishedRun
 
@@ -65,6 +66,8 @@ _LAZY = {
     "RunState": "._generated.bolt_types",
     "parse_bolt_datetime": "._generated.bolt_types",
     "FinishedRun": "._waiting",
+    "DEFAULT_APP_URL": "._links",
+    "bolt_run_url": "._links",
 }
 
 
@@ -82,6 +85,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "DEFAULT_APP_URL",
     "NOT_GIVEN",
     "APIError",
     "AlreadyRunningError",
@@ -116,5 +120,6 @@ __all__ = [
     "Timeout",
     "TransportError",
     "__version__",
+    "bolt_run_url",
     "parse_bolt_datetime",
 ]

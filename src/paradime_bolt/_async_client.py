@@ -45,7 +45,7 @@ from ._operations import (
     schedule_selector,
     trigger_arguments,
 )
-from ._transport import AsyncTransport
+from ._transport import AsyncTransport, check_proxy
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import (
     DEFAULT_WAIT_TIMEOUT,
@@ -89,8 +89,9 @@ class AsyncBoltClient:
     PARADIME_API_SECRET, PARADIME_WORKSPACE_UID and PARADIME_API_KEY. The secret is an account
     API key (`prdm_cmp_...`, with a workspace uid), a workspace token (`prdm_wsp_...`) or a
     legacy API secret (with its key). `timeout` (seconds) and `max_retries` apply to
-    every call and can be overridden per call. Pass `http_client=` to use an httpx client you
-    own (proxies, certificates, event hooks); the client then leaves closing it to you.
+    every call and can be overridden per call. `proxy=` sends every request (downloads too)
+    through an HTTP(S) or SOCKS proxy. Pass `http_client=` to use an httpx client you own
+    (certificates, event hooks); the client then leaves closing it to you.
 
         async with AsyncBoltClient() as bolt:
             run = await bolt.trigger_and_wait("daily run", raise_on_failure=True)
@@ -106,7 +107,9 @@ class AsyncBoltClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         http_client: httpx.AsyncClient | None = None,
+        proxy: str | None = None,
     ) -> None:
+        proxy = check_proxy(proxy, http_client)
         self._config = resolve_config(
             endpoint=endpoint,
             api_key=api_key,
@@ -115,7 +118,7 @@ class AsyncBoltClient:
             timeout=timeout,
             max_retries=max_retries,
         )
-        self._transport = AsyncTransport(self._config, http_client)
+        self._transport = AsyncTransport(self._config, http_client, proxy=proxy)
         self._graphql = AsyncBoltGraphQLClient(self._transport)
 
     @property
