@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from typing import Any
 
 from dagster import DagsterInstance, materialize
@@ -26,20 +27,30 @@ def _bolt_run_id(instance: DagsterInstance) -> int | None:
     return None
 
 
-def _interrupt_when_tagged(instance: DagsterInstance, found: list[int]) -> threading.Thread:
+def _interrupt_until_cancelled(
+    instance: DagsterInstance, emulator: BoltEmulator, found: list[int], done: threading.Event
+) -> threading.Thread:
     """A thread that sends SIGINT to the main thread, as `dagster` does to a step it terminates,
-    once the Dagster run names its Bolt run."""
-    main = threading.main_thread()
-    stop = threading.Event()
+    once the Dagster run names its Bolt run, and again while that run is not cancelled: a signal
+    that lands where Python cannot raise it (a finalizer, say) is otherwise lost for good."""
+    main = threading.main_thread().ident
+    assert main is not None
 
     def watch() -> None:
-        while not stop.wait(0.01):
-            run_id = _bolt_run_id(instance)
+        while not found and not done.is_set():
+            try:  # the in-memory instance is written by the step at the same time
+                run_id = _bolt_run_id(instance)
+            except Exception:  # noqa: BLE001 - "database table is locked": read again
+                run_id = None
             if run_id is not None:
                 found.append(run_id)
-                assert main.ident is not None
-                signal.pthread_kill(main.ident, signal.SIGINT)
+            else:
+                time.sleep(0.01)
+        while found and not done.is_set():
+            if emulator.client.bolt_run_status(found[0]).state == "CANCELED":
                 return
+            signal.pthread_kill(main, signal.SIGINT)
+            done.wait(0.5)
 
     thread = threading.Thread(target=watch, daemon=True)
     thread.start()
@@ -52,11 +63,15 @@ def test_an_interrupted_step_cancels_its_bolt_run(
     assets = build_bolt_assets(schedule_name="until cancelled", manifest=manifest, **FAST)
     instance = DagsterInstance.ephemeral()
     found: list[int] = []
-    watcher = _interrupt_when_tagged(instance, found)
-    result = materialize(
-        [assets], resources={"bolt": bolt}, instance=instance, raise_on_error=False
-    )
-    watcher.join()
+    done = threading.Event()
+    watcher = _interrupt_until_cancelled(instance, emulator, found, done)
+    try:
+        result = materialize(
+            [assets], resources={"bolt": bolt}, instance=instance, raise_on_error=False
+        )
+    finally:
+        done.set()
+        watcher.join()
     assert not result.success
     assert found, "the step never tagged its Dagster run with the Bolt run"
     assert emulator.client.bolt_run_status(found[0]).state == "CANCELED"

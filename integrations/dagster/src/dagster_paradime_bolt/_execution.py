@@ -143,12 +143,21 @@ def follow_run(
 
 
 def _cancel(client: BoltClient, run_id: int, log: logging.Logger | Any) -> None:
-    try:
-        client.cancel_bolt_run(run_id)
-    except BoltError as exc:
-        log.warning(f"The step was interrupted; cancelling Bolt run {run_id} failed: {exc}")
-    else:
+    """Cancels the run of an interrupted step. A second interrupt that lands during the cancel
+    (Dagster and CI systems repeat their signal) does not leave the run going: the cancel is
+    sent once more, then the interrupt goes on."""
+    for attempt in (1, 2):
+        try:
+            client.cancel_bolt_run(run_id)
+        except BoltError as exc:
+            log.warning(f"The step was interrupted; cancelling Bolt run {run_id} failed: {exc}")
+            return
+        except BaseException:
+            if attempt == 2:
+                raise
+            continue
         log.warning(f"The step was interrupted: Bolt run {run_id} was cancelled")
+        return
 
 
 def _progress_logger(run_id: int, log: logging.Logger | Any) -> Callable[[RunProgress], None]:
