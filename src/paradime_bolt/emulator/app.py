@@ -29,6 +29,7 @@ from .auth import ApiKeyGuard
 from .config import GRAPHQL_PATH, EmulatorConfig
 from .errors import BoltApiError
 from .events import RunEventListener
+from .http_handler import BoltHTTPHandler
 from .runtime import Clock, Emulator
 from .schema import build_schema
 
@@ -88,12 +89,14 @@ def create_app(
     The instance is at ``app.state.emulator``; call its ``close()`` when not using the lifespan.
     """
     emulator = Emulator(config, clock=clock, listeners=listeners, api_url=api_url)
+    # Requests are bounded and handled off the event loop (see http_handler and limits).
     graphql = GraphQL(
         build_schema(),
         context_value=emulator.context_for,
         execute_get_queries=True,
         introspection=True,
         logger=_graphql_logger(),
+        http_handler=BoltHTTPHandler(),
     )
 
     @asynccontextmanager
