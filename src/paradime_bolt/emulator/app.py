@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .auth import ApiKeyGuard
 from .config import GRAPHQL_PATH, EmulatorConfig
+from .document_cache import DocumentCache
 from .errors import BoltApiError
 from .events import RunEventListener
 from .http_handler import BoltHTTPHandler
@@ -89,10 +90,14 @@ def create_app(
     The instance is at ``app.state.emulator``; call its ``close()`` when not using the lifespan.
     """
     emulator = Emulator(config, clock=clock, listeners=listeners, api_url=api_url)
-    # Requests are bounded and handled off the event loop (see http_handler and limits).
+    # Documents are parsed and validated once (see document_cache); requests are bounded and
+    # handled off the event loop (see http_handler and limits).
+    documents = DocumentCache()
     graphql = GraphQL(
         build_schema(),
         context_value=emulator.context_for,
+        query_parser=documents.parse,
+        query_validator=documents.validate,
         execute_get_queries=True,
         introspection=True,
         logger=_graphql_logger(),
@@ -132,4 +137,5 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.emulator = emulator
+    app.state.documents = documents
     return app
