@@ -15,6 +15,7 @@ from . import presenters
 from .catalog import ScheduleRef
 from .context import context_of
 from .errors import InvalidArgumentsError
+from .limits import check_run_arguments
 from .presenters import Payload
 from .records import RequestedCommand
 
@@ -168,6 +169,9 @@ def resolve_trigger_bolt_run(
     requested = requested_commands(commands, commandConfigs, continueOnError)
     if branch is not None and not branch.strip():
         raise InvalidArgumentsError("branch must not be empty")
+    check_run_arguments(
+        None if requested is None else [r.command for r in requested], branch, reason
+    )
     context = context_of(info)
     run_id = context.service.trigger(
         context.now,
