@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import asdict
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from .records import (
     ACTIVE_STATES,
@@ -20,13 +21,18 @@ from .records import (
     PlannedCommand,
     RequestedCommand,
     ResourceRecord,
+    RunPlan,
     RunRecord,
     ScheduleRow,
 )
 
+if TYPE_CHECKING:
+    from .plan_cache import PlanCache
+
+# Every column but the requested commands and the plan, which a run loads when needed.
 _RUN_COLUMNS = (
     "id, workspace, schedule_name, state, trigger_ts, start_delay, ended_ts, canceled_ts, branch, "
-    "commit_hash, pr_number, reason, actor, actor_email, parent_run_id, requested, plan, "
+    "commit_hash, pr_number, reason, actor, actor_email, parent_run_id, "
     "started_emitted, completed_emitted"
 )
 _COMMAND_COLUMNS = (
@@ -34,9 +40,16 @@ _COMMAND_COLUMNS = (
 )
 
 
-def _run(row: sqlite3.Row) -> RunRecord:
-    requested = tuple(RequestedCommand(**item) for item in json.loads(row["requested"]))
-    plan = tuple(PlannedCommand(**item) for item in json.loads(row["plan"]))
+def decode_plan(requested: str, plan: str) -> RunPlan:
+    """A run's requested commands and plan from their stored JSON."""
+    return RunPlan(
+        requested=tuple(RequestedCommand(**item) for item in json.loads(requested)),
+        plan=tuple(PlannedCommand(**item) for item in json.loads(plan)),
+    )
+
+
+def _run(row: sqlite3.Row, plans: PlanCache | None, load: Callable[[int], RunPlan]) -> RunRecord:
+    run_id: int = row["id"]
     return RunRecord(
         id=row["id"],
         workspace=row["workspace"],
@@ -53,10 +66,9 @@ def _run(row: sqlite3.Row) -> RunRecord:
         actor=row["actor"],
         actor_email=row["actor_email"],
         parent_run_id=row["parent_run_id"],
-        requested=requested,
-        plan=plan,
         started_emitted=bool(row["started_emitted"]),
         completed_emitted=bool(row["completed_emitted"]),
+        load_plan=partial(plans.get, run_id) if plans is not None else partial(load, run_id),
     )
 
 
@@ -71,9 +83,19 @@ def _resource(row: sqlite3.Row) -> ResourceRecord:
 class Repository:
     """Queries over one connection; the caller holds the store's lock and transaction."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, plans: PlanCache | None = None) -> None:
         self._db = connection
         self._db.row_factory = sqlite3.Row
+        self._plans = plans
+
+    def _run(self, row: sqlite3.Row) -> RunRecord:
+        return _run(row, self._plans, self._plan_of)
+
+    def _plan_of(self, run_id: int) -> RunPlan:
+        plan = self.run_plan(run_id)
+        if plan is None:
+            raise LookupError(f"run {run_id} is not stored")
+        return plan
 
     def _one(self, sql: str, *params: Any) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self._db.execute(sql, params).fetchone()
@@ -196,13 +218,18 @@ class Repository:
             workspace,
             workspace,
         )
-        return None if row is None else _run(row)
+        return None if row is None else self._run(row)
+
+    def run_plan(self, run_id: int) -> RunPlan | None:
+        """A run's requested commands and plan, decoded; None for an unknown run."""
+        row = self._one("SELECT requested, plan FROM runs WHERE id = ?", run_id)
+        return None if row is None else decode_plan(row["requested"], row["plan"])
 
     def runs_in_states(self, states: Collection[str]) -> list[RunRecord]:
         """Runs in any of the states, oldest first."""
         marks = ", ".join("?" for _ in states)
         return [
-            _run(row)
+            self._run(row)
             for row in self._all(
                 f"SELECT {_RUN_COLUMNS} FROM runs WHERE state IN ({marks}) ORDER BY id",  # noqa: S608
                 *states,
@@ -218,7 +245,7 @@ class Repository:
     ) -> list[RunRecord]:
         """A page of a schedule's runs, newest first."""
         return [
-            _run(row)
+            self._run(row)
             for row in self._all(
                 f"SELECT {_RUN_COLUMNS} FROM runs WHERE workspace = ? "  # noqa: S608
                 "AND schedule_name = ? ORDER BY id DESC LIMIT ? OFFSET ?",
@@ -244,7 +271,7 @@ class Repository:
             schedule_name,
             *states,
         )
-        return None if row is None else _run(row)
+        return None if row is None else self._run(row)
 
     def set_run_state(self, run_id: int, state: str, ended_ts: float | None) -> None:
         """Materialise a run's state, and its end time once it has ended."""
@@ -308,6 +335,15 @@ class Repository:
                 run_id,
             )
         ]
+
+    def command_progress(self, run_id: int) -> dict[int, tuple[int, bool]]:
+        """A run's started commands as position -> (id, ended), without their logs."""
+        return {
+            row["position"]: (row["id"], row["end_ts"] is not None)
+            for row in self._all(
+                "SELECT position, id, end_ts FROM commands WHERE run_id = ?", run_id
+            )
+        }
 
     def get_command(self, command_id: int, *, workspace: str | None) -> CommandRecord | None:
         """One started command (of a run of ``workspace``; None: of any), or None."""
