@@ -174,3 +174,23 @@ def test_a_rolled_back_runs_cached_plan_is_forgotten() -> None:
             assert run is not None and run.plan[0].command == "dbt test"
     finally:
         store.close()
+
+
+def test_a_request_with_nothing_due_does_not_advance_runs(
+    make_app: Callable[..., Any], clock: FakeClock
+) -> None:
+    app = make_app()
+    client = InProcessClient(app)
+    try:
+        api = Api(client, "/graphql")
+        run_id = start_run(api, clock, 3)  # git clone runs until 1 + 2 s
+        with traced(app) as idle:
+            api.data(UNRELATED)
+        assert not [s for s in idle if "state IN" in s], idle  # active runs were not read
+        clock.advance(1.6)  # dbt deps has started
+        with traced(app) as due:
+            api.data(UNRELATED)
+        assert [s for s in due if "state IN" in s]
+        assert len(api.status(run_id)["commands"]) == 2
+    finally:
+        client.close()

@@ -110,6 +110,9 @@ class RunEngine:
         # ``_staged`` holds the current transaction's notes, kept only if it commits.
         self._due: dict[int, float] = {}
         self._staged: dict[int, float] = {}
+        # The earliest of those moments once every active run has one (None: not known, as
+        # after a start or a failed transaction): before it, advancing has nothing to do.
+        self._earliest: float | None = None
 
     @contextmanager
     def _transaction(self) -> Iterator[Repository]:
@@ -123,17 +126,24 @@ class RunEngine:
                 try:
                     yield repo
                     self._due.update(self._staged)
+                    # Every engine transaction ends with every active run looked at.
+                    self._earliest = min(self._due.values(), default=math.inf)
                 finally:
                     self._staged.clear()
             committed = True
         finally:
             if not committed:
                 self._due.clear()
+                self._earliest = None
 
     # public operations
 
     def advance(self, now: float) -> None:
-        """Materialise everything that has happened up to ``now``."""
+        """Materialise everything that has happened up to ``now``; without touching the
+        database when nothing is due yet (every request and the ticker call this)."""
+        earliest = self._earliest
+        if earliest is not None and now < earliest:
+            return
         with self._transaction() as repo:
             events = self._advance(repo, now)
         deliver(self._listeners, events)
@@ -279,9 +289,9 @@ class RunEngine:
         A run whose next change is still ahead (see ``_due``) is skipped without reading its
         commands or plan, so the work does not grow with the size of the active runs."""
         active = repo.active_runs()
-        if len(self._due) > len(active) + 256:  # forget runs that have finished
-            ids_active = {run.id for run in active}
-            self._due = {key: value for key, value in self._due.items() if key in ids_active}
+        ids_active = {run.id for run in active}
+        for finished in [key for key in self._due if key not in ids_active]:
+            del self._due[finished]
         runs = [
             run
             for run in active

@@ -7,12 +7,12 @@ the client sends, and far below what made the emulator slow.
 
 - The HTTP body (``MAX_BODY_BYTES``) and its JSON nesting (``MAX_JSON_DEPTH``): HTTP 413 and 400,
   answered by ``http_handler`` before any GraphQL work.
-- The document: its length, tokens and comments, the depth of its selections, its aliases, its fields and
-  its repeated fields (one response name twice at one level, which validation compares
-  pairwise), counted with every fragment spread expanded. Each is a GraphQL error naming the
-  limit, with ``extensions.code`` ``QUERY_LIMIT_EXCEEDED``; like every validation error it is
-  answered with HTTP 400 and no ``data``. ``document_cache`` measures a document once, when it
-  is first seen.
+- The document: its length, tokens and comments, the depth of its selections, its aliases,
+  its fields and its repeated fields (one response name twice at one level, which validation
+  compares pairwise), counted with every fragment spread expanded. Each is a GraphQL error
+  naming the limit, with ``extensions.code`` ``QUERY_LIMIT_EXCEEDED``; like every validation
+  error it is answered with HTTP 400 and no ``data``. ``document_cache`` measures a document
+  once, when it is first seen.
 - A run: how many commands it takes, and how long a command, the branch and the reason may be:
   an ``InvalidArgumentsException`` (``BAD_USER_INPUT``), as for other bad trigger arguments.
 """
