@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from bench import benchmarks, dag_parse
+from bench import benchmarks, dag_parse, server_speed
 from bench._support import ROOT, Emulator, Stats, emulator
 
 SCHEDULES = ROOT / "bench" / "schedules.yml"
@@ -129,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             lambda em: benchmarks.fan_out(em, sizes, sdk_python),
             ("--latency-ms", f"{args.latency_ms:g}"),
         ),
+        ("server speed", lambda em: server_speed.server_speed(em, args.smoke), ()),
     ]
     for label, step, extra in steps:
         print(f"running: {label}", file=sys.stderr)

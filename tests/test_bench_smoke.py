@@ -31,6 +31,9 @@ def test_every_benchmark_runs_once_with_tiny_sizes(tmp_path: Path) -> None:
         "from paradime_bolt import BoltClient",
         "paradime-bolt --help",
         "DAG parse",
+        "BoltRunStatus round trip, emulator vs trivial ariadne server",
+        "concurrent clients, emulator vs trivial ariadne server",
+        "emulator p99 vs p50",
     ):
         assert benchmark in table, benchmark
     assert "smoke run" in table

@@ -60,22 +60,25 @@ def test_a_fresh_store_creates_exactly_the_layout_that_shipped(tmp_path: Path) -
 
 
 @pytest.mark.parametrize(
-    ("table", "record", "unloaded"),
+    ("table", "record", "unloaded", "before"),
     [
-        ("schedules", ScheduleRow, []),
-        ("runs", RunRecord, []),
-        ("commands", CommandRecord, []),
-        ("resources", ResourceRecord, ["content"]),  # read only when downloaded
+        ("schedules", ScheduleRow, [], None),
+        # a run's requested commands and plan are read on first use (``load_plan``)
+        ("runs", RunRecord, ["requested", "plan"], "started_emitted"),
+        ("commands", CommandRecord, [], None),
+        ("resources", ResourceRecord, ["content"], None),  # read only when downloaded
     ],
 )
 def test_every_column_is_a_field_of_its_record(
-    table: str, record: type[Any], unloaded: list[str]
+    table: str, record: type[Any], unloaded: list[str], before: str | None
 ) -> None:
     store = Store()
     with store.transaction():
         names = [row[1] for row in store._connection.execute(f"PRAGMA table_info({table})")]
     store.close()
-    assert names == [field.name for field in dataclasses.fields(record)] + unloaded
+    fields = [field.name for field in dataclasses.fields(record) if field.name != "load_plan"]
+    at = len(fields) if before is None else fields.index(before)
+    assert names == fields[:at] + unloaded + fields[at:]
 
 
 def test_records_come_back_as_they_were_stored() -> None:
@@ -117,14 +120,15 @@ def test_records_come_back_as_they_were_stored() -> None:
         resource = repo.get_resource(resource_id, workspace=None)
         (schedule,) = repo.schedule_rows("ws")
         content = repo.resource_content(resource_id)
-    store.close()
     assert run is not None and command is not None and resource is not None
+    # A run's requested commands and plan load on first use, from the open store.
     assert (run.requested, run.plan, run.reason, run.pr_number) == (
         requested,
         plan,
         "because",
         None,
     )
+    store.close()
     assert (run.started_emitted, run.completed_emitted) == (True, False)
     assert (command.run_id, command.stderr, command.end_ts) == (run_id, "cloning\n", None)
     assert (resource.command_id, resource.path, content) == (command_id, "logs/dbt.log", b"log")

@@ -37,6 +37,13 @@ How the emulator answers, consistently:
   Every such error carries ``extensions.code`` (``ALREADY_RUNNING``, ``NOT_FOUND``,
   ``NOTHING_TO_RETRY``, ``BAD_USER_INPUT``).
 
+Hostile requests get a 4xx JSON error, never a 500 (see ``limits``): a body over 1 MiB 413, a POST
+that is not JSON 415, JSON nested deeper than 32 levels 400; a query past a limit (length, tokens,
+depth 20, 30 aliases, 1,000 fields, 50 repeated fields) a ``QUERY_LIMIT_EXCEEDED`` GraphQL error;
+a trigger past the run limits (100 commands, and the lengths of a command, branch and reason) an
+``InvalidArgumentsException``. Documents are parsed and validated once (``document_cache``), and a
+request's blocking work runs in a worker thread (``http_handler``).
+
 With ``webhook_urls`` (``--webhook-url``) the emulator POSTs ``bolt.run.started`` and
 ``bolt.run.completed`` events to each URL, in the documented body shape plus a few extras of its
 own (see ``webhooks``), from background threads that never hold a run up. With ``latency_ms``

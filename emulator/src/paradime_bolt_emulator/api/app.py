@@ -31,6 +31,8 @@ from paradime_bolt_emulator.runs.events import RunEventListener
 from paradime_bolt_emulator.runtime import Clock, Emulator
 
 from .auth import ApiKeyGuard
+from .document_cache import DocumentCache
+from .http_handler import BoltHTTPHandler
 from .schema import build_schema
 
 GRAPHQL_LOGGER = "paradime_bolt_emulator.graphql"
@@ -89,12 +91,18 @@ def create_app(
     The instance is at ``app.state.emulator``; call its ``close()`` when not using the lifespan.
     """
     emulator = Emulator(config, clock=clock, listeners=listeners, api_url=api_url)
+    # Documents are parsed and validated once (see document_cache); requests are bounded and
+    # handled off the event loop (see http_handler and limits).
+    documents = DocumentCache()
     graphql = GraphQL(
         build_schema(),
         context_value=emulator.context_for,
+        query_parser=documents.parse,
+        query_validator=documents.validate,
         execute_get_queries=True,
         introspection=True,
         logger=_graphql_logger(),
+        http_handler=BoltHTTPHandler(),
     )
 
     @asynccontextmanager
@@ -130,4 +138,5 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.emulator = emulator
+    app.state.documents = documents
     return app

@@ -17,6 +17,7 @@ from paradime_bolt_emulator.storage.records import RequestedCommand
 
 from . import presenters
 from .context import context_of
+from .limits import check_run_arguments
 from .presenters import Payload
 
 query = QueryType()
@@ -169,6 +170,9 @@ def resolve_trigger_bolt_run(
     requested = requested_commands(commands, commandConfigs, continueOnError)
     if branch is not None and not branch.strip():
         raise InvalidArgumentsError("branch must not be empty")
+    check_run_arguments(
+        None if requested is None else [r.command for r in requested], branch, reason
+    )
     context = context_of(info)
     run_id = context.service.trigger(
         context.now,

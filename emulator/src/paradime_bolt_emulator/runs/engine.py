@@ -13,9 +13,11 @@ asks for take the request's workspace and never touch a run of another.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -75,6 +77,15 @@ def _chronological(item: tuple[float, int, RunRecord, PlannedCommand]) -> tuple[
     return moment, run_id, planned.position
 
 
+def next_change(run: RunRecord, now: float) -> float:
+    """The first moment after ``now`` at which a command of the run starts or ends, or its
+    state changes (infinity: none)."""
+    moments = [run.trigger_ts + run.start_delay, planned_end(run)]
+    for planned in run.plan:
+        moments.extend(command_window(run, planned))
+    return min((moment for moment in moments if moment > now), default=math.inf)
+
+
 def first_failed_request(run: RunRecord, finished_ok: set[int]) -> int | None:
     """Index of the first requested command that did not end with 0, or None if all did."""
     for index in range(len(run.requested)):
@@ -95,18 +106,52 @@ class RunEngine:
         self._store = store
         self._catalogs = dict(catalogs)
         self._listeners = tuple(listeners)
+        # Per active run, the next moment at which something happens to it (a command starts or
+        # ends, the state changes): until then advancing skips it without reading its commands.
+        # ``_staged`` holds the current transaction's notes, kept only if it commits.
+        self._due: dict[int, float] = {}
+        self._staged: dict[int, float] = {}
+        # The earliest of those moments once every active run has one (None: not known, as
+        # after a start or a failed transaction): before it, advancing has nothing to do.
+        self._earliest: float | None = None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Repository]:
+        """The store's transaction, keeping the due-time notes it made only once it commits;
+        on any failure every note is forgotten (the next advance reads every run again).
+
+        The engine's methods are never called inside an outer transaction."""
+        committed = False
+        try:
+            with self._store.transaction() as repo:
+                try:
+                    yield repo
+                    self._due.update(self._staged)
+                    # Every engine transaction ends with every active run looked at.
+                    self._earliest = min(self._due.values(), default=math.inf)
+                finally:
+                    self._staged.clear()
+            committed = True
+        finally:
+            if not committed:
+                self._due.clear()
+                self._earliest = None
 
     # public operations
 
     def advance(self, now: float) -> None:
-        """Materialise everything that has happened up to ``now``."""
-        with self._store.transaction() as repo:
+        """Materialise everything that has happened up to ``now``; without touching the
+        database when nothing is due yet (every request and the ticker call this)."""
+        earliest = self._earliest
+        if earliest is not None and now < earliest:
+            return
+        with self._transaction() as repo:
             events = self._advance(repo, now)
         deliver(self._listeners, events)
 
     def trigger(self, now: float, workspace: str, spec: ScheduleSpec, request: RunRequest) -> int:
         """Start a run of a schedule; AlreadyRunningError while another run is in progress."""
-        with self._store.transaction() as repo:
+        with self._transaction() as repo:
             events = self._advance(repo, now)
             run_id = self._create(repo, now, workspace, spec, request)
             events += self._advance(repo, now)
@@ -115,7 +160,7 @@ class RunEngine:
 
     def cancel(self, now: float, workspace: str, run_id: int) -> bool:
         """Cancel a STARTING or RUNNING run at ``now``; False for a finished or unknown run."""
-        with self._store.transaction() as repo:
+        with self._transaction() as repo:
             events = self._advance(repo, now)
             run = repo.get_run(run_id, workspace=workspace)
             cancelled = run is not None and run.is_active
@@ -140,7 +185,7 @@ class RunEngine:
 
     def retry(self, now: float, workspace: str, run_id: int, *, all_commands: bool) -> int:
         """Start a run repeating a finished run: from its first failed command, or all of it."""
-        with self._store.transaction() as repo:
+        with self._transaction() as repo:
             events = self._advance(repo, now)
             new_id = self._retry(repo, now, workspace, run_id, all_commands=all_commands)
             events += self._advance(repo, now)
@@ -149,7 +194,7 @@ class RunEngine:
 
     def retry_latest_failure(self, now: float, workspace: str, spec: ScheduleSpec) -> int:
         """Retry the schedule's newest run that ended in ERROR."""
-        with self._store.transaction() as repo:
+        with self._transaction() as repo:
             events = self._advance(repo, now)
             failed = repo.latest_run(workspace, spec.name, (ERROR,))
             if failed is None:
@@ -240,14 +285,25 @@ class RunEngine:
     # materialising
 
     def _advance(self, repo: Repository, now: float) -> list[RunEvent]:
-        """Write down command starts, command ends and run states up to ``now``."""
-        runs = repo.active_runs()
+        """Write down command starts, command ends and run states up to ``now``.
+
+        A run whose next change is still ahead (see ``_due``) is skipped without reading its
+        commands or plan, so the work does not grow with the size of the active runs."""
+        active = repo.active_runs()
+        ids_active = {run.id for run in active}
+        for finished in [key for key in self._due if key not in ids_active]:
+            del self._due[finished]
+        runs = [
+            run
+            for run in active
+            if self._staged.get(run.id, self._due.get(run.id, -math.inf)) <= now
+        ]
         ids: dict[int, dict[int, int]] = {}
         ended: dict[int, set[int]] = {}
         for run in runs:
-            commands = repo.commands_for_run(run.id)
-            ids[run.id] = {command.position: command.id for command in commands}
-            ended[run.id] = {command.position for command in commands if command.end_ts is not None}
+            progress = repo.command_progress(run.id)
+            ids[run.id] = {position: command_id for position, (command_id, _) in progress.items()}
+            ended[run.id] = {position for position, (_, done) in progress.items() if done}
         starts: list[tuple[float, int, RunRecord, PlannedCommand]] = []
         ends: list[tuple[float, int, RunRecord, PlannedCommand]] = []
         for run in runs:
@@ -277,6 +333,7 @@ class RunEngine:
                     run.id, state, None if state in ACTIVE_STATES else planned_end(run)
                 )
             events += self._events(repo, run, state)
+            self._staged[run.id] = next_change(run, now)
         return events
 
     def _finish(
@@ -307,8 +364,7 @@ class RunEngine:
 
     def _events(self, repo: Repository, run: RunRecord, state: str) -> list[RunEvent]:
         """The events this run owes its listeners now, marked as delivered."""
-        commands = repo.commands_for_run(run.id)
-        fire_started = not run.started_emitted and bool(commands)
+        fire_started = not run.started_emitted and bool(repo.command_progress(run.id))
         fire_completed = not run.completed_emitted and state not in ACTIVE_STATES
         if fire_started or fire_completed:
             repo.mark_emitted(run.id, started=fire_started, completed=fire_completed)

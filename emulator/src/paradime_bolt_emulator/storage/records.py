@@ -6,7 +6,8 @@ DDL, SELECT lists, INSERTs and rows read back are derived from them (see ``table
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 STARTING = "STARTING"
 RUNNING = "RUNNING"
@@ -43,9 +44,21 @@ class PlannedCommand:
 
 
 @dataclass(frozen=True)
+class RunPlan:
+    """What a run was asked to execute and its plan: fixed when the run is created."""
+
+    requested: tuple[RequestedCommand, ...]
+    plan: tuple[PlannedCommand, ...]
+
+
+@dataclass(frozen=True)
 class RunRecord:
     """One run as stored: its workspace, who asked for what, the plan, and the state
-    materialised so far."""
+    materialised so far.
+
+    ``requested`` and ``plan`` (logs included) are loaded on first use, through the store's
+    plan cache, so a request that only needs a run's state never reads or decodes them.
+    """
 
     id: int
     workspace: str
@@ -62,10 +75,19 @@ class RunRecord:
     actor: str
     actor_email: str | None
     parent_run_id: int | None
-    requested: tuple[RequestedCommand, ...]
-    plan: tuple[PlannedCommand, ...]
     started_emitted: bool
     completed_emitted: bool
+    load_plan: Callable[[], RunPlan] = field(repr=False, compare=False)
+
+    @property
+    def requested(self) -> tuple[RequestedCommand, ...]:
+        """The user commands the run was asked to execute."""
+        return self.load_plan().requested
+
+    @property
+    def plan(self) -> tuple[PlannedCommand, ...]:
+        """The commands the run executes, as planned at trigger time."""
+        return self.load_plan().plan
 
     @property
     def is_active(self) -> bool:

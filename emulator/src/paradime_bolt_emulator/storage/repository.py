@@ -9,8 +9,9 @@ engine advancing all runs, a signed download) say so with ``workspace=None``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection
-from typing import Any
+from collections.abc import Callable, Collection
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from .records import (
     ACTIVE_STATES,
@@ -18,18 +19,44 @@ from .records import (
     PlannedCommand,
     RequestedCommand,
     ResourceRecord,
+    RunPlan,
     RunRecord,
     ScheduleRow,
 )
 from .tables import COMMANDS, RESOURCES, RUNS, SCHEDULES, Table
 
+if TYPE_CHECKING:
+    from .plan_cache import PlanCache
+
+
+def decode_plan(requested: str, plan: str) -> RunPlan:
+    """A run's requested commands and plan from their stored JSON."""
+    return RunPlan(requested=RUNS.decode("requested", requested), plan=RUNS.decode("plan", plan))
+
+
+def _run(row: sqlite3.Row, plans: PlanCache | None, load: Callable[[int], RunPlan]) -> RunRecord:
+    run_id: int = row["id"]
+    return RUNS.load(
+        row, load_plan=partial(plans.get, run_id) if plans is not None else partial(load, run_id)
+    )
+
 
 class Repository:
     """Queries over one connection; the caller holds the store's lock and transaction."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, plans: PlanCache | None = None) -> None:
         self._db = connection
         self._db.row_factory = sqlite3.Row
+        self._plans = plans
+
+    def _run(self, row: sqlite3.Row) -> RunRecord:
+        return _run(row, self._plans, self._plan_of)
+
+    def _plan_of(self, run_id: int) -> RunPlan:
+        plan = self.run_plan(run_id)
+        if plan is None:
+            raise LookupError(f"run {run_id} is not stored")
+        return plan
 
     def _one(self, sql: str, *params: Any) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self._db.execute(sql, params).fetchone()
@@ -143,13 +170,18 @@ class Repository:
             workspace,
             workspace,
         )
-        return None if row is None else RUNS.load(row)
+        return None if row is None else self._run(row)
+
+    def run_plan(self, run_id: int) -> RunPlan | None:
+        """A run's requested commands and plan, decoded; None for an unknown run."""
+        row = self._one("SELECT requested, plan FROM runs WHERE id = ?", run_id)
+        return None if row is None else decode_plan(row["requested"], row["plan"])
 
     def runs_in_states(self, states: Collection[str]) -> list[RunRecord]:
         """Runs in any of the states, oldest first."""
         marks = ", ".join("?" for _ in states)
         return [
-            RUNS.load(row)
+            self._run(row)
             for row in self._all(
                 f"SELECT {RUNS.select()} FROM runs WHERE state IN ({marks}) ORDER BY id",  # noqa: S608
                 *states,
@@ -165,7 +197,7 @@ class Repository:
     ) -> list[RunRecord]:
         """A page of a schedule's runs, newest first."""
         return [
-            RUNS.load(row)
+            self._run(row)
             for row in self._all(
                 f"SELECT {RUNS.select()} FROM runs WHERE workspace = ? "  # noqa: S608
                 "AND schedule_name = ? ORDER BY id DESC LIMIT ? OFFSET ?",
@@ -191,7 +223,7 @@ class Repository:
             schedule_name,
             *states,
         )
-        return None if row is None else RUNS.load(row)
+        return None if row is None else self._run(row)
 
     def set_run_state(self, run_id: int, state: str, ended_ts: float | None) -> None:
         """Materialise a run's state, and its end time once it has ended."""
@@ -254,6 +286,15 @@ class Repository:
                 run_id,
             )
         ]
+
+    def command_progress(self, run_id: int) -> dict[int, tuple[int, bool]]:
+        """A run's started commands as position -> (id, ended), without their logs."""
+        return {
+            row["position"]: (row["id"], row["end_ts"] is not None)
+            for row in self._all(
+                "SELECT position, id, end_ts FROM commands WHERE run_id = ?", run_id
+            )
+        }
 
     def get_command(self, command_id: int, *, workspace: str | None) -> CommandRecord | None:
         """One started command (of a run of ``workspace``; None: of any), or None."""

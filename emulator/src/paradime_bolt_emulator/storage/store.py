@@ -20,6 +20,8 @@ from pathlib import Path
 
 from paradime_bolt_emulator.config import DEFAULT_WORKSPACE
 
+from .plan_cache import PlanCache
+from .records import RunPlan
 from .repository import Repository
 from .tables import SCHEDULES, TABLES
 
@@ -51,7 +53,13 @@ class Store:
         self._connection = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
         self._lock = threading.RLock()
         self._depth = 0
+        # Run plans, decoded once; runs load theirs from here (see RunRecord.plan).
+        self.plans = PlanCache(self._load_plan)
         self._setup()
+
+    def _load_plan(self, run_id: int) -> RunPlan | None:
+        with self.transaction() as repo:
+            return repo.run_plan(run_id)
 
     def _setup(self) -> None:
         """Create the tables, check (or migrate) the layout version and seed the id ranges."""
@@ -103,16 +111,18 @@ class Store:
                 # Nested use joins the outer transaction.
                 self._depth += 1
                 try:
-                    yield Repository(self._connection)
+                    yield Repository(self._connection, self.plans)
                 finally:
                     self._depth -= 1
                 return
             self._connection.execute("BEGIN IMMEDIATE")
             self._depth = 1
             try:
-                yield Repository(self._connection)
+                yield Repository(self._connection, self.plans)
             except BaseException:
                 self._connection.execute("ROLLBACK")
+                # A rolled-back run's id is handed out again: its cached plan must go.
+                self.plans.clear()
                 raise
             else:
                 self._connection.execute("COMMIT")

@@ -20,7 +20,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from .records import CommandRecord, ResourceRecord, RunRecord, ScheduleRow
+from .records import (
+    CommandRecord,
+    PlannedCommand,
+    RequestedCommand,
+    ResourceRecord,
+    RunRecord,
+    ScheduleRow,
+)
 
 R = TypeVar("R")
 
@@ -77,8 +84,10 @@ class Table(Generic[R]):
     record: type[R]
     first_id: int  # ids start in distinct, realistic ranges: a run id is never a command's
     unloaded: tuple[
-        tuple[str, type], ...
-    ] = ()  # (column, type): stored, never read into the record
+        tuple[str, Any], ...
+    ] = ()  # (column, type): stored, not read into the record by ``load`` (see ``decode``)
+    unloaded_before: str | None = None  # the field the unloaded columns stand before; None: last
+    derived: tuple[str, ...] = ()  # record fields that are not columns (given to ``load``)
     constraints: tuple[str, ...] = ()
     indexes: tuple[tuple[str, str], ...] = ()  # (index name, indexed columns)
 
@@ -89,12 +98,22 @@ class Table(Generic[R]):
         return tuple(
             column_of(field.name, hints[field.name])
             for field in dataclasses.fields(self.record)  # type: ignore[arg-type]
+            if field.name not in self.derived
         )
 
     @property
     def columns(self) -> tuple[Column, ...]:
-        """Every column: the record's, then those it does not load."""
-        return self.fields + tuple(column_of(name, kind) for name, kind in self.unloaded)
+        """Every column: the record's, with those it does not load before ``unloaded_before``."""
+        fields = self.fields
+        unloaded = tuple(column_of(name, kind) for name, kind in self.unloaded)
+        names = [column.name for column in fields]
+        at = len(fields) if self.unloaded_before is None else names.index(self.unloaded_before)
+        return fields[:at] + unloaded + fields[at:]
+
+    def decode(self, name: str, value: Any) -> Any:
+        """A stored value of one column as the record's type reads it (JSON lists decoded)."""
+        (column,) = (column for column in self.columns if column.name == name)
+        return value if column.load is None else column.load(value)
 
     def ddl(self) -> str:
         """``CREATE TABLE IF NOT EXISTS`` with every column and constraint, then its indexes."""
@@ -108,15 +127,16 @@ class Table(Generic[R]):
         """The SELECT list of a record's columns, qualified by the table (safe in joins)."""
         return ", ".join(f"{self.name}.{column.name}" for column in self.fields)
 
-    def load(self, row: sqlite3.Row) -> R:
-        """The record of a row selected with ``select()``."""
+    def load(self, row: sqlite3.Row, **derived: Any) -> R:
+        """The record of a row selected with ``select()``; ``derived`` gives the other fields."""
         return self.record(
+            **derived,
             **{
                 column.name: row[column.name]
                 if column.load is None
                 else column.load(row[column.name])
                 for column in self.fields
-            }
+            },
         )
 
     def insert(self, values: Mapping[str, Any], suffix: str = "") -> tuple[str, tuple[Any, ...]]:
@@ -140,6 +160,10 @@ RUNS = Table(
     "runs",
     RunRecord,
     15000,
+    # A run's requested commands and plan (logs included) are read only when it needs them.
+    unloaded=(("requested", tuple[RequestedCommand, ...]), ("plan", tuple[PlannedCommand, ...])),
+    unloaded_before="started_emitted",
+    derived=("load_plan",),
     constraints=("FOREIGN KEY (parent_run_id) REFERENCES runs (id)",),
     indexes=(
         ("runs_by_workspace_schedule", "workspace, schedule_name, id"),
