@@ -46,8 +46,8 @@ if TYPE_CHECKING:
         StorageError,
         TransportError,
     )
-    from ._generated.bolt_types import RunState, parse_bolt_datetime
     from ._types import NOT_GIVEN, NotGiven, Timeout
+    from ._views import RunState, parse_bolt_datetime
     from ._waiting import FinishedRun
 
 # Every public name loads on first use, so that importing a subpackage (the CLI, the webhooks)
@@ -62,8 +62,8 @@ _LAZY = {
     "ClientConfig": "._config",
     "CredentialKind": "._config",
     "Secret": "._config",
-    "RunState": "._generated.bolt_types",
-    "parse_bolt_datetime": "._generated.bolt_types",
+    "RunState": "._views",
+    "parse_bolt_datetime": "._views",
     "FinishedRun": "._waiting",
 }
 

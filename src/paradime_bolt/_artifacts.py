@@ -8,12 +8,15 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from ._types import CommandT
+if TYPE_CHECKING:
+    from .models import RunProgressCommand
 
 __all__ = ["Artifact", "atomic_file", "is_infrastructure", "rank_commands", "target_path"]
+
+CommandT = TypeVar("CommandT", bound="RunProgressCommand")
 
 _INFRASTRUCTURE_PREFIXES = (
     "git clone",

@@ -39,7 +39,6 @@ from ._generated.input_types import BoltScheduleFilter
 from ._operations import (
     call_options,
     graphql_int,
-    new_run,
     not_found,
     payload,
     schedule_selector,
@@ -386,7 +385,7 @@ class BoltClient:
             result = self._graphql.retry_bolt_run(
                 schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
             )
-        return new_run(payload(result.retry_bolt_run, op, "retryBoltRun"))
+        return payload(result.retry_bolt_run, op, "retryBoltRun")
 
     def retry_all_bolt_run(
         self,
@@ -402,7 +401,7 @@ class BoltClient:
             result = self._graphql.retry_all_bolt_run(
                 schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
             )
-        return new_run(payload(result.retry_all_bolt_run, op, "retryAllBoltRun"))
+        return payload(result.retry_all_bolt_run, op, "retryAllBoltRun")
 
     def retry_bolt_run_from_failure(
         self,
@@ -419,7 +418,7 @@ class BoltClient:
             result = self._graphql.retry_bolt_run_from_failure(
                 **arguments, **call_options(timeout, max_retries)
             )
-        return new_run(payload(result.retry_bolt_run_from_failure, op, "retryBoltRunFromFailure"))
+        return payload(result.retry_bolt_run_from_failure, op, "retryBoltRunFromFailure")
 
     def suspend_bolt_schedule(
         self,

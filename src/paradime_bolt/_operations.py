@@ -8,7 +8,7 @@ import operator
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, TypeVar
 
 from ._exceptions import (
     AlreadyRunningError,
@@ -20,13 +20,11 @@ from ._exceptions import (
     OperationFailedError,
 )
 from ._generated.input_types import BoltCommandInput as CommandInput
-from ._generated.trigger_bolt_run import TriggerBoltRunTriggerBoltRun as TriggeredRun
 from ._types import NotGiven, Timeout
 
 __all__ = [
     "call_options",
     "graphql_int",
-    "new_run",
     "not_found",
     "payload",
     "schedule_selector",
@@ -41,11 +39,6 @@ Kind = Literal["schedule", "run", "command", "resource"]
 # message (`ScheduleNotFoundException: ...`), and `extensions.code` may say NOT_FOUND.
 _NOT_FOUND_NAME = re.compile(r"\b(Schedule|Run|Command|Resource)?NotFoundException\b")
 _NOT_FOUND_CODE = "NOT_FOUND"
-
-
-class _HasRunId(Protocol):
-    @property
-    def run_id(self) -> int: ...
 
 
 def call_options(timeout: Timeout | NotGiven, max_retries: int | NotGiven) -> dict[str, Any]:
@@ -122,11 +115,6 @@ def graphql_int(name: str, value: object, *, minimum: int = INT_MIN) -> int:
             f"{name} must fit GraphQL's 32-bit Int ({minimum} to {INT_MAX}), not {number}"
         )
     return number
-
-
-def new_run(value: _HasRunId) -> TriggeredRun:
-    """A retry's payload as the same `TriggeredRun` a trigger returns."""
-    return TriggeredRun(run_id=value.run_id)
 
 
 def schedule_selector(schedule_name: str | None, slug: str | None) -> dict[str, str]:

@@ -7,11 +7,10 @@ import inspect
 import math
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
 
 from ._exceptions import InvalidArgumentError, RunFailedError
-from ._types import CommandT
-from .models import RunCommand, RunProgress, RunState, RunStatus
+from .models import RunCommand, RunProgress, RunProgressCommand, RunState, RunStatus
 
 __all__ = [
     "DEFAULT_WAIT_TIMEOUT",
@@ -36,6 +35,8 @@ ProgressCallback: TypeAlias = Callable[[RunProgress], object]
 AsyncProgressCallback: TypeAlias = Callable[[RunProgress], Awaitable[object] | object]
 """`AsyncBoltClient`'s `on_progress=`: a plain or an async function; what it returns is awaited
 when it is awaitable."""
+
+CommandT = TypeVar("CommandT", bound=RunProgressCommand)
 
 DEFAULT_WAIT_TIMEOUT = 3600.0
 TAIL_LINES = 30

@@ -101,13 +101,17 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
                 ok
                 state
                 commands {
-                  id
-                  command
-                  startDttm
-                  endDttm
-                  returnCode
+                  ...RunProgressCommand
                 }
               }
+            }
+
+            fragment RunProgressCommand on BoltRunCommand {
+              id
+              command
+              startDttm
+              endDttm
+              returnCode
             }
             """)
         variables: dict[str, object] = {"runId": run_id}
@@ -123,15 +127,23 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
                 ok
                 state
                 commands {
-                  id
-                  command
-                  startDttm
-                  endDttm
-                  stdout
-                  stderr
-                  returnCode
+                  ...RunCommand
                 }
               }
+            }
+
+            fragment RunCommand on BoltRunCommand {
+              ...RunProgressCommand
+              stdout
+              stderr
+            }
+
+            fragment RunProgressCommand on BoltRunCommand {
+              id
+              command
+              startDttm
+              endDttm
+              returnCode
             }
             """)
         variables: dict[str, object] = {"runId": run_id}
@@ -247,59 +259,61 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
                 filter: $filter
               ) {
                 schedules {
-                  name
-                  slug
-                  schedule
-                  owner
-                  lastRunAt
-                  lastRunState
-                  nextRunAt
-                  id
-                  uuid
-                  source
-                  suspended
-                  turboCi {
-                    enabled
-                    deferredScheduleName
-                    deferredScheduleSlug
-                    deferEnvironmentSlug
-                    successfulRunOnly
-                  }
-                  deferredSchedule {
-                    deferredScheduleName
-                    deferredScheduleSlug
-                    deferEnvironmentSlug
-                    enabled
-                    successfulRunOnly
-                  }
-                  commands
-                  gitBranch
-                  slackOn
-                  slackNotify
-                  emailOn
-                  emailNotify
-                  notifications {
-                    emailNotifications {
-                      channel
-                      events
-                      templateSlug
-                      templateName
-                    }
-                    slackNotifications {
-                      channel
-                      events
-                      templateSlug
-                      templateName
-                    }
-                    msTeamsNotifications {
-                      channel
-                      events
-                      templateSlug
-                      templateName
-                    }
-                  }
+                  ...Schedule
                 }
                 totalCount
+              }
+            }
+
+            fragment DeferredSchedule on BoltDeferredSchedule {
+              enabled
+              deferredScheduleName
+              deferredScheduleSlug
+              deferEnvironmentSlug
+              successfulRunOnly
+            }
+
+            fragment Notification on BoltNotification {
+              channel
+              events
+              templateSlug
+              templateName
+            }
+
+            fragment Schedule on BoltSchedule {
+              name
+              slug
+              schedule
+              owner
+              lastRunAt
+              lastRunState
+              nextRunAt
+              id
+              uuid
+              source
+              suspended
+              turboCi {
+                ...DeferredSchedule
+              }
+              deferredSchedule {
+                ...DeferredSchedule
+              }
+              commands
+              gitBranch
+              slackOn
+              slackNotify
+              emailOn
+              emailNotify
+              notifications {
+                emailNotifications {
+                  ...Notification
+                }
+                slackNotifications {
+                  ...Notification
+                }
+                msTeamsNotifications {
+                  ...Notification
+                }
               }
             }
             """)
@@ -323,8 +337,12 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
         query = gql("""
             mutation RetryAllBoltRun($scheduleRunId: Int!) {
               retryAllBoltRun(scheduleRunId: $scheduleRunId) {
-                runId
+                ...TriggeredRun
               }
+            }
+
+            fragment TriggeredRun on BoltTriggeredRun {
+              runId
             }
             """)
         variables: dict[str, object] = {"scheduleRunId": schedule_run_id}
@@ -337,8 +355,12 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
         query = gql("""
             mutation RetryBoltRun($scheduleRunId: Int!) {
               retryBoltRun(scheduleRunId: $scheduleRunId) {
-                runId
+                ...TriggeredRun
               }
+            }
+
+            fragment TriggeredRun on BoltTriggeredRun {
+              runId
             }
             """)
         variables: dict[str, object] = {"scheduleRunId": schedule_run_id}
@@ -356,8 +378,12 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
         query = gql("""
             mutation RetryBoltRunFromFailure($scheduleName: String, $slug: String) {
               retryBoltRunFromFailure(scheduleName: $scheduleName, slug: $slug) {
-                runId
+                ...TriggeredRun
               }
+            }
+
+            fragment TriggeredRun on BoltTriggeredRun {
+              runId
             }
             """)
         variables: dict[str, object] = {"scheduleName": schedule_name, "slug": slug}
@@ -420,8 +446,12 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
                 commandConfigs: $commandConfigs
                 continueOnError: $continueOnError
               ) {
-                runId
+                ...TriggeredRun
               }
+            }
+
+            fragment TriggeredRun on BoltTriggeredRun {
+              runId
             }
             """)
         variables: dict[str, object] = {

@@ -99,13 +99,17 @@ class BoltGraphQLClient(BaseClient):
                 ok
                 state
                 commands {
-                  id
-                  command
-                  startDttm
-                  endDttm
-                  returnCode
+                  ...RunProgressCommand
                 }
               }
+            }
+
+            fragment RunProgressCommand on BoltRunCommand {
+              id
+              command
+              startDttm
+              endDttm
+              returnCode
             }
             """)
         variables: dict[str, object] = {"runId": run_id}
@@ -121,15 +125,23 @@ class BoltGraphQLClient(BaseClient):
                 ok
                 state
                 commands {
-                  id
-                  command
-                  startDttm
-                  endDttm
-                  stdout
-                  stderr
-                  returnCode
+                  ...RunCommand
                 }
               }
+            }
+
+            fragment RunCommand on BoltRunCommand {
+              ...RunProgressCommand
+              stdout
+              stderr
+            }
+
+            fragment RunProgressCommand on BoltRunCommand {
+              id
+              command
+              startDttm
+              endDttm
+              returnCode
             }
             """)
         variables: dict[str, object] = {"runId": run_id}
@@ -243,59 +255,61 @@ class BoltGraphQLClient(BaseClient):
                 filter: $filter
               ) {
                 schedules {
-                  name
-                  slug
-                  schedule
-                  owner
-                  lastRunAt
-                  lastRunState
-                  nextRunAt
-                  id
-                  uuid
-                  source
-                  suspended
-                  turboCi {
-                    enabled
-                    deferredScheduleName
-                    deferredScheduleSlug
-                    deferEnvironmentSlug
-                    successfulRunOnly
-                  }
-                  deferredSchedule {
-                    deferredScheduleName
-                    deferredScheduleSlug
-                    deferEnvironmentSlug
-                    enabled
-                    successfulRunOnly
-                  }
-                  commands
-                  gitBranch
-                  slackOn
-                  slackNotify
-                  emailOn
-                  emailNotify
-                  notifications {
-                    emailNotifications {
-                      channel
-                      events
-                      templateSlug
-                      templateName
-                    }
-                    slackNotifications {
-                      channel
-                      events
-                      templateSlug
-                      templateName
-                    }
-                    msTeamsNotifications {
-                      channel
-                      events
-                      templateSlug
-                      templateName
-                    }
-                  }
+                  ...Schedule
                 }
                 totalCount
+              }
+            }
+
+            fragment DeferredSchedule on BoltDeferredSchedule {
+              enabled
+              deferredScheduleName
+              deferredScheduleSlug
+              deferEnvironmentSlug
+              successfulRunOnly
+            }
+
+            fragment Notification on BoltNotification {
+              channel
+              events
+              templateSlug
+              templateName
+            }
+
+            fragment Schedule on BoltSchedule {
+              name
+              slug
+              schedule
+              owner
+              lastRunAt
+              lastRunState
+              nextRunAt
+              id
+              uuid
+              source
+              suspended
+              turboCi {
+                ...DeferredSchedule
+              }
+              deferredSchedule {
+                ...DeferredSchedule
+              }
+              commands
+              gitBranch
+              slackOn
+              slackNotify
+              emailOn
+              emailNotify
+              notifications {
+                emailNotifications {
+                  ...Notification
+                }
+                slackNotifications {
+                  ...Notification
+                }
+                msTeamsNotifications {
+                  ...Notification
+                }
               }
             }
             """)
@@ -319,8 +333,12 @@ class BoltGraphQLClient(BaseClient):
         query = gql("""
             mutation RetryAllBoltRun($scheduleRunId: Int!) {
               retryAllBoltRun(scheduleRunId: $scheduleRunId) {
-                runId
+                ...TriggeredRun
               }
+            }
+
+            fragment TriggeredRun on BoltTriggeredRun {
+              runId
             }
             """)
         variables: dict[str, object] = {"scheduleRunId": schedule_run_id}
@@ -333,8 +351,12 @@ class BoltGraphQLClient(BaseClient):
         query = gql("""
             mutation RetryBoltRun($scheduleRunId: Int!) {
               retryBoltRun(scheduleRunId: $scheduleRunId) {
-                runId
+                ...TriggeredRun
               }
+            }
+
+            fragment TriggeredRun on BoltTriggeredRun {
+              runId
             }
             """)
         variables: dict[str, object] = {"scheduleRunId": schedule_run_id}
@@ -352,8 +374,12 @@ class BoltGraphQLClient(BaseClient):
         query = gql("""
             mutation RetryBoltRunFromFailure($scheduleName: String, $slug: String) {
               retryBoltRunFromFailure(scheduleName: $scheduleName, slug: $slug) {
-                runId
+                ...TriggeredRun
               }
+            }
+
+            fragment TriggeredRun on BoltTriggeredRun {
+              runId
             }
             """)
         variables: dict[str, object] = {"scheduleName": schedule_name, "slug": slug}
@@ -416,8 +442,12 @@ class BoltGraphQLClient(BaseClient):
                 commandConfigs: $commandConfigs
                 continueOnError: $continueOnError
               ) {
-                runId
+                ...TriggeredRun
               }
+            }
+
+            fragment TriggeredRun on BoltTriggeredRun {
+              runId
             }
             """)
         variables: dict[str, object] = {

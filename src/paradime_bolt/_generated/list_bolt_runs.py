@@ -5,8 +5,9 @@ from typing import Optional
 
 from pydantic import Field
 
+from paradime_bolt._views import RunStateMixin, StartEndMixin
+
 from .base_model import BaseModel
-from .bolt_types import RunMixin
 
 
 class ListBoltRuns(BaseModel):
@@ -20,7 +21,7 @@ class ListBoltRunsListBoltRuns(BaseModel):
     runs: Optional[list["ListBoltRunsListBoltRunsRuns"]] = Field(default=None)
 
 
-class ListBoltRunsListBoltRunsRuns(BaseModel, RunMixin):
+class ListBoltRunsListBoltRunsRuns(BaseModel, RunStateMixin, StartEndMixin):
     id: int
     state: str
     actor: Optional[str] = Field(default=None)

@@ -6,7 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .bolt_types import ScheduleMixin
+from .fragments import Schedule
 
 
 class ListBoltSchedules(BaseModel):
@@ -20,103 +20,4 @@ class ListBoltSchedulesListBoltSchedules(BaseModel):
     total_count: int = Field(alias="totalCount")
 
 
-class ListBoltSchedulesListBoltSchedulesSchedules(BaseModel, ScheduleMixin):
-    name: str
-    slug: Optional[str] = Field(default=None)
-    schedule: str
-    owner: Optional[str] = Field(default=None)
-    last_run_at: Optional[str] = Field(alias="lastRunAt", default=None)
-    last_run_state: Optional[str] = Field(alias="lastRunState", default=None)
-    next_run_at: Optional[str] = Field(alias="nextRunAt", default=None)
-    id: int
-    uuid: str
-    source: str
-    suspended: Optional[bool] = Field(default=None)
-    turbo_ci: Optional["ListBoltSchedulesListBoltSchedulesSchedulesTurboCi"] = Field(
-        alias="turboCi", default=None
-    )
-    deferred_schedule: Optional[
-        "ListBoltSchedulesListBoltSchedulesSchedulesDeferredSchedule"
-    ] = Field(alias="deferredSchedule", default=None)
-    commands: Optional[list[str]] = Field(default=None)
-    git_branch: Optional[str] = Field(alias="gitBranch", default=None)
-    slack_on: Optional[list[str]] = Field(alias="slackOn", default=None)
-    slack_notify: Optional[list[str]] = Field(alias="slackNotify", default=None)
-    email_on: Optional[list[str]] = Field(alias="emailOn", default=None)
-    email_notify: Optional[list[str]] = Field(alias="emailNotify", default=None)
-    notifications: Optional[
-        "ListBoltSchedulesListBoltSchedulesSchedulesNotifications"
-    ] = Field(default=None)
-
-
-class ListBoltSchedulesListBoltSchedulesSchedulesTurboCi(BaseModel):
-    enabled: bool
-    deferred_schedule_name: Optional[str] = Field(
-        alias="deferredScheduleName", default=None
-    )
-    deferred_schedule_slug: Optional[str] = Field(
-        alias="deferredScheduleSlug", default=None
-    )
-    defer_environment_slug: Optional[str] = Field(
-        alias="deferEnvironmentSlug", default=None
-    )
-    successful_run_only: bool = Field(alias="successfulRunOnly")
-
-
-class ListBoltSchedulesListBoltSchedulesSchedulesDeferredSchedule(BaseModel):
-    deferred_schedule_name: Optional[str] = Field(
-        alias="deferredScheduleName", default=None
-    )
-    deferred_schedule_slug: Optional[str] = Field(
-        alias="deferredScheduleSlug", default=None
-    )
-    defer_environment_slug: Optional[str] = Field(
-        alias="deferEnvironmentSlug", default=None
-    )
-    enabled: bool
-    successful_run_only: bool = Field(alias="successfulRunOnly")
-
-
-class ListBoltSchedulesListBoltSchedulesSchedulesNotifications(BaseModel):
-    email_notifications: Optional[
-        list[
-            "ListBoltSchedulesListBoltSchedulesSchedulesNotificationsEmailNotifications"
-        ]
-    ] = Field(alias="emailNotifications", default=None)
-    slack_notifications: Optional[
-        list[
-            "ListBoltSchedulesListBoltSchedulesSchedulesNotificationsSlackNotifications"
-        ]
-    ] = Field(alias="slackNotifications", default=None)
-    ms_teams_notifications: Optional[
-        list[
-            "ListBoltSchedulesListBoltSchedulesSchedulesNotificationsMsTeamsNotifications"
-        ]
-    ] = Field(alias="msTeamsNotifications", default=None)
-
-
-class ListBoltSchedulesListBoltSchedulesSchedulesNotificationsEmailNotifications(
-    BaseModel
-):
-    channel: Optional[str] = Field(default=None)
-    events: Optional[list[str]] = Field(default=None)
-    template_slug: Optional[str] = Field(alias="templateSlug", default=None)
-    template_name: Optional[str] = Field(alias="templateName", default=None)
-
-
-class ListBoltSchedulesListBoltSchedulesSchedulesNotificationsSlackNotifications(
-    BaseModel
-):
-    channel: Optional[str] = Field(default=None)
-    events: Optional[list[str]] = Field(default=None)
-    template_slug: Optional[str] = Field(alias="templateSlug", default=None)
-    template_name: Optional[str] = Field(alias="templateName", default=None)
-
-
-class ListBoltSchedulesListBoltSchedulesSchedulesNotificationsMsTeamsNotifications(
-    BaseModel
-):
-    channel: Optional[str] = Field(default=None)
-    events: Optional[list[str]] = Field(default=None)
-    template_slug: Optional[str] = Field(alias="templateSlug", default=None)
-    template_name: Optional[str] = Field(alias="templateName", default=None)
+ListBoltSchedulesListBoltSchedulesSchedules = Schedule

@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import TriggeredRun
 
 
 class RetryBoltRunFromFailure(BaseModel):
@@ -14,5 +15,4 @@ class RetryBoltRunFromFailure(BaseModel):
     ] = Field(alias="retryBoltRunFromFailure", default=None)
 
 
-class RetryBoltRunFromFailureRetryBoltRunFromFailure(BaseModel):
-    run_id: int = Field(alias="runId")
+RetryBoltRunFromFailureRetryBoltRunFromFailure = TriggeredRun

@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import TriggeredRun
 
 
 class TriggerBoltRun(BaseModel):
@@ -14,5 +15,4 @@ class TriggerBoltRun(BaseModel):
     )
 
 
-class TriggerBoltRunTriggerBoltRun(BaseModel):
-    run_id: int = Field(alias="runId")
+TriggerBoltRunTriggerBoltRun = TriggeredRun

@@ -16,7 +16,6 @@ from ._errors import CliError, interruption
 from ._render import (
     COMMAND_HEADERS,
     COMMAND_WHOLE,
-    TimedCommand,
     command_rows,
     command_styles,
     format_duration,
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
     from rich.spinner import Spinner
 
     from paradime_bolt import BoltClient, RunFailedError, RunTimeoutError
-    from paradime_bolt.models import LogLine, RunProgress, RunStatus
+    from paradime_bolt.models import LogLine, RunProgress, RunProgressCommand, RunStatus
 
     from ._options import WaitOptions
     from ._output import Output
@@ -51,7 +50,7 @@ class RunTracker:
         self.started = clock()
         self.state = "STARTING"
         self.polled_state: str | None = None  # None until the first poll has answered
-        self.commands: list[TimedCommand] = []
+        self.commands: list[RunProgressCommand] = []
         self._last_line: str | None = None
         self._last_line_at = self.started
         self._spinner: Spinner | None = None
@@ -60,7 +59,7 @@ class RunTracker:
     def elapsed(self) -> float:
         return self.clock() - self.started
 
-    def current_command(self) -> tuple[int, TimedCommand] | None:
+    def current_command(self) -> tuple[int, RunProgressCommand] | None:
         """The command running now (number, command), or None between and after commands."""
         ordered = sorted(self.commands, key=lambda c: c.id)
         for number in range(len(ordered), 0, -1):
@@ -121,7 +120,7 @@ class LogFollower:
         self._cursors: dict[int, str | None] = {}
         self._finished: set[int] = set()
 
-    def drain(self, commands: Sequence[TimedCommand]) -> None:
+    def drain(self, commands: Sequence[RunProgressCommand]) -> None:
         """Reads every line written so far by each of `commands` not yet read to its end."""
         for number, command in enumerate(sorted(commands, key=lambda c: c.id), start=1):
             if command.id in self._finished:
