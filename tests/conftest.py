@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from paradime_bolt import AsyncBoltClient, BoltClient
+from paradime_bolt import AsyncBoltClient, BoltClient, SimulatedClock
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +53,7 @@ class Twin:
     """Calls a client method on the sync or the async client, with the same arguments.
 
     With `simulated_time` (the default, for tests against a scripted server) the clients wait on
-    a simulated clock: every wait is recorded in `sleeps` and advances the clock at once, so
+    a `SimulatedClock`: every wait is recorded in `sleeps` and advances the clock at once, so
     retries, polling and timeouts are instant and deterministic. Against a real server (the
     emulator) pass `simulated_time=False`.
     """
@@ -61,49 +61,41 @@ class Twin:
     def __init__(self, kind: str, *, simulated_time: bool = True, **client_kwargs: Any) -> None:
         self.kind = kind
         self.simulated_time = simulated_time
+        self.clock = SimulatedClock()
         self.client_kwargs: dict[str, Any] = {
             "endpoint": ENDPOINT,
             "api_key": API_KEY,
             "api_secret": API_SECRET,
             "max_retries": 0,
+            **({"clock": self.clock} if simulated_time else {}),
             **client_kwargs,
         }
-        self.sleeps: list[float] = []
-        self.now = 0.0
 
     def __repr__(self) -> str:
         return f"Twin({self.kind})"
 
-    def _sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    async def _async_sleep(self, seconds: float) -> None:
-        self._sleep(seconds)
-
-    def _clock(self) -> float:
-        return self.now
+    @property
+    def sleeps(self) -> list[float]:
+        return self.clock.sleeps
 
     def _sync(self) -> BoltClient:
-        client = BoltClient(**self.client_kwargs)
-        if self.simulated_time:
-            client._transport.sleep, client._transport.clock = self._sleep, self._clock
-        return client
+        return BoltClient(**self.client_kwargs)
 
     def _async(self) -> AsyncBoltClient:
-        client = AsyncBoltClient(**self.client_kwargs)
-        if self.simulated_time:
-            client._transport.sleep, client._transport.clock = self._async_sleep, self._clock
-        return client
+        return AsyncBoltClient(**self.client_kwargs)
 
     def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        return self.call_on(lambda client: client, method, *args, **kwargs)
+
+    def call_on(self, derive: Callable[[Any], Any], method: str, *args: Any, **kwargs: Any) -> Any:
+        """Calls `method` on `derive(client)`, such as `lambda c: c.with_options(timeout=5)`."""
         if self.kind == "sync":
             with self._sync() as client:
-                return getattr(client, method)(*args, **kwargs)
+                return getattr(derive(client), method)(*args, **kwargs)
 
         async def run() -> Any:
             async with self._async() as client:
-                return await getattr(client, method)(*args, **kwargs)
+                return await getattr(derive(client), method)(*args, **kwargs)
 
         return asyncio.run(run())
 
@@ -120,11 +112,8 @@ class Twin:
         return asyncio.run(run())
 
     def with_options(self, **client_kwargs: Any) -> Twin:
-        return Twin(
-            self.kind,
-            simulated_time=self.simulated_time,
-            **{**self.client_kwargs, **client_kwargs},
-        )
+        kwargs = {k: v for k, v in self.client_kwargs.items() if k != "clock"}
+        return Twin(self.kind, simulated_time=self.simulated_time, **{**kwargs, **client_kwargs})
 
 
 @pytest.fixture(params=["sync", "async"])

@@ -18,6 +18,7 @@ from paradime_bolt import (
     BoltError,
     ConfigurationError,
     CredentialKind,
+    SimulatedClock,
 )
 from tests.conftest import API_KEY, API_SECRET, ENDPOINT, Twin
 
@@ -305,11 +306,14 @@ def test_a_transport_error_echoing_the_authorization_header_is_masked(
     caplog.set_level(logging.DEBUG)
     with (
         BoltClient(
-            endpoint=ENDPOINT, api_secret=ACCOUNT_KEY, workspace_uid="ws-1", max_retries=1
+            endpoint=ENDPOINT,
+            api_secret=ACCOUNT_KEY,
+            workspace_uid="ws-1",
+            max_retries=1,
+            clock=SimulatedClock(),
         ) as bolt,
         pytest.raises(BoltError) as info,
     ):
-        bolt._transport.sleep = lambda _seconds: None
         bolt.bolt_run_status(1)
     assert ACCOUNT_KEY not in str(info.value)
     assert ACCOUNT_KEY not in caplog.text

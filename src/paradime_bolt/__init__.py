@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ._artifacts import Artifact
     from ._async_client import AsyncBoltClient
     from ._client import BoltClient
+    from ._clock import Clock, SimulatedClock
     from ._config import ClientConfig, CredentialKind, Secret
     from ._exceptions import (
         AlreadyRunningError,
@@ -59,6 +60,8 @@ _LAZY = {
     "Artifact": "._artifacts",
     "AsyncBoltClient": "._async_client",
     "BoltClient": "._client",
+    "Clock": "._clock",
+    "SimulatedClock": "._clock",
     "ClientConfig": "._config",
     "CredentialKind": "._config",
     "Secret": "._config",
@@ -93,6 +96,7 @@ __all__ = [
     "BoltError",
     "ClientClosedError",
     "ClientConfig",
+    "Clock",
     "ConfigurationError",
     "CredentialKind",
     "DestinationError",
@@ -112,6 +116,7 @@ __all__ = [
     "RunTimeoutError",
     "Secret",
     "ServerError",
+    "SimulatedClock",
     "StorageError",
     "Timeout",
     "TransportError",

@@ -12,9 +12,12 @@ generated code stays a pure description of the operations.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from pydantic import BaseModel as PydanticBaseModel
+
+if TYPE_CHECKING:
+    from ._config import RequestOptions
 
 __all__ = ["AsyncGraphQLBase", "AsyncTransport", "SyncGraphQLBase", "Transport"]
 
@@ -22,14 +25,16 @@ ResultT = TypeVar("ResultT", bound=PydanticBaseModel)
 
 
 class Transport(Protocol):
-    """Sends one GraphQL operation, and turns its answer into a result model."""
+    """Sends one GraphQL operation (with a call's `options=`), and turns its answer into a
+    result model."""
 
     def execute(
         self,
         query: str,
         operation_name: str | None,
         variables: dict[str, Any],
-        **options: Any,
+        *,
+        options: RequestOptions = ...,
     ) -> Any: ...
 
     def parse(self, model: type[ResultT], reply: Any) -> ResultT: ...
@@ -43,7 +48,8 @@ class AsyncTransport(Protocol):
         query: str,
         operation_name: str | None,
         variables: dict[str, Any],
-        **options: Any,
+        *,
+        options: RequestOptions = ...,
     ) -> Any: ...
 
     def parse(self, model: type[ResultT], reply: Any) -> ResultT: ...

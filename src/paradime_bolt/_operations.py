@@ -1,6 +1,6 @@
-"""What the sync and async facades share around each generated call: argument checks, option
-passing, and the payload checks (never null, never `ok: false`). Validation errors are typed by
-the transport, which parses every answer."""
+"""What the sync and async facades share around each generated call: argument checks, and which
+errors mean that the thing asked for does not exist. The transport refuses null and `ok: false`
+payloads itself (`_response`); `lookup` says what such an `ok: false` means."""
 
 from __future__ import annotations
 
@@ -8,30 +8,20 @@ import operator
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from ._exceptions import (
     AlreadyRunningError,
     GraphQLErrorDetail,
     GraphQLResponseError,
     InvalidArgumentError,
-    InvalidResponseError,
     NotFoundError,
     OperationFailedError,
 )
 from ._generated.input_types import BoltCommandInput as CommandInput
-from ._types import NotGiven, Timeout
 
-__all__ = [
-    "call_options",
-    "graphql_int",
-    "not_found",
-    "payload",
-    "schedule_selector",
-    "trigger_arguments",
-]
+__all__ = ["graphql_int", "lookup", "schedule_selector", "trigger_arguments"]
 
-T = TypeVar("T")
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # GraphQL's Int is a signed 32-bit integer
 Kind = Literal["schedule", "run", "command", "resource"]
 
@@ -41,50 +31,29 @@ _NOT_FOUND_NAME = re.compile(r"\b(Schedule|Run|Command|Resource)?NotFoundExcepti
 _NOT_FOUND_CODE = "NOT_FOUND"
 
 
-def call_options(timeout: Timeout | NotGiven, max_retries: int | NotGiven) -> dict[str, Any]:
-    """The per-call options the transport understands, leaving out the ones not given."""
-    options: dict[str, Any] = {}
-    if not isinstance(timeout, NotGiven):
-        options["timeout"] = timeout
-    if not isinstance(max_retries, NotGiven):
-        options["max_retries"] = max_retries
-    return options
-
-
-def payload(
-    value: T | None,
-    operation: str,
-    field: str,
-    ok_arguments: Mapping[str, Any] | None = None,
-    *,
-    missing: Kind | None = None,
-) -> T:
-    """The operation's payload. A null one (with no GraphQL error) is an invalid response; when
-    `ok_arguments` are given, `ok: false` raises `NotFoundError` for a lookup of a `missing`
-    kind, else `OperationFailedError`, naming them."""
-    if value is None:
-        raise InvalidResponseError(
-            f"{operation}: `{field}` is null in the response", operation=operation
-        )
-    if ok_arguments is not None and not getattr(value, "ok", False):
-        if missing is not None:
-            raise NotFoundError(operation, ok_arguments, kind=missing)
-        raise OperationFailedError(operation, ok_arguments)
-    return value
-
-
 @contextmanager
-def not_found(operation: str, kind: Kind, arguments: Mapping[str, Any]) -> Iterator[None]:
-    """Raises the server's GraphQL "not found" errors as `NotFoundError`, the same error as a
-    lookup's `ok: false`; the exception's name (`RunNotFoundException`) wins over `kind`."""
+def lookup(
+    kind: Kind, asked: Mapping[str, Any], *, not_ok_is_missing: bool = True
+) -> Iterator[None]:
+    """Raises what says the `kind` of thing `asked` for does not exist as `NotFoundError`:
+    a GraphQL "not found" error (whose exception name, `RunNotFoundException`, wins over `kind`)
+    and, when `not_ok_is_missing`, the payload's `ok: false`. Any other `ok: false` stays an
+    `OperationFailedError`, now naming `asked`. The operation is the one the error names."""
     try:
         yield
+    except NotFoundError:
+        raise
+    except OperationFailedError as exc:
+        operation = exc.operation or ""
+        if not_ok_is_missing:
+            raise NotFoundError(operation, asked, kind=kind) from None
+        raise OperationFailedError(operation, asked) from None
     except GraphQLResponseError as exc:
         found = None if isinstance(exc, AlreadyRunningError) else _missing_kind(exc.errors)
         if found is None:
             raise
         raise NotFoundError(
-            operation, arguments, kind=found or kind, errors=exc.errors, data=exc.data
+            exc.operation or "", asked, kind=found or kind, errors=exc.errors, data=exc.data
         ) from None
 
 

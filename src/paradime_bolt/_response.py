@@ -3,6 +3,10 @@
 A successful answer is validated straight from its JSON bytes into the operation's result model
 (pydantic's JSON mode: one pass, no intermediate dicts). Anything else, or anything that does not
 fit, takes the careful path that names exactly what is wrong.
+
+The result model of an operation has one field, its payload (codegen/plugins.py makes it
+required): a null payload is an `InvalidResponseError` and one that says `ok: false` an
+`OperationFailedError`, both naming the operation and the field as the model does.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from ._exceptions import (
     GraphQLResponseError,
     HTTPStatusError,
     InvalidResponseError,
+    OperationFailedError,
     RateLimitError,
     ServerError,
 )
@@ -59,15 +64,29 @@ def parse_reply(model: type[ModelT], reply: Reply, *, redact: str) -> ModelT:
         envelope = None
     data = getattr(envelope, "data", None)
     if envelope is not None and not getattr(envelope, "errors", None) and data is not None:
-        return data  # type: ignore[no-any-return]
+        return _check_ok(cast(ModelT, data), reply.operation)
     raw = read_graphql_response(reply, redact=redact)
+    for name, field in model.model_fields.items():
+        if raw.get(field.alias or name) is None:
+            raise InvalidResponseError(
+                f"{_label(reply.operation)}`{field.alias or name}` is null in the response",
+                operation=reply.operation,
+            )
     try:
-        return model.model_validate(raw)
+        return _check_ok(model.model_validate(raw), reply.operation)
     except pydantic.ValidationError as exc:
         raise InvalidResponseError(
             f"{_label(reply.operation)}the response does not fit the schema: {describe(exc)}",
             operation=reply.operation,
         ) from None
+
+
+def _check_ok(result: ModelT, operation: str | None) -> ModelT:
+    """`result`, unless its payload says `ok: false`."""
+    for name in type(result).model_fields:
+        if getattr(getattr(result, name), "ok", True) is False:
+            raise OperationFailedError(operation or type(result).__name__, {})
+    return result
 
 
 def describe(exc: pydantic.ValidationError, limit: int = 5) -> str:

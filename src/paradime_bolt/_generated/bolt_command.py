@@ -11,9 +11,7 @@ from .base_model import BaseModel
 
 
 class BoltCommand(BaseModel):
-    bolt_command: Optional["BoltCommandBoltCommand"] = Field(
-        alias="boltCommand", default=None
-    )
+    bolt_command: "BoltCommandBoltCommand" = Field(alias="boltCommand")
 
 
 class BoltCommandBoltCommand(BaseModel, StartEndMixin):

@@ -12,9 +12,7 @@ from .fragments import RunProgressCommand
 
 
 class BoltRunProgress(BaseModel):
-    bolt_run_status: Optional["BoltRunProgressBoltRunStatus"] = Field(
-        alias="boltRunStatus", default=None
-    )
+    bolt_run_status: "BoltRunProgressBoltRunStatus" = Field(alias="boltRunStatus")
 
 
 class BoltRunProgressBoltRunStatus(BaseModel, RunStateMixin):

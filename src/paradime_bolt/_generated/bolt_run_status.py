@@ -12,9 +12,7 @@ from .fragments import RunCommand
 
 
 class BoltRunStatus(BaseModel):
-    bolt_run_status: Optional["BoltRunStatusBoltRunStatus"] = Field(
-        alias="boltRunStatus", default=None
-    )
+    bolt_run_status: "BoltRunStatusBoltRunStatus" = Field(alias="boltRunStatus")
 
 
 class BoltRunStatusBoltRunStatus(BaseModel, RunStateMixin):

@@ -11,9 +11,7 @@ from .base_model import BaseModel
 
 
 class ListBoltRuns(BaseModel):
-    list_bolt_runs: Optional["ListBoltRunsListBoltRuns"] = Field(
-        alias="listBoltRuns", default=None
-    )
+    list_bolt_runs: "ListBoltRunsListBoltRuns" = Field(alias="listBoltRuns")
 
 
 class ListBoltRunsListBoltRuns(BaseModel):
