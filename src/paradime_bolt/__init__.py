@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._artifacts import Artifact
+    from ._artifacts import Artifact, default_artifacts
     from ._async_client import AsyncBoltClient
+    from ._async_logs import AsyncRunLogs
     from ._client import BoltClient
     from ._clock import Clock, SimulatedClock
     from ._config import ClientConfig, CredentialKind, Secret
@@ -58,7 +59,11 @@ _LAZY = {
     "NotGiven": "._types",
     "Timeout": "._types",
     "Artifact": "._artifacts",
+    "default_artifacts": "._artifacts",
     "AsyncBoltClient": "._async_client",
+    "AsyncRunLogs": "._async_logs",
+    "RunLogs": "._logs",
+    "LogChunk": "._waiting",
     "BoltClient": "._client",
     "Clock": "._clock",
     "SimulatedClock": "._clock",
@@ -91,6 +96,7 @@ __all__ = [
     "Artifact",
     "ArtifactNotFoundError",
     "AsyncBoltClient",
+    "AsyncRunLogs",
     "AuthenticationError",
     "BoltClient",
     "BoltError",
@@ -106,12 +112,14 @@ __all__ = [
     "HTTPStatusError",
     "InvalidArgumentError",
     "InvalidResponseError",
+    "LogChunk",
     "NotFoundError",
     "NotGiven",
     "OperationFailedError",
     "RateLimitError",
     "RequestTimeoutError",
     "RunFailedError",
+    "RunLogs",
     "RunState",
     "RunTimeoutError",
     "Secret",
@@ -121,5 +129,6 @@ __all__ = [
     "Timeout",
     "TransportError",
     "__version__",
+    "default_artifacts",
     "parse_bolt_datetime",
 ]

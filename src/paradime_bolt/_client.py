@@ -31,6 +31,7 @@ from ._exceptions import (
     ArtifactNotFoundError,
     InvalidResponseError,
     OperationFailedError,
+    RunFailedError,
     RunTimeoutError,
     StorageError,
 )
@@ -47,7 +48,6 @@ from ._waiting import (
     check_on_progress,
     positive_seconds,
     report_progress,
-    run_failed_error,
     wait_backoff,
 )
 from .models import (
@@ -59,6 +59,7 @@ from .models import (
     ResourceUrl,
     RunPage,
     RunProgress,
+    RunProgressCommand,
     RunStatus,
     Schedule,
     ScheduleDetails,
@@ -473,7 +474,7 @@ class BoltClient:
             clock.sleep(interval if remaining is None else min(interval, remaining))
         status = bolt.bolt_run_status(run_id)
         if raise_on_failure and status.run_state.is_failure:
-            raise run_failed_error(run_id, status)
+            raise RunFailedError.from_status(run_id, status)
         return status
 
     def _timed_out(self, run_id: int, timeout: float, progress: RunProgress, cancel: bool) -> bool:
@@ -572,13 +573,23 @@ class BoltClient:
         bolt = self._per_call(timeout, max_retries)
         cursor: str | None = None
         while True:
-            page = bolt.bolt_command_logs(command_id, cursor)
-            for line in page.lines:
-                yield line
-            if page.finished or (not page.lines and not follow):
+            for page in bolt._log_pages(command_id, cursor):
+                for line in page.lines:
+                    yield line
+                cursor = page.cursor
+            if page.finished or not follow:
                 return
-            if not page.lines:
-                self._transport.clock.sleep(poll_interval)
+            self._transport.clock.sleep(poll_interval)
+
+    def _log_pages(self, command_id: int, cursor: str | None) -> Iterator[LogPage]:
+        """The pages of a command's log from `cursor` to the end of what is written so far:
+        until a page that is the last (`finished`), one with no lines, or one that gives back
+        the cursor it was asked for."""
+        while True:
+            page = self.bolt_command_logs(command_id, cursor)
+            yield page
+            if page.finished or not page.lines or page.cursor == cursor:
+                return
             cursor = page.cursor
 
     def find_artifact(
@@ -601,16 +612,9 @@ class BoltClient:
             return bolt._artifact_of_command(run_id, path, command_id)
         progress = bolt.bolt_run_progress(run_id)
         for command in rank_commands(progress.commands or []):
-            details = bolt.bolt_command(command.id)
-            for resource in details.resources or []:
-                if resource.path == path:
-                    return Artifact(
-                        resource_id=resource.id,
-                        path=resource.path,
-                        command_id=command.id,
-                        command=command.command,
-                        return_code=command.return_code,
-                    )
+            for artifact in bolt.command_artifacts(command):
+                if artifact.path == path:
+                    return artifact
         raise ArtifactNotFoundError(run_id, path)
 
     def _artifact_of_command(self, run_id: int, path: str, command_id: int) -> Artifact:
@@ -626,6 +630,42 @@ class BoltClient:
                         return_code=details.return_code,
                     )
         raise ArtifactNotFoundError(run_id, path)
+
+    def list_artifacts(
+        self,
+        run_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[Artifact]:
+        """Every artifact of a run, command by command in the order they ran, each with the
+        command that wrote it; `default_artifacts()` says which `find_artifact` would take."""
+        bolt = self._per_call(timeout, max_retries)
+        progress = bolt.bolt_run_progress(run_id)
+        found: list[Artifact] = []
+        for command in sorted(progress.commands or [], key=lambda c: c.id):
+            found.extend(bolt.command_artifacts(command))
+        return found
+
+    def command_artifacts(
+        self,
+        command: RunProgressCommand,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[Artifact]:
+        """The artifacts one command of a run (as `bolt_run_progress` lists it) produced."""
+        details = self.bolt_command(command.id, timeout=timeout, max_retries=max_retries)
+        return [
+            Artifact(
+                resource_id=resource.id,
+                path=resource.path,
+                command_id=command.id,
+                command=command.command,
+                return_code=command.return_code,
+            )
+            for resource in details.resources or []
+        ]
 
     def download_resource(
         self,

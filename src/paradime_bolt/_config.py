@@ -41,6 +41,7 @@ __all__ = [
     "RequestSettings",
     "Secret",
     "check_max_retries",
+    "credential_headers",
     "credential_kind",
     "resolve_config",
 ]
@@ -53,6 +54,7 @@ ENV_WORKSPACE_UID: Final = "PARADIME_WORKSPACE_UID"
 WORKSPACE_TOKEN_PREFIX: Final = "prdm_wsp_"
 ACCOUNT_API_KEY_PREFIX: Final = "prdm_cmp_"
 
+MASK: Final = "**********"
 DEFAULT_TIMEOUT: Final = 30.0
 DEFAULT_MAX_RETRIES: Final = 2
 
@@ -147,7 +149,7 @@ class ClientConfig:
             CredentialKind.WORKSPACE_TOKEN: WORKSPACE_TOKEN_PREFIX,
             CredentialKind.ACCOUNT_API_KEY: ACCOUNT_API_KEY_PREFIX,
         }.get(kind, "")
-        return f"{prefix}**********"
+        return f"{prefix}{MASK}"
 
     def describe_credential(self) -> str:
         """The kind of credential and the workspace it names, never a value: for messages."""
@@ -155,6 +157,11 @@ class ClientConfig:
         if self.workspace_uid is not None:
             text += f" for workspace {self.workspace_uid!r}"
         return text
+
+    def masked_headers(self) -> dict[str, str]:
+        """The credential's headers, as every request sends them, with the key and the secret
+        masked: what may be shown (`paradime-bolt whoami` does)."""
+        return credential_headers(self, secret=self.masked_secret, key=MASK)
 
     def with_workspace(self, workspace_uid: str) -> ClientConfig:
         """The same settings naming another workspace (checked like PARADIME_WORKSPACE_UID)."""
@@ -182,6 +189,25 @@ class ClientConfig:
             f"workspace_uid={self.workspace_uid!r}, timeout={self.timeout!r}, "
             f"max_retries={self.max_retries!r})"
         )
+
+
+def credential_headers(
+    config: ClientConfig, *, secret: str | None = None, key: str | None = None
+) -> dict[str, str]:
+    """The credential's headers: the legacy pair as `X-API-KEY`/`X-API-SECRET`, a token as
+    `Authorization: Bearer`; `X-Paradime-Workspace` whenever a workspace uid is set (as
+    Paradime's SDK sends it). `secret` and `key` replace the values (to mask them)."""
+    if config.credential.is_bearer:
+        token = config.api_secret.get_secret_value() if secret is None else secret
+        headers = {"Authorization": f"Bearer {token}"}
+    else:
+        headers = {
+            "X-API-KEY": (config.api_key or "") if key is None else key,
+            "X-API-SECRET": config.api_secret.get_secret_value() if secret is None else secret,
+        }
+    if config.workspace_uid is not None:
+        headers["X-Paradime-Workspace"] = config.workspace_uid
+    return headers
 
 
 def resolve_config(

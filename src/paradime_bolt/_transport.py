@@ -19,7 +19,7 @@ import httpx
 import pydantic
 
 from ._clock import Clock
-from ._config import ClientConfig, RequestOptions, RequestSettings
+from ._config import ClientConfig, RequestOptions, RequestSettings, credential_headers
 from ._downloads import check_complete, storage_error
 from ._exceptions import (
     APIError,
@@ -32,7 +32,7 @@ from ._response import Reply, parse_reply, read_graphql_response, status_error
 from ._retry import RetryPolicy, never_reached_server
 from ._version import __version__
 
-__all__ = ["AsyncTransport", "SyncTransport", "auth_headers", "user_agent"]
+__all__ = ["AsyncTransport", "SyncTransport", "user_agent"]
 
 logger = logging.getLogger("paradime_bolt")
 T = TypeVar("T")
@@ -94,7 +94,7 @@ class _TransportCore:
             "Content-Type": "application/json",
             "Accept": "application/json",
             "User-Agent": user_agent(),
-            **auth_headers(self.config),
+            **credential_headers(self.config),
         }
 
     def wrap_exception(
@@ -160,20 +160,6 @@ class _TransportCore:
             error.message,
         )
         return delay
-
-
-def auth_headers(config: ClientConfig) -> dict[str, str]:
-    """The credential's headers: the legacy pair as `X-API-KEY`/`X-API-SECRET`, a token as
-    `Authorization: Bearer`; `X-Paradime-Workspace` whenever a workspace uid is set (as
-    Paradime's SDK sends it)."""
-    secret = config.api_secret.get_secret_value()
-    if config.credential.is_bearer:
-        headers = {"Authorization": f"Bearer {secret}"}
-    else:
-        headers = {"X-API-KEY": config.api_key or "", "X-API-SECRET": secret}
-    if config.workspace_uid is not None:
-        headers["X-Paradime-Workspace"] = config.workspace_uid
-    return headers
 
 
 def _is_mutation(query: str) -> bool:

@@ -112,7 +112,7 @@ class BoltCli(LazyGroup):
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from paradime_bolt._version import __version__
+    from paradime_bolt import __version__
 
     click.echo(f"paradime-bolt {__version__}")
     ctx.exit()

@@ -12,6 +12,7 @@ import click
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "MAX_POLL_INTERVAL",
     "REQUEST_TIMEOUT_ENV",
     "WaitOptions",
     "json_option",

@@ -142,12 +142,14 @@ def run_record(
 
 
 def state_style(state: str | None) -> str:
-    """The rich style a state is shown in."""
-    name = (state or "").upper()
-    if name == "SUCCESS":
+    """The rich style a state is shown in: as `RunState` reads it."""
+    from paradime_bolt import RunState
+
+    run_state = RunState.parse(state)
+    if run_state is RunState.SUCCESS:
         return "bold green"
-    if name in ("ERROR", "FAILED", "CANCELED", "CANCELLED"):
+    if run_state.is_failure:
         return "bold red"
-    if name in ("RUNNING", "STARTING"):
+    if run_state in (RunState.RUNNING, RunState.STARTING):
         return "bold yellow"
     return "bold"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ._options import WaitOptions, json_option, wait_options
-from ._state import get_state
+from ._state import session
 
 __all__ = ["run"]
 
@@ -71,9 +71,9 @@ def run(
         poll_interval=poll_interval,
         cancel_on_interrupt=cancel_on_interrupt,
     )
-    state = get_state(ctx)
-    out = state.open_output(json_mode=as_json)
-    with state.client() as bolt:
+    from ._watch import report_started
+
+    with session(ctx, json_mode=as_json) as (out, bolt):
         triggered = bolt.trigger_bolt_run(
             None if slug else name,
             list(commands) or None,
@@ -84,17 +84,10 @@ def run(
         )
         run_id = triggered.run_id
         label = {"slug" if slug else "schedule": name}
-        if options is None:
-            if as_json:
-                out.document({"run_id": run_id, **label, "branch": branch})
-            else:
-                out.line(str(run_id))
-                out.note(f"triggered run {run_id} of {_describe(name, slug)}")
-            return
-        from ._watch import wait_and_report
-
-        note = f"triggered run {run_id} of {_describe(name, slug)}; waiting for it to end"
-        wait_and_report(bolt, out, run_id, options, note=note, **label)
+        note = f"triggered run {run_id} of {_describe(name, slug)}"
+        report_started(
+            bolt, out, run_id, options, note=note, record={**label, "branch": branch}, **label
+        )
 
 
 def _describe(name: str, slug: bool) -> str:
