@@ -19,9 +19,11 @@ from paradime_bolt import (
     ServerError,
     SimulatedClock,
 )
-from tests.conftest import API_KEY, API_SECRET, ENDPOINT, GraphQLScript, Twin
+from tests.support import payloads as p
+from tests.support.fake_api import API_KEY, API_SECRET, ENDPOINT, GraphQLScript
+from tests.support.twins import Twin
 
-STATUS = {"data": {"boltRunStatus": {"ok": True, "state": "SUCCESS", "commands": []}}}
+STATUS = p.status("SUCCESS")
 
 
 def unavailable(_variables: object) -> httpx.Response:
@@ -70,22 +72,15 @@ def test_the_workflows_honour_with_options(
     httpx_mock: HTTPXMock,
     tmp_path: Path,
 ) -> None:
-    script.on("BoltRunProgress", unavailable, {"data": {"boltRunStatus": _run()}})
+    script.on("BoltRunProgress", unavailable, _run())
     script.on("BoltRunStatus", unavailable, STATUS)
     script.on(
         "ListBoltSchedules",
         unavailable,
-        {"data": {"listBoltSchedules": {"schedules": [], "totalCount": 0}}},
+        p.schedules(),
     )
-    resources = [{"id": 30, "path": "target/manifest.json"}]
-    script.on(
-        "BoltCommand",
-        unavailable,
-        {"data": {"boltCommand": {"ok": True, "scheduleRunId": 9, "resources": resources}}},
-    )
-    script.on(
-        "BoltResourceUrl", unavailable, {"data": {"boltResourceUrl": {"ok": True, "url": URL}}}
-    )
+    script.on("BoltCommand", unavailable, p.command_details(9, (30, "target/manifest.json")))
+    script.on("BoltResourceUrl", unavailable, p.resource_url(URL))
     httpx_mock.add_response(url=URL, json={"nodes": {}}, is_optional=True)
     arguments = [a.replace("{tmp}", str(tmp_path)) if isinstance(a, str) else a for a in args]
 
@@ -136,9 +131,9 @@ def test_its_timeout_applies_over_a_caller_owned_http_client(httpx_mock: HTTPXMo
 
 
 def test_every_wait_goes_by_the_clock_it_was_given(script: GraphQLScript) -> None:
-    running = {"data": {"boltRunStatus": _run("RUNNING")}}
+    running = _run("RUNNING")
     script.on("BoltRunStatus", unavailable, STATUS)
-    script.on("BoltRunProgress", running, running, {"data": {"boltRunStatus": _run()}})
+    script.on("BoltRunProgress", running, running, _run())
     clock = SimulatedClock(start=100.0)
     with BoltClient(**CREDENTIALS, clock=clock, max_retries=1) as bolt:
         assert bolt.clock is clock
@@ -153,7 +148,7 @@ def test_every_wait_goes_by_the_clock_it_was_given(script: GraphQLScript) -> Non
 def test_the_async_client_waits_by_its_clock_too(script: GraphQLScript) -> None:
     import asyncio
 
-    script.on("BoltRunProgress", {"data": {"boltRunStatus": _run("RUNNING")}})
+    script.on("BoltRunProgress", _run("RUNNING"))
     clock = SimulatedClock()
 
     async def run() -> None:
@@ -182,5 +177,4 @@ class _Collect:
 
 
 def _run(state: str = "SUCCESS") -> dict[str, Any]:
-    commands = [{"id": 3, "command": "dbt run", "returnCode": 0}]
-    return {"ok": True, "state": state, "commands": commands}
+    return p.progress(state, p.command(3, "dbt run", 0))

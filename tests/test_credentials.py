@@ -20,7 +20,8 @@ from paradime_bolt import (
     CredentialKind,
     SimulatedClock,
 )
-from tests.conftest import API_KEY, API_SECRET, ENDPOINT, Twin
+from tests.support.fake_api import API_KEY, API_SECRET, ENDPOINT
+from tests.support.twins import Twin
 
 WORKSPACE_TOKEN = "prdm_wsp_0123456789abcdef-NEVER-PRINT-ME"
 ACCOUNT_KEY = "prdm_cmp_fedcba9876543210-NEVER-PRINT-ME"

@@ -22,7 +22,7 @@ from paradime_bolt.models import (
     TriggeredRun,
     TurboCi,
 )
-from tests.conftest import Twin
+from tests.support.twins import Twin
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "src" / "paradime_bolt" / "_generated"

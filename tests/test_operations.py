@@ -12,16 +12,9 @@ from pytest_httpx import HTTPXMock
 from paradime_bolt import __version__
 from paradime_bolt.models import CommandDetails, RunStatus, ScheduleDetails, SchedulePage
 from paradime_bolt.schema_tools import document_problems, load_schema
-from tests.conftest import (
-    API_KEY,
-    API_SECRET,
-    ENDPOINT,
-    QUERIES_DIR,
-    SCHEMA_PATH,
-    Twin,
-    docs_examples,
-)
-from tests.support.queries import field_paths, with_fragments
+from tests.support.fake_api import API_KEY, API_SECRET, ENDPOINT, docs_examples
+from tests.support.queries import QUERIES_DIR, SCHEMA_PATH, field_paths, with_fragments
+from tests.support.twins import Twin
 
 SCHEMA = load_schema(SCHEMA_PATH)
 

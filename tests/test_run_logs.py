@@ -19,18 +19,13 @@ from paradime_bolt import (
     default_artifacts,
 )
 from paradime_bolt.models import RunStatus
-from tests.conftest import API_SECRET, GraphQLScript, Twin
+from tests.support import payloads as p
+from tests.support.fake_api import API_SECRET, GraphQLScript
+from tests.support.twins import Twin
 
 
 def progress(state: str, *ids: int) -> dict[str, Any]:
-    commands = [{"id": i, "command": f"dbt step{i}", "returnCode": None} for i in ids]
-    return {"data": {"boltRunStatus": {"ok": True, "state": state, "commands": commands}}}
-
-
-def page(*lines: str, cursor: str, finished: bool) -> dict[str, Any]:
-    entries = [{"stream": "stdout", "line": line} for line in lines]
-    logs = {"ok": True, "lines": entries, "cursor": cursor, "finished": finished}
-    return {"data": {"boltCommandLogs": logs}}
+    return p.progress(state, *(p.command(i, f"dbt step{i}", None) for i in ids))
 
 
 def run_logs(twin: Twin, method: str, *args: Any, **kwargs: Any) -> tuple[list[LogChunk], Any]:
@@ -54,10 +49,10 @@ def test_follow_reads_each_command_on_from_where_it_stopped(
     script.on("BoltRunProgress", progress("RUNNING", 5), progress("SUCCESS", 5, 6))
     script.on(
         "BoltCommandLogs",
-        page("a", cursor="5:1", finished=False),  # first poll: command 5 so far
-        page(cursor="5:1", finished=False),  # nothing more yet
-        page("d", cursor="5:2", finished=True),  # second poll: on from 5:1, to its end
-        page("b", "c", cursor="6:2", finished=True),  # command 6, new
+        p.log_page("a", cursor="5:1", finished=False),  # first poll: command 5 so far
+        p.log_page(cursor="5:1", finished=False),  # nothing more yet
+        p.log_page("d", cursor="5:2", finished=True),  # second poll: on from 5:1, to its end
+        p.log_page("b", "c", cursor="6:2", finished=True),  # command 6, new
     )
     chunks, logs = run_logs(twin, "follow", 3, poll_interval=2, max_poll_interval=2)
 
@@ -82,7 +77,7 @@ def test_a_command_read_to_its_end_is_not_asked_again(twin: Twin, script: GraphQ
     script.on(
         "BoltRunProgress", progress("RUNNING", 1), progress("RUNNING", 1), progress("ERROR", 1)
     )
-    script.on("BoltCommandLogs", page("only", cursor="1:1", finished=True))
+    script.on("BoltCommandLogs", p.log_page("only", cursor="1:1", finished=True))
     chunks, _ = run_logs(twin, "follow", 3, poll_interval=1, max_poll_interval=1)
     assert [[line.line for line in c.lines] for c in chunks] == [["only"]]
     assert script.count("BoltCommandLogs") == 1
@@ -91,7 +86,7 @@ def test_a_command_read_to_its_end_is_not_asked_again(twin: Twin, script: GraphQ
 
 def test_poll_reads_once_without_waiting(twin: Twin, script: GraphQLScript) -> None:
     script.on("BoltRunProgress", progress("RUNNING", 1))
-    script.on("BoltCommandLogs", page(cursor="0", finished=False))
+    script.on("BoltCommandLogs", p.log_page(cursor="0", finished=False))
     chunks, logs = run_logs(twin, "poll", 3)
     assert [(c.first, c.lines) for c in chunks] == [(True, [])], "a new command, no line yet"
     assert logs.progress.state == "RUNNING"

@@ -9,8 +9,8 @@ import pytest
 from graphql import GraphQLSchema, OperationDefinitionNode, parse
 
 from paradime_bolt.schema_tools import document_problems, load_schema, with_client_directives
-from tests.conftest import QUERIES_DIR, SCHEMA_PATH, docs_examples
-from tests.support.queries import with_fragments
+from tests.support.fake_api import docs_examples
+from tests.support.queries import QUERIES_DIR, SCHEMA_PATH, with_fragments
 
 SCHEMA = load_schema(SCHEMA_PATH)
 FILES_SCHEMA = with_client_directives(SCHEMA)

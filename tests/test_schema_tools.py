@@ -19,7 +19,7 @@ from paradime_bolt.schema_tools import (
     operation_problems,
     render_pulled_schema,
 )
-from tests.conftest import API_KEY, API_SECRET, ENDPOINT
+from tests.support.fake_api import API_KEY, API_SECRET, ENDPOINT
 
 ROOT = Path(__file__).resolve().parent.parent
 SDL = (ROOT / "schema.graphql").read_text(encoding="utf-8")

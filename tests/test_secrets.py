@@ -10,7 +10,8 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from paradime_bolt import BoltClient, BoltError, Secret, SimulatedClock
-from tests.conftest import API_SECRET, ENDPOINT, Twin
+from tests.support.fake_api import API_SECRET, ENDPOINT
+from tests.support.twins import Twin
 
 
 def test_reprs_hide_the_secret() -> None:

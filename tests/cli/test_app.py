@@ -20,10 +20,9 @@ from paradime_bolt.cli import _state
 from paradime_bolt.cli._app import REGISTRY, cli
 from paradime_bolt.cli._errors import EXIT_CODES, classify
 from paradime_bolt.cli._lazy import LazyCommand, LazyGroup
-from tests.conftest import ENDPOINT, GraphQLScript
-
-from . import payloads as p
-from .conftest import Invoke, run_cli
+from tests.support import payloads as p
+from tests.support.cli import Invoke, run_cli
+from tests.support.fake_api import ENDPOINT, GraphQLScript
 
 COMMANDS = [
     ["schedules"],

@@ -23,8 +23,7 @@ import pytest
 from paradime_bolt import BoltClient
 from paradime_bolt.emulator import EmulatorServer
 from tests.emulator.support import FakeClock
-
-from .subprocesses import COMMAND, HANG_GUARD, base_env
+from tests.support.subprocesses import COMMAND, HANG_GUARD, base_env
 
 KEY = "tables-key-0123456789"
 SECRET = "sk-tables-NEVER-PRINT-ME"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from paradime_bolt.pytest_plugin import BoltEmulator, BoltEmulatorFactory
-from tests.conftest import Twin
+from tests.support.e2e import UNTIL_CANCELLED
+from tests.support.twins import Twin
 
-UNTIL_CANCELLED = "until cancelled"
 _EXTRA_SCHEDULE = f"""
   - name: {UNTIL_CANCELLED}
     schedule: "OFF"
