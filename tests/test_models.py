@@ -107,3 +107,17 @@ def test_a_schedule_shares_its_settings_and_notification_types(
 def test_no_client_directive_is_sent() -> None:
     for name in ("client.py", "async_client.py"):
         assert "@mixin" not in (GENERATED / name).read_text(encoding="utf-8"), name
+
+
+def test_a_schedules_last_state_parsed_under_its_readable_name(
+    twin: Twin, httpx_mock: HTTPXMock
+) -> None:
+    base = {"schedule": "OFF", "id": 1, "uuid": "u", "source": "yaml"}
+    ran = {**base, "name": "ran", "lastRunState": "cancelled"}
+    never = {**base, "name": "never"}
+    httpx_mock.add_response(
+        json={"data": {"listBoltSchedules": {"schedules": [ran, never], "totalCount": 2}}}
+    )
+    first, second = twin.call("list_bolt_schedules").schedules
+    assert first.last_run_state_parsed is RunState.CANCELED is first.last_run_run_state
+    assert second.last_run_state_parsed is None

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._arguments import graphql_int, schedule_selector, trigger_arguments
 from ._artifacts import Artifact, rank_commands
 from ._clock import Clock
 from ._config import ClientConfig, RequestOptions, RequestSettings, resolve_config
@@ -38,7 +39,7 @@ from ._exceptions import (
 from ._generated.async_client import AsyncBoltGraphQLClient
 from ._generated.base_model import UNSET
 from ._generated.input_types import BoltScheduleFilter
-from ._operations import graphql_int, lookup, schedule_selector, trigger_arguments
+from ._lookups import lookup
 from ._transport import AsyncTransport
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import (

@@ -319,7 +319,7 @@ class RunFailedError(BoltError):
         """The error for a run whose `RunStatus` says it failed (as `wait_for_run` raises with
         `raise_on_failure`): its failing command and the last lines of that command's output."""
         commands = status.commands or []
-        culprit = failing_command(commands)
+        culprit = _failing_command(commands)
         return cls(
             run_id,
             state=status.state,
@@ -332,7 +332,7 @@ class RunFailedError(BoltError):
         )
 
 
-def failing_command(commands: Sequence[CommandT]) -> CommandT | None:
+def _failing_command(commands: Sequence[CommandT]) -> CommandT | None:
     """The command that failed the run: the latest with a positive return code, else the latest
     with any non-zero one (Bolt marks commands that never ran properly with negative codes)."""
     failed = [c for c in commands if c.return_code not in (0, None)]

@@ -56,7 +56,7 @@ def _envelope(model: type[pydantic.BaseModel]) -> type[pydantic.BaseModel]:
     )
 
 
-def parse_reply(model: type[ModelT], reply: Reply, *, redact: str) -> ModelT:
+def parse_reply(model: type[ModelT], reply: Reply, *, secret: str) -> ModelT:
     """The operation's result model, or the `APIError` that says why there is none."""
     try:
         envelope = _envelope(model).model_validate_json(reply.content)
@@ -65,7 +65,7 @@ def parse_reply(model: type[ModelT], reply: Reply, *, redact: str) -> ModelT:
     data = getattr(envelope, "data", None)
     if envelope is not None and not getattr(envelope, "errors", None) and data is not None:
         return _check_ok(cast(ModelT, data), reply.operation)
-    raw = read_graphql_response(reply, redact=redact)
+    raw = read_graphql_response(reply, secret=secret)
     for name, field in model.model_fields.items():
         if raw.get(field.alias or name) is None:
             raise InvalidResponseError(
@@ -101,7 +101,7 @@ def describe(exc: pydantic.ValidationError, limit: int = 5) -> str:
     return "; ".join(parts)
 
 
-def read_graphql_response(reply: Reply, *, redact: str) -> dict[str, Any]:
+def read_graphql_response(reply: Reply, *, secret: str) -> dict[str, Any]:
     """Returns the `data` object of a successful answer, or raises the matching `APIError`."""
     operation = reply.operation
     try:
@@ -116,7 +116,7 @@ def read_graphql_response(reply: Reply, *, redact: str) -> dict[str, Any]:
             f"{_label(operation)}the response is not JSON "
             f"(content-type {reply.content_type or 'unknown'!r})",
             operation=operation,
-            body=_scrub(_decode(reply.content), redact),
+            body=_scrub(_decode(reply.content), secret),
         ) from None
     if not isinstance(body, dict):
         raise InvalidResponseError(
@@ -152,7 +152,7 @@ def read_graphql_response(reply: Reply, *, redact: str) -> dict[str, Any]:
 
 
 def status_error(
-    response: httpx.Response, *, operation: str | None, redact: str, credential: str = ""
+    response: httpx.Response, *, operation: str | None, secret: str, credential: str = ""
 ) -> HTTPStatusError:
     """The typed error for a non-2xx answer, with an excerpt of the body and the headers.
 
@@ -169,30 +169,30 @@ def status_error(
     else:
         cls = HTTPStatusError
     reason = response.reason_phrase or "error"
-    detail = _error_summary(response, redact)
+    detail = _error_summary(response, secret)
     message = f"{_label(operation)}HTTP {code} {reason}" + (f": {detail}" if detail else "")
     if cls is AuthenticationError and credential:
         message += f" (the API refused {credential})"
     return cls(
         message,
         status_code=code,
-        body=_scrub(_text(response), redact),
+        body=_scrub(_text(response), secret),
         headers=dict(response.headers),
         operation=operation,
     )
 
 
-def _error_summary(response: httpx.Response, redact: str) -> str:
+def _error_summary(response: httpx.Response, secret: str) -> str:
     """The GraphQL error messages of an error body, else a short excerpt of its text."""
     text = _text(response)
     try:
         body = json.loads(text)
     except (ValueError, RecursionError):
-        return _scrub(" ".join(text.split())[:200], redact)
+        return _scrub(" ".join(text.split())[:200], secret)
     if isinstance(body, dict) and isinstance(body.get("errors"), list):
         messages = [GraphQLErrorDetail.from_json(e).message for e in body["errors"]]
-        return _scrub("; ".join(messages)[:500], redact)
-    return _scrub(" ".join(text.split())[:200], redact)
+        return _scrub("; ".join(messages)[:500], secret)
+    return _scrub(" ".join(text.split())[:200], secret)
 
 
 def _text(response: httpx.Response) -> str:

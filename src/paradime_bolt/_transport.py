@@ -103,7 +103,7 @@ class _TransportCore:
         """Our error for an httpx one; `target` names the server (default: the endpoint)."""
         label = f"{operation}: " if operation else ""
         detail = str(exc) or type(exc).__name__
-        detail = detail.replace(self.config.api_secret.get_secret_value(), "**********")
+        detail = detail.replace(self.secret, "**********")
         where = target or self.config.endpoint
         if isinstance(exc, httpx.TimeoutException):
             return RequestTimeoutError(
@@ -113,7 +113,8 @@ class _TransportCore:
         return TransportError(f"{label}could not reach {where}: {detail}", operation=operation)
 
     @property
-    def redact(self) -> str:
+    def secret(self) -> str:
+        """The secret itself: the text every error and log is scrubbed of."""
         return self.config.api_secret.get_secret_value()
 
     def reply(self, response: httpx.Response, operation: str | None) -> Reply:
@@ -123,18 +124,18 @@ class _TransportCore:
             raise status_error(
                 response,
                 operation=operation,
-                redact=self.redact,
+                secret=self.secret,
                 credential=self.config.describe_credential(),
             )
         return Reply(response.content, response.headers.get("content-type", ""), operation)
 
     def parse(self, model: type[ModelT], reply: Reply) -> ModelT:
         """The operation's result model, validated from the answer's JSON bytes."""
-        return parse_reply(model, reply, redact=self.redact)
+        return parse_reply(model, reply, secret=self.secret)
 
     def data(self, reply: Reply) -> dict[str, Any]:
         """The answer's `data` object as plain JSON values, for callers without a model."""
-        return read_graphql_response(reply, redact=self.redact)
+        return read_graphql_response(reply, secret=self.secret)
 
     def retry_or_raise(
         self,
@@ -281,7 +282,7 @@ class SyncTransport(_TransportCore):
         ) as response:
             if not response.is_success:
                 response.read()
-                raise storage_error(response, operation=operation, redact=self.redact)
+                raise storage_error(response, operation=operation, secret=self.secret)
             preloaded = response.is_stream_consumed  # a mock's body, already in memory
             written = 0
             for chunk in response.iter_bytes():
@@ -404,7 +405,7 @@ class AsyncTransport(_TransportCore):
         ) as response:
             if not response.is_success:
                 await response.aread()
-                raise storage_error(response, operation=operation, redact=self.redact)
+                raise storage_error(response, operation=operation, secret=self.secret)
             preloaded = response.is_stream_consumed  # a mock's body, already in memory
             written = 0
             async for chunk in response.aiter_bytes():

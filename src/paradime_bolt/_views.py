@@ -135,6 +135,11 @@ class ScheduleMixin:
         return parse_bolt_datetime(self.next_run_at)
 
     @property
-    def last_run_run_state(self) -> RunState | None:
-        """The last run's state, or None when the schedule has never run."""
+    def last_run_state_parsed(self) -> RunState | None:
+        """`last_run_state` as a `RunState`, or None when the schedule has never run."""
         return None if self.last_run_state is None else RunState.parse(self.last_run_state)
+
+    @property
+    def last_run_run_state(self) -> RunState | None:
+        """The former name of `last_run_state_parsed`, kept for code that uses it."""
+        return self.last_run_state_parsed
