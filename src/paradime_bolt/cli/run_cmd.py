@@ -34,19 +34,15 @@ __all__ = ["run"]
 @click.pass_context
 def run(
     ctx: click.Context,
+    /,
     name: str,
     slug: bool,
     commands: tuple[str, ...],
     branch: str | None,
     reason: str | None,
     pr_number: int | None,
-    wait: bool,
-    timeout: float | None,
-    cancel_on_timeout: bool,
-    cancel_on_interrupt: bool,
-    logs: bool,
-    poll_interval: float,
     as_json: bool,
+    **waiting: object,  # the waiting options: WaitOptions.of_command reads them
 ) -> None:
     """Trigger a run of the schedule NAME; with --wait, follow it to its end.
 
@@ -63,14 +59,7 @@ def run(
           --wait --logs --timeout 1800 --cancel-on-timeout
       paradime-bolt run "daily run" -c "dbt build --select tag:hourly" --json | jq .run_id
     """
-    options = WaitOptions.from_options(
-        wait=wait,
-        timeout=timeout,
-        cancel_on_timeout=cancel_on_timeout,
-        logs=logs,
-        poll_interval=poll_interval,
-        cancel_on_interrupt=cancel_on_interrupt,
-    )
+    options = WaitOptions.of_command(ctx)
     from ._watch import report_started
 
     with session(ctx, json_mode=as_json) as (out, bolt):

@@ -67,13 +67,10 @@ def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
 @click.pass_context
 def wait(
     ctx: click.Context,
+    /,
     run_id: int,
-    timeout: float | None,
-    cancel_on_timeout: bool,
-    cancel_on_interrupt: bool,
-    logs: bool,
-    poll_interval: float,
     as_json: bool,
+    **waiting: object,  # the waiting options: WaitOptions.of_command reads them
 ) -> None:
     """Wait for a run triggered earlier (in another CI step, say) to end.
 
@@ -86,13 +83,8 @@ def wait(
       RUN_ID=$(paradime-bolt run "daily run")
       paradime-bolt runs wait "$RUN_ID" --logs --timeout 1800 --cancel-on-timeout
     """
-    options = WaitOptions.waiting(
-        timeout=timeout,
-        cancel_on_timeout=cancel_on_timeout,
-        logs=logs,
-        poll_interval=poll_interval,
-        cancel_on_interrupt=cancel_on_interrupt,
-    )
+    options = WaitOptions.of_command(ctx)
+    assert options is not None  # `runs wait` has no --wait: it always waits
     from ._watch import wait_and_report
 
     with session(ctx, json_mode=as_json) as (out, bolt):
@@ -200,15 +192,11 @@ def logs(
 @click.pass_context
 def retry(
     ctx: click.Context,
+    /,
     run_id: int,
     retry_all: bool,
-    wait: bool,
-    timeout: float | None,
-    cancel_on_timeout: bool,
-    cancel_on_interrupt: bool,
-    logs: bool,
-    poll_interval: float,
     as_json: bool,
+    **waiting: object,  # the waiting options: WaitOptions.of_command reads them
 ) -> None:
     """Start a new run that retries a finished run's failed commands (--all: every command).
 
@@ -219,14 +207,7 @@ def retry(
       paradime-bolt runs retry 15509
       paradime-bolt runs retry 15509 --all --wait --logs
     """
-    options = WaitOptions.from_options(
-        wait=wait,
-        timeout=timeout,
-        cancel_on_timeout=cancel_on_timeout,
-        logs=logs,
-        poll_interval=poll_interval,
-        cancel_on_interrupt=cancel_on_interrupt,
-    )
+    options = WaitOptions.of_command(ctx)
     from ._watch import report_started
 
     with session(ctx, json_mode=as_json) as (out, bolt):
