@@ -7,11 +7,14 @@ UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
-RUN := $(UV) run --locked --all-extras
+RUN := $(UV) run --locked --all-extras --all-packages
+# The client alone (no workspace member, so no Airflow): what `make demo` needs.
+RUN_CLIENT := $(UV) run --locked --all-extras
+AIRFLOW_MEMBER := integrations/airflow
 GENERATED_DIR := src/paradime_bolt/_generated
 GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
 
-.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-pythons test demo bench
+.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-dagster pytest-pythons test demo bench
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -20,8 +23,8 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-install: $(UV) ## Create .venv from uv.lock (all extras and the dev group), bytecode compiled.
-	$(UV) sync --locked --all-extras --compile-bytecode
+install: $(UV) ## Create .venv from uv.lock (every workspace member, all extras, the dev group), bytecode compiled.
+	$(UV) sync --locked --all-extras --all-packages --compile-bytecode
 
 generate: install ## Regenerate _generated/ from the schema and queries/, and _client.py from _async_client.py.
 	rm -rf $(GENERATED_DIR)
@@ -48,17 +51,35 @@ lint: install ## ruff check and ruff format --check (generated code excluded).
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 
-typecheck: install ## mypy --strict over src, generated code included.
+typecheck: install ## mypy --strict over src, emulator/src and the integrations, generated code included.
 	$(RUN) mypy --strict
 
-pytest: install ## Run the test suite only.
+pytest: pytest-client pytest-emulator ## Run the test suites only: the client's, then the emulator's.
+
+pytest-client: install ## The client's tests (tests/), end-to-end ones against the emulator included.
 	$(RUN) pytest
 
+# emulator/tests is a session of its own: its rootdir and settings are emulator/pyproject.toml.
+pytest-emulator: install ## The emulator's own tests (emulator/tests).
+	$(RUN) pytest emulator/tests
+
+# The Dagster integration's tests, from its folder with its own pytest settings, in the same
+# environment (dagster and apache-airflow 3 resolve together in the one workspace lock).
+pytest-dagster: install ## The Dagster integration's tests (integrations/dagster).
+	cd integrations/dagster && $(CURDIR)/$(UV) run --locked --all-extras --all-packages pytest
+
+# The Airflow provider's tests, from its own folder with its own pytest configuration: Airflow
+# really installed, AIRFLOW_HOME and a SQLite metadata DB in a temporary folder.
+pytest-airflow: install ## Run the Airflow provider's tests (integrations/airflow).
+	cd $(AIRFLOW_MEMBER) && $(abspath $(UV)) run --locked --all-extras --all-packages pytest
+
 # The other declared Pythons run everything but the end-to-end ring (tests/e2e, the CLI as a
-# process) and the benchmark smoke test, which the main interpreter covers.
+# process), the benchmark smoke test and the packaging test, which the main interpreter covers:
+# the client's suite and the emulator's. Client-only: the `emulator` extra brings the emulator member.
 OTHER_PYTHONS := 3.10 3.13
-RING := --ignore=tests/e2e --ignore=tests/cli/test_end_to_end.py --ignore=tests/test_bench_smoke.py
-pytest-pythons: $(UV) ## The suite minus the end-to-end ring on Python 3.10 and 3.13 (skipped, and said so, if absent).
+RING := --ignore=tests/e2e --ignore=tests/cli/test_end_to_end.py --ignore=tests/test_bench_smoke.py \
+	--ignore=tests/test_packaging.py
+pytest-pythons: $(UV) ## Both suites minus the end-to-end ring on Python 3.10 and 3.13 (skipped, and said so, if absent).
 	@for version in $(OTHER_PYTHONS); do \
 		interpreter="$$(scripts/find_python.sh $$version $(UV))"; \
 		if [ -z "$$interpreter" ]; then \
@@ -69,20 +90,26 @@ pytest-pythons: $(UV) ## The suite minus the end-to-end ring on Python 3.10 and 
 		export UV_PROJECT_ENVIRONMENT=.venv-$$version; \
 		$(UV) sync -q --locked --all-extras --compile-bytecode --python "$$interpreter" || exit 1; \
 		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q $(RING) || exit 1; \
+		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q emulator/tests || exit 1; \
 	done
 
-test: check-generated check-schema lint typecheck pytest pytest-pythons ## Everything CI runs.
+test: check-generated check-schema lint typecheck pytest pytest-airflow pytest-dagster pytest-pythons ## Everything CI runs.
 
 BENCH := .bench
-bench: install ## Benchmarks on loopback (paradime-io in its own env) -> BENCHMARKS.md.
+bench: install ## Benchmarks on loopback (paradime-io, Paradime's Airflow provider in their own envs) -> BENCHMARKS.md.
 	$(UV) venv -q --allow-existing --python $(PYTHON) $(BENCH)/sdk
 	VIRTUAL_ENV=$(BENCH)/sdk $(UV) pip install -q -r bench/requirements-sdk.txt
 	$(UV) venv -q --allow-existing --python $(PYTHON) $(BENCH)/core
 	$(UV) export -q --frozen --no-dev --no-emit-project --no-hashes -o $(BENCH)/core.txt
 	VIRTUAL_ENV=$(BENCH)/core $(UV) pip install -q -r $(BENCH)/core.txt
 	VIRTUAL_ENV=$(BENCH)/core $(UV) pip install -q --no-deps .
+	$(UV) venv -q --allow-existing --python $(PYTHON) $(BENCH)/paradime-airflow
+	VIRTUAL_ENV=$(BENCH)/paradime-airflow $(UV) pip install -q -r bench/requirements-paradime-airflow.txt
 	$(RUN) python -m bench.run --output BENCHMARKS.md \
-		--sdk-python $(BENCH)/sdk/bin/python --core-python $(BENCH)/core/bin/python
+		--sdk-python $(BENCH)/sdk/bin/python --core-python $(BENCH)/core/bin/python \
+		--paradime-airflow-python $(BENCH)/paradime-airflow/bin/python
 
-demo: install ## The main job: emulator, schedules, a daily run followed to the end, its artifacts.
-	$(RUN) python examples/demo.py --output demo-output
+# The client and its extras only: the demo needs no Airflow (--inexact keeps what is installed).
+demo: $(UV) ## The main job: emulator, schedules, a daily run followed to the end, its artifacts.
+	$(UV) sync --locked --all-extras --inexact --compile-bytecode
+	$(RUN_CLIENT) python examples/demo.py --output demo-output

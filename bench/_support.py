@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from paradime_bolt.emulator import EmulatorProcess
+from paradime_bolt_emulator import EmulatorProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 API_KEY = "bench-key"

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from bench import benchmarks
+from bench import benchmarks, dag_parse
 from bench._support import ROOT, Emulator, Stats, emulator
 
 SCHEDULES = ROOT / "bench" / "schedules.yml"
@@ -44,7 +44,16 @@ def _verdict(met: bool | None) -> str:
 
 
 def _versions(sdk_python: Path | None) -> list[str]:
-    names = ["paradime-bolt", "httpx", "pydantic", "pydantic-core", "ariadne", "uvicorn"]
+    names = [
+        "paradime-bolt",
+        "httpx",
+        "pydantic",
+        "pydantic-core",
+        "ariadne",
+        "uvicorn",
+        "apache-airflow",
+        "airflow-provider-paradime-bolt",
+    ]
     found = []
     for name in names:
         try:
@@ -96,6 +105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="a Python with paradime-bolt alone (no extras), for import timing",
     )
     parser.add_argument(
+        "--paradime-airflow-python",
+        type=Path,
+        help="a Python that has Paradime's Airflow provider (airflow-provider-paradime-dbt)",
+    )
+    parser.add_argument(
         "--latency-ms",
         type=float,
         default=50.0,
@@ -126,6 +140,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows.extend(benchmarks.poll_count(sizes))
     print("running: start-up", file=sys.stderr)
     rows.extend(benchmarks.startup(sizes, args.core_python, sdk_python, cli))
+    print("running: DAG parse", file=sys.stderr)
+    paradime_airflow = args.paradime_airflow_python
+    if paradime_airflow is not None and not paradime_airflow.exists():
+        paradime_airflow = None
+    rows.extend(dag_parse.dag_parse_cost(sizes, paradime_airflow))
 
     table = render(rows, sdk_python, args.smoke)
     print(table)

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from paradime_bolt import BoltClient, BoltError, RunState
-from paradime_bolt.emulator import EmulatorProcess
 from paradime_bolt.models import RunProgress
+from paradime_bolt_emulator import EmulatorProcess
 
 KEY, SECRET = "demo-key", "demo-secret"
 WORKSPACE_TOKEN = "prdm_wsp_demo-workspace-token"

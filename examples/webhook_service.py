@@ -36,9 +36,9 @@ from typing import Any
 import uvicorn
 
 from paradime_bolt import BoltClient, BoltError
-from paradime_bolt.emulator import EmulatorProcess
 from paradime_bolt.models import CommandDetails
 from paradime_bolt.webhooks import RUN_COMPLETED, BoltRunEvent, WebhookCommand, create_receiver
+from paradime_bolt_emulator import EmulatorProcess
 
 HOOK_PATH = "/hooks/{token}"
 DEMO_KEY, DEMO_SECRET = "webhook-demo-key", "webhook-demo-secret"

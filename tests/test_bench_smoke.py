@@ -30,6 +30,7 @@ def test_every_benchmark_runs_once_with_tiny_sizes(tmp_path: Path) -> None:
         "polls for a",
         "from paradime_bolt import BoltClient",
         "paradime-bolt --help",
+        "DAG parse",
     ):
         assert benchmark in table, benchmark
     assert "smoke run" in table

@@ -1,6 +1,6 @@
 """Tests take their helpers from modules (tests/support/), never from a conftest file or from
-another test module; conftest files hold fixtures only. (tests/emulator and tests/webhooks are
-left out while the emulator's side of them moves into its own package.)"""
+another test module; conftest files hold fixtures only. (tests/webhooks is left out while the
+emulator's side of it moves into the emulator's package.)"""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).resolve().parent
-SKIPPED = ("emulator", "webhooks")
+SKIPPED = ("webhooks",)
 MODULES = sorted(p for p in TESTS.rglob("*.py") if p.relative_to(TESTS).parts[0] not in SKIPPED)
 
 

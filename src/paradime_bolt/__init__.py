@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         StorageError,
         TransportError,
     )
+    from ._links import DEFAULT_APP_URL, bolt_run_url
     from ._types import NOT_GIVEN, NotGiven, Timeout
     from ._views import RunState, parse_bolt_datetime
     from ._waiting import FinishedRun
@@ -73,6 +74,8 @@ _LAZY = {
     "RunState": "._views",
     "parse_bolt_datetime": "._views",
     "FinishedRun": "._waiting",
+    "DEFAULT_APP_URL": "._links",
+    "bolt_run_url": "._links",
 }
 
 
@@ -90,6 +93,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "DEFAULT_APP_URL",
     "NOT_GIVEN",
     "APIError",
     "AlreadyRunningError",
@@ -129,6 +133,7 @@ __all__ = [
     "Timeout",
     "TransportError",
     "__version__",
+    "bolt_run_url",
     "default_artifacts",
     "parse_bolt_datetime",
 ]

@@ -40,7 +40,7 @@ from ._generated.async_client import AsyncBoltGraphQLClient
 from ._generated.base_model import UNSET
 from ._generated.input_types import BoltScheduleFilter
 from ._lookups import lookup
-from ._transport import AsyncTransport
+from ._transport import AsyncTransport, check_proxy
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import (
     DEFAULT_WAIT_TIMEOUT,
@@ -84,10 +84,11 @@ class AsyncBoltClient:
     PARADIME_API_SECRET, PARADIME_WORKSPACE_UID and PARADIME_API_KEY. The secret is an account
     API key (`prdm_cmp_...`, with a workspace uid), a workspace token (`prdm_wsp_...`) or a
     legacy API secret (with its key). `timeout` (seconds) and `max_retries` apply to
-    every call and can be overridden per call, or for a client made with `with_options`. Pass
-    `http_client=` to use an httpx client you own (proxies, certificates, event hooks); the
-    client then leaves closing it to you. `clock=` is the time every wait goes by (a
-    `SimulatedClock` makes them instant in tests).
+    every call and can be overridden per call, or for a client made with `with_options`.
+    `proxy=` sends every request (downloads too) through an HTTP(S) or SOCKS proxy. Pass
+    `http_client=` to use an httpx client you own (certificates, event hooks); the client then
+    leaves closing it to you. `clock=` is the time every wait goes by (a `SimulatedClock` makes
+    them instant in tests).
 
         async with AsyncBoltClient() as bolt:
             run = await bolt.trigger_and_wait("daily run", raise_on_failure=True)
@@ -104,7 +105,9 @@ class AsyncBoltClient:
         max_retries: int | None = None,
         http_client: httpx.AsyncClient | None = None,
         clock: Clock | None = None,
+        proxy: str | None = None,
     ) -> None:
+        proxy = check_proxy(proxy, http_client)
         self._config = resolve_config(
             endpoint=endpoint,
             api_key=api_key,
@@ -113,7 +116,7 @@ class AsyncBoltClient:
             timeout=timeout,
             max_retries=max_retries,
         )
-        self._transport = AsyncTransport(self._config, http_client, clock=clock)
+        self._transport = AsyncTransport(self._config, http_client, clock=clock, proxy=proxy)
         self._graphql = AsyncBoltGraphQLClient(self._transport)
 
     @property

@@ -14,6 +14,7 @@ import logging
 import platform
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 import pydantic
@@ -32,7 +33,7 @@ from ._response import Reply, parse_reply, read_graphql_response, status_error
 from ._retry import RetryPolicy, never_reached_server
 from ._version import __version__
 
-__all__ = ["AsyncTransport", "SyncTransport", "user_agent"]
+__all__ = ["AsyncTransport", "SyncTransport", "check_proxy", "user_agent"]
 
 logger = logging.getLogger("paradime_bolt")
 T = TypeVar("T")
@@ -45,6 +46,46 @@ def user_agent() -> str:
     return (
         f"paradime-bolt/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
     )
+
+
+_PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+
+def check_proxy(proxy: object, http_client: object) -> str | None:
+    """The `proxy=` URL, checked before any connection; errors never show it (a proxy URL may
+    carry a user and password)."""
+    if proxy is None:
+        return None
+    if not isinstance(proxy, str):
+        raise ConfigurationError(f"proxy= must be a URL string, not {type(proxy).__name__}")
+    if http_client is not None:
+        raise ConfigurationError(
+            "pass proxy= or http_client=, not both: set the proxy on the httpx client you own"
+        )
+    value = proxy.strip()
+    try:
+        parts = urlsplit(value)
+        _ = parts.port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in _PROXY_SCHEMES or not parts.hostname:
+        raise ConfigurationError(
+            "proxy= must be an http, https, socks5 or socks5h URL with a host and a valid port, "
+            "such as http://proxy.example:3128 (the value is not shown: it may hold a password)"
+        )
+    return value
+
+
+def _proxied(make: Callable[..., T], proxy: str | None, **kwargs: Any) -> T:
+    """`make(**kwargs)` (an httpx client), through `proxy` when one is given."""
+    if proxy is None:
+        return make(**kwargs)
+    try:
+        return make(proxy=proxy, **kwargs)
+    except ImportError as exc:  # socks5:// without httpx's [socks] extra
+        raise ConfigurationError(f"this proxy needs: pip install 'httpx[socks]' ({exc})") from None
+    except (ValueError, httpx.InvalidURL):
+        raise ConfigurationError("proxy= is not a URL httpx can use") from None
 
 
 class _TransportCore:
@@ -186,6 +227,7 @@ class SyncTransport(_TransportCore):
         policy: RetryPolicy | None = None,
         settings: RequestSettings | None = None,
         parent: SyncTransport | None = None,
+        proxy: str | None = None,
     ) -> None:
         super().__init__(
             config,
@@ -199,7 +241,9 @@ class SyncTransport(_TransportCore):
             raise ConfigurationError(
                 f"http_client= must be an httpx.Client, not {type(http_client).__name__}"
             )
-        self.http = http_client or httpx.Client(timeout=config.timeout, follow_redirects=False)
+        self.http = http_client or _proxied(
+            httpx.Client, check_proxy(proxy, None), timeout=config.timeout, follow_redirects=False
+        )
 
     def sharing(
         self, config: ClientConfig, settings: RequestSettings | None = None
@@ -309,6 +353,7 @@ class AsyncTransport(_TransportCore):
         policy: RetryPolicy | None = None,
         settings: RequestSettings | None = None,
         parent: AsyncTransport | None = None,
+        proxy: str | None = None,
     ) -> None:
         super().__init__(
             config,
@@ -322,7 +367,12 @@ class AsyncTransport(_TransportCore):
             raise ConfigurationError(
                 f"http_client= must be an httpx.AsyncClient, not {type(http_client).__name__}"
             )
-        self.http = http_client or httpx.AsyncClient(timeout=config.timeout, follow_redirects=False)
+        self.http = http_client or _proxied(
+            httpx.AsyncClient,
+            check_proxy(proxy, None),
+            timeout=config.timeout,
+            follow_redirects=False,
+        )
 
     def sharing(
         self, config: ClientConfig, settings: RequestSettings | None = None

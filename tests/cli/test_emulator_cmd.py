@@ -90,17 +90,21 @@ def test_help_without_the_extra_still_helps(monkeypatch: pytest.MonkeyPatch) -> 
     assert "pip install 'paradime-bolt[emulator]'" in result.stdout
 
 
-def test_an_installation_without_the_emulator_is_exit_4(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(emulator_cmd, "_import_emulator_cli", missing("paradime_bolt.emulator"))
+def test_an_installation_without_the_emulator_is_exit_4_with_the_install_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(emulator_cmd, "_import_emulator_cli", missing("paradime_bolt_emulator"))
     result = run_cli("emulator")
     assert result.exit_code == 4
-    assert "the emulator is not part of this installation" in result.stderr
+    assert "the emulator is not installed (paradime_bolt_emulator is missing)" in result.stderr
+    assert "pip install 'paradime-bolt[emulator]'" in result.stderr
+    assert "Traceback" not in result.output
 
 
 def test_the_module_is_imported_for_real_when_nothing_is_faked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setitem(__import__("sys").modules, "paradime_bolt.emulator.cli", None)
+    monkeypatch.setitem(__import__("sys").modules, "paradime_bolt_emulator.cli", None)
     result = run_cli("emulator")
     assert result.exit_code == 4
-    assert "paradime_bolt.emulator.cli is missing" in result.stderr
+    assert "paradime_bolt_emulator.cli is missing" in result.stderr

@@ -25,7 +25,7 @@ from typing import TypeVar
 
 import pytest
 
-from paradime_bolt.emulator import EmulatorServer
+from paradime_bolt_emulator import EmulatorServer
 from tests.support.ci_docs import workflow
 
 KEY = "e2e-key-0123456789"

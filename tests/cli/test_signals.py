@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from paradime_bolt import BoltClient
-from paradime_bolt.emulator import EmulatorServer
+from paradime_bolt_emulator import EmulatorServer
 from tests.support.subprocesses import CONTROL, HANG_GUARD, LineReader, base_env, start
 
 KEY = "signals-key-0123456789"

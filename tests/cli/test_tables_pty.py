@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 
 from paradime_bolt import BoltClient
-from paradime_bolt.emulator import EmulatorServer
-from tests.emulator.support import FakeClock
+from paradime_bolt_emulator import EmulatorServer
+from tests.support.clocks import FakeClock
 from tests.support.subprocesses import COMMAND, HANG_GUARD, base_env
 
 KEY = "tables-key-0123456789"

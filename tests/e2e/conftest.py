@@ -8,12 +8,12 @@ however loaded the machine: tests that need a running run use it, never a short 
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import pytest
 
-from paradime_bolt.pytest_plugin import BoltEmulator, BoltEmulatorFactory
+from paradime_bolt_emulator.pytest_plugin import BoltEmulator, BoltEmulatorFactory
+from paradime_bolt_emulator.schedules.spec import builtin_schedules_text
 from tests.support.e2e import UNTIL_CANCELLED
 from tests.support.twins import Twin
 
@@ -32,9 +32,8 @@ _EXTRA_SCHEDULE = f"""
 def shared_emulator(
     bolt_emulator_factory: BoltEmulatorFactory, tmp_path_factory: pytest.TempPathFactory
 ) -> BoltEmulator:
-    builtin = resources.files("paradime_bolt.emulator").joinpath("default_schedules.yml")
     schedules = tmp_path_factory.mktemp("e2e") / "paradime_schedules.yml"
-    schedules.write_text(builtin.read_text(encoding="utf-8") + _EXTRA_SCHEDULE, encoding="utf-8")
+    schedules.write_text(builtin_schedules_text() + _EXTRA_SCHEDULE, encoding="utf-8")
     return bolt_emulator_factory(schedules=Path(schedules))
 
 

@@ -17,7 +17,7 @@ from paradime_bolt import (
     OperationFailedError,
     RunState,
 )
-from paradime_bolt.pytest_plugin import BoltEmulator
+from paradime_bolt_emulator.pytest_plugin import BoltEmulator
 from tests.support.twins import Twin
 
 pytestmark = pytest.mark.bolt_emulator(workspaces=["ws-main", "ws-other"])

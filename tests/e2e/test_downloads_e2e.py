@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from paradime_bolt import StorageError
-from paradime_bolt.emulator import EmulatorServer
+from paradime_bolt_emulator import EmulatorServer
 from tests.support.twins import Twin
 
 URL_TTL = 300

@@ -15,8 +15,8 @@ from paradime_bolt import (
     OperationFailedError,
     RunState,
 )
-from paradime_bolt.emulator import EmulatorServer
-from paradime_bolt.pytest_plugin import BoltEmulator
+from paradime_bolt_emulator import EmulatorServer
+from paradime_bolt_emulator.pytest_plugin import BoltEmulator
 from tests.support.e2e import UNTIL_CANCELLED
 from tests.support.twins import Twin
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from paradime_bolt import BoltClient, Clock
-from paradime_bolt.emulator import EmulatorServer
-from tests.emulator.support import FakeClock
+from paradime_bolt_emulator import EmulatorServer
+from tests.support.clocks import FakeClock
 
 README = Path(__file__).parents[2] / "README.md"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from graphql import find_breaking_changes, find_dangerous_changes
 
-from paradime_bolt.pytest_plugin import BoltEmulator
 from paradime_bolt.schema_tools import canonical_sdl, introspect, load_schema
+from paradime_bolt_emulator.pytest_plugin import BoltEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
 

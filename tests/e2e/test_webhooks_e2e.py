@@ -32,7 +32,7 @@ from paradime_bolt import BoltClient
 from paradime_bolt.webhooks import RUN_COMPLETED, BoltRunEvent, WebhookReceiver, create_receiver
 
 uvicorn = pytest.importorskip("uvicorn")
-emulator = pytest.importorskip("paradime_bolt.emulator")
+emulator = pytest.importorskip("paradime_bolt_emulator")
 
 KEY, SECRET = "e2e-webhook-key", "e2e-webhook-secret"
 MAX_BODY = 256_000

@@ -10,7 +10,7 @@ from paradime_bolt import (
     RunState,
     RunTimeoutError,
 )
-from paradime_bolt.emulator import EmulatorServer
+from paradime_bolt_emulator import EmulatorServer
 from tests.support.e2e import UNTIL_CANCELLED
 from tests.support.twins import Twin
 

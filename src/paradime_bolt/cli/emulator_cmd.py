@@ -1,7 +1,8 @@
 """`paradime-bolt emulator ...`: the local Bolt emulator, with all its own options.
 
-Every argument after `emulator` goes untouched to `paradime_bolt.emulator.cli.main(argv)`, the
-emulator's own command line; this module only finds it and says clearly when it is missing.
+Every argument after `emulator` goes untouched to `paradime_bolt_emulator.cli.main(argv)`, the
+emulator's own command line (the paradime-bolt-emulator distribution, which the `emulator` extra
+installs); this module only imports it on use and says clearly when it is missing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ._errors import CliError, ExitCode, exit_code_of
 
 __all__ = ["emulator"]
 
-EMULATOR_CLI = "paradime_bolt.emulator.cli"
+EMULATOR_CLI = "paradime_bolt_emulator.cli"
 INSTALL_HINT = "pip install 'paradime-bolt[emulator]'"
 
 
@@ -30,10 +31,11 @@ def load_emulator_cli() -> Any:
         return _import_emulator_cli()
     except ModuleNotFoundError as exc:
         missing = exc.name or ""
-        if missing == "paradime_bolt" or missing.startswith("paradime_bolt."):
+        if missing == "paradime_bolt_emulator" or missing.startswith("paradime_bolt_emulator."):
             raise CliError(
-                f"the emulator is not part of this installation ({missing} is missing)",
+                f"the emulator is not installed ({missing} is missing)",
                 ExitCode.CONFIGURATION,
+                hint=INSTALL_HINT,
             ) from None
         raise CliError(
             f"the emulator needs the `emulator` extra (the module {missing!r} is missing)",

@@ -66,7 +66,7 @@ def pull(ctx: click.Context, output: Path, from_emulator: bool) -> None:
     out = state.open_output()
     if from_emulator:
         try:
-            from paradime_bolt.emulator import EmulatorServer
+            from paradime_bolt_emulator import EmulatorServer
         except ImportError as exc:
             raise CliError(
                 "--from-emulator needs the emulator extra",

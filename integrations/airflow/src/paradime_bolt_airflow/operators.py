@@ -1,0 +1,446 @@
+"""`BoltRunOperator` starts a Bolt run and waits for it; `BoltArtifactOperator` downloads one of
+its artifacts.
+
+Importing this module (what a DAG file does, every time Airflow parses it) loads Airflow's task
+SDK and this package's `_common` only: the client, httpx, pydantic and the generated models
+load when a task runs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from airflow.sdk import BaseOperator
+
+from ._common import (
+    CANCELED,
+    DEFAULT_CONN_ID,
+    ERROR,
+    FAILED,
+    SKIPPED,
+    STATE_RUN_ID,
+    SUCCESS,
+    TIMEOUT,
+    XCOM_RUN_ID,
+    XCOM_RUN_URL,
+    failure_lines,
+    run_id_argument,
+)
+from .links import BoltRunLink
+
+try:
+    from airflow.sdk import conf
+except ImportError:  # pragma: no cover - Airflow 3.0
+    from airflow.configuration import conf  # type: ignore[assignment,no-redef,unused-ignore]
+
+if TYPE_CHECKING:
+    from airflow.sdk import Context
+
+    from paradime_bolt import BoltClient, RunFailedError
+
+    from .hooks import BoltConnectionSettings, BoltHook
+
+__all__ = ["BoltArtifactOperator", "BoltRunOperator"]
+
+DEFAULT_TIMEOUT = 7 * 24 * 3600.0  # as dbt Cloud's provider: a week
+
+
+def _default_deferrable() -> bool:
+    return conf.getboolean("operators", "default_deferrable", fallback=False)
+
+
+def _seconds(name: str, value: float | timedelta) -> float:
+    seconds = value.total_seconds() if isinstance(value, timedelta) else value
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds > 0:
+        raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
+    return float(seconds)
+
+
+class BoltRunOperator(BaseOperator):
+    """Triggers a run of a Bolt schedule (`schedule_name` or `slug`) and, by default, waits for
+    it; returns the run id and pushes the XComs `run_id` and `run_url`.
+
+    - `commands`, `branch`: replace the schedule's for this run only; `reason` is recorded by
+      Bolt. All templated, with `schedule_name`, `slug` and `workspace_uid`.
+    - `deferrable` (default `[operators] default_deferrable`): wait in the triggerer, not on a
+      worker. Without it the worker polls with the client's `wait_for_run`.
+    - `poll_interval`: seconds between polls. `timeout`: stop waiting (the run goes on) and
+      fail. The task's `execution_timeout`, or killing the task, cancels the run
+      (`cancel_on_kill=True`).
+    - `raise_on_failure`: a run that ends ERROR, FAILED or CANCELED fails the task, after the
+      log shows the failing command, its return code and the tail of its output. A SKIPPED
+      run skips the task.
+    - `reuse_existing_run`: when the schedule already has a run going, wait for that one.
+    - `retry_from_failure`: on the task's own retry, re-run from its failed command the run this
+      task started in its previous try (never another run of the schedule). Needs Airflow 3.3's
+      task state store; without it a retry starts a new run, with a warning.
+    """
+
+    template_fields: Sequence[str] = (
+        "schedule_name",
+        "slug",
+        "commands",
+        "branch",
+        "reason",
+        "workspace_uid",
+    )
+    template_fields_renderers = {"commands": "json"}
+    operator_extra_links = (BoltRunLink(),)
+    ui_color = "#e8e4fb"
+
+    def __init__(
+        self,
+        *,
+        schedule_name: str | None = None,
+        slug: str | None = None,
+        commands: Sequence[str] | None = None,
+        branch: str | None = None,
+        reason: str | None = None,
+        workspace_uid: str | None = None,
+        conn_id: str = DEFAULT_CONN_ID,
+        wait_for_completion: bool = True,
+        deferrable: bool | None = None,
+        poll_interval: float | timedelta = 10.0,
+        timeout: float | timedelta | None = DEFAULT_TIMEOUT,
+        raise_on_failure: bool = True,
+        reuse_existing_run: bool = False,
+        retry_from_failure: bool = False,
+        cancel_on_kill: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if (schedule_name is None) == (slug is None):
+            raise ValueError("give exactly one of schedule_name= and slug=")
+        if isinstance(commands, str):
+            raise ValueError("commands= must be a list of commands, not one string")
+        self.schedule_name = schedule_name
+        self.slug = slug
+        self.commands = None if commands is None else list(commands)
+        self.branch = branch
+        self.reason = reason
+        self.workspace_uid = workspace_uid
+        self.conn_id = conn_id
+        self.wait_for_completion = wait_for_completion
+        self.deferrable = _default_deferrable() if deferrable is None else deferrable
+        self.poll_interval = _seconds("poll_interval", poll_interval)
+        self.timeout = None if timeout is None else _seconds("timeout", timeout)
+        self.raise_on_failure = raise_on_failure
+        self.reuse_existing_run = reuse_existing_run
+        self.retry_from_failure = retry_from_failure
+        self.cancel_on_kill = cancel_on_kill
+        self.bolt_run_id: int | None = None
+
+    def _hook(self) -> BoltHook:
+        from .hooks import BoltHook
+
+        return BoltHook(self.conn_id, workspace_uid=self.workspace_uid)
+
+    # -- running ----------------------------------------------------------------------------------
+
+    def execute(self, context: Context) -> int:
+        from paradime_bolt import RunFailedError
+
+        hook = self._hook()
+        settings = hook.settings()
+        with hook.get_client(settings) as bolt:
+            run_id = self._start(bolt, context)
+            self._record(run_id, hook, settings, context)
+            if not self.wait_for_completion:
+                return run_id
+            if self.deferrable:
+                self._defer(run_id)
+            try:
+                status = bolt.wait_for_run(
+                    run_id,
+                    timeout=self.timeout,
+                    poll_interval=self.poll_interval,
+                    max_poll_interval=self.poll_interval,
+                    raise_on_failure=True,
+                )
+            except RunFailedError as exc:
+                return self._failed(_failure_event(run_id, exc))
+        return self._ended(run_id, status.state)
+
+    def _defer(self, run_id: int) -> NoReturn:
+        from .triggers import BoltRunTrigger
+
+        end_time = None if self.timeout is None else time.time() + self.timeout
+        self.defer(
+            trigger=BoltRunTrigger(
+                run_id,
+                self.conn_id,
+                workspace_uid=self.workspace_uid,
+                poll_interval=self.poll_interval,
+                end_time=end_time,
+                cancel_on_kill=self.cancel_on_kill,
+            ),
+            method_name="execute_complete",
+        )
+        raise AssertionError("defer() raises")  # pragma: no cover
+
+    def execute_complete(self, context: Context, event: dict[str, Any]) -> int:
+        """Where a deferred task resumes: the trigger's one event decides."""
+        from paradime_bolt import RunTimeoutError
+
+        run_id = int(event["run_id"])
+        self.bolt_run_id = run_id
+        status = event.get("status")
+        if status in (SUCCESS, SKIPPED):
+            return self._ended(run_id, event.get("state"))
+        if status in (FAILED, CANCELED):
+            return self._failed(event)
+        if status == TIMEOUT:
+            raise RunTimeoutError(run_id, self.timeout or 0.0, state=event.get("state"))
+        if status == ERROR:
+            raise _task_error(f"waiting for Bolt run {run_id} failed: {event.get('message')}")
+        raise _task_error(f"unexpected event from the Bolt trigger: {event!r}")
+
+    def _start(self, bolt: BoltClient, context: Context) -> int:
+        """The run to wait for: the previous try's retried (retry_from_failure), a new one, or the
+        one already going (reuse_existing_run)."""
+        if self.retry_from_failure and context["ti"].try_number > 1:
+            retried = self._retry_previous(bolt, context)
+            if retried is not None:
+                return retried
+        return self._trigger(bolt)
+
+    def _retry_previous(self, bolt: BoltClient, context: Context) -> int | None:
+        store = context.get("task_state_store")
+        previous = store.get(STATE_RUN_ID) if store is not None else None
+        if not isinstance(previous, int):
+            why = (
+                "this Airflow has no task state store (3.3+)"
+                if store is None
+                else "the previous try started no run"
+            )
+            self.log.warning("retry_from_failure: %s, so this try starts a new run", why)
+            return None
+        state = bolt.bolt_run_progress(previous).run_state
+        if not state.is_terminal:
+            self.log.info(
+                "Bolt run %s of the previous try is still %s: waiting for it", previous, state.value
+            )
+            return previous
+        if not state.is_failure:
+            self.log.info(
+                "Bolt run %s of the previous try ended %s: nothing to retry", previous, state.value
+            )
+            return previous
+        run_id = bolt.retry_bolt_run(previous).run_id
+        self.log.info(
+            "Retrying Bolt run %s (the previous try's) from its failure: run %s", previous, run_id
+        )
+        return run_id
+
+    def _trigger(self, bolt: BoltClient) -> int:
+        from paradime_bolt import AlreadyRunningError
+
+        for attempt in (1, 2):
+            try:
+                run = bolt.trigger_bolt_run(
+                    self.schedule_name,
+                    self.commands,
+                    self.branch,
+                    slug=self.slug,
+                    reason=self.reason,
+                )
+            except AlreadyRunningError:
+                if not self.reuse_existing_run:
+                    self.log.error(
+                        "Schedule %s already has a run going; reuse_existing_run=True waits for it "
+                        "instead",
+                        self._schedule,
+                    )
+                    raise
+                running = self._running_run(bolt)
+                if running is not None:
+                    self.log.info(
+                        "Schedule %s is already running: attaching to run %s",
+                        self._schedule,
+                        running,
+                    )
+                    return running
+                if attempt == 2:
+                    raise
+                continue  # it ended in between: trigger again, once
+            self.log.info("Triggered Bolt run %s of schedule %s", run.run_id, self._schedule)
+            return run.run_id
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _running_run(self, bolt: BoltClient) -> int | None:
+        from paradime_bolt import RunState
+
+        page = bolt.list_bolt_runs(self.schedule_name, slug=self.slug, limit=10)
+        for run in page.runs or []:  # newest first
+            if not RunState.parse(run.state).is_terminal:
+                return run.id
+        return None
+
+    @property
+    def _schedule(self) -> str:
+        return repr(self.schedule_name if self.schedule_name is not None else self.slug)
+
+    def _record(
+        self, run_id: int, hook: BoltHook, settings: BoltConnectionSettings, context: Context
+    ) -> None:
+        """Remembers the run: for on_kill, the XComs, the extra link and a later retry."""
+        self.bolt_run_id = run_id
+        url = hook.run_url(run_id, settings)
+        ti = context["ti"]
+        ti.xcom_push(key=XCOM_RUN_ID, value=run_id)
+        ti.xcom_push(key=XCOM_RUN_URL, value=url)
+        store = context.get("task_state_store")
+        if store is not None:
+            store.set(STATE_RUN_ID, run_id)
+        self.log.info("Bolt run %s: %s", run_id, url)
+
+    def _ended(self, run_id: int, state: str | None) -> int:
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        from paradime_bolt import RunState
+
+        if RunState.parse(state) is RunState.SKIPPED:
+            raise AirflowSkipException(f"Bolt run {run_id} was skipped")
+        self.log.info("Bolt run %s ended %s", run_id, state)
+        return run_id
+
+    def _failed(self, event: dict[str, Any]) -> int:
+        from paradime_bolt import RunFailedError
+
+        for line in failure_lines(event):
+            self.log.error("%s", line)
+        run_id = int(event["run_id"])
+        if not self.raise_on_failure:
+            self.log.warning("raise_on_failure=False: the task succeeds all the same")
+            return run_id
+        raise RunFailedError(
+            run_id,
+            state=event.get("state"),
+            command=event.get("command"),
+            command_id=event.get("command_id"),
+            return_code=event.get("return_code"),
+            stderr_tail=event.get("output_tail") or "",
+        )
+
+    # -- stopping ----------------------------------------------------------------------------------
+
+    def on_kill(self) -> None:
+        """The task was killed or hit its execution_timeout: cancel the run (cancel_on_kill)."""
+        if self.cancel_on_kill and self.bolt_run_id is not None:
+            self._cancel(self.bolt_run_id, "the task was killed")
+
+    def resume_execution(
+        self, next_method: str, next_kwargs: dict[str, Any] | None, context: Context
+    ) -> Any:
+        """A deferred task whose execution_timeout passed comes back here to fail: cancel the run
+        first. (This operator's own `timeout` is the trigger's, and only stops waiting.)"""
+        from airflow.sdk.bases.operator import TRIGGER_FAIL_REPR, TriggerFailureReason
+
+        error = (next_kwargs or {}).get("error")
+        if (
+            next_method == TRIGGER_FAIL_REPR
+            and error == TriggerFailureReason.TRIGGER_TIMEOUT
+            and self.cancel_on_kill
+        ):
+            run_id = context["ti"].xcom_pull(task_ids=self.task_id, key=XCOM_RUN_ID)
+            if isinstance(run_id, int):
+                self._cancel(run_id, "the task's execution_timeout passed while it was deferred")
+        return super().resume_execution(next_method, next_kwargs, context)
+
+    def _cancel(self, run_id: int, why: str) -> None:
+        from paradime_bolt import BoltError, OperationFailedError
+
+        try:
+            with self._hook().get_client() as bolt:
+                bolt.cancel_bolt_run(run_id)
+        except OperationFailedError:
+            self.log.info("Bolt run %s had already ended", run_id)
+        except BoltError as exc:
+            self.log.warning("Could not cancel Bolt run %s: %s", run_id, exc)
+        else:
+            self.log.info("Cancelled Bolt run %s: %s", run_id, why)
+
+
+class BoltArtifactOperator(BaseOperator):
+    """Downloads a run's artifact (`path`, default `target/run_results.json`) into the folder
+    `dest` and returns the file's path. For a failed run it is the failing command's copy (the
+    state the run failed in); otherwise the latest dbt command's that wrote it. `dest` must be
+    absolute: a relative one would land in the worker's working directory."""
+
+    template_fields: Sequence[str] = ("run_id", "path", "dest", "workspace_uid")
+
+    def __init__(
+        self,
+        *,
+        run_id: int | str,
+        dest: str | Path,
+        path: str = "target/run_results.json",
+        conn_id: str = DEFAULT_CONN_ID,
+        workspace_uid: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.run_id = run_id
+        self.path = path
+        self.dest = str(dest)
+        self.conn_id = conn_id
+        self.workspace_uid = workspace_uid
+
+    def execute(self, context: Context) -> str:
+        from paradime_bolt import ArtifactNotFoundError, RunFailedError
+
+        from .hooks import BoltHook
+
+        run_id = run_id_argument(self.run_id)
+        folder = Path(self.dest).expanduser()
+        if not folder.is_absolute():
+            raise ValueError(
+                f"dest must be an absolute folder, not {self.dest!r}: a relative one would "
+                "land in the worker's working directory"
+            )
+        with BoltHook(self.conn_id, workspace_uid=self.workspace_uid).get_client() as bolt:
+            command_id = None
+            if bolt.bolt_run_progress(run_id).run_state.is_failure:
+                try:
+                    bolt.wait_for_run(run_id, raise_on_failure=True)
+                except RunFailedError as exc:
+                    command_id = exc.command_id
+            try:
+                artifact = bolt.find_artifact(run_id, self.path, command_id=command_id)
+            except ArtifactNotFoundError:
+                if command_id is None:
+                    raise
+                self.log.info("The failing command wrote no %s: taking the latest", self.path)
+                artifact = bolt.find_artifact(run_id, self.path)
+            target = folder / Path(self.path).name
+            written = bolt.download_resource(artifact.resource_id, target)
+        self.log.info(
+            "Downloaded %s of run %s (command `%s`, return code %s) to %s",
+            self.path,
+            run_id,
+            artifact.command,
+            artifact.return_code,
+            written,
+        )
+        return str(written)
+
+
+def _failure_event(run_id: int, exc: RunFailedError) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "state": exc.state,
+        "command": exc.command,
+        "command_id": exc.command_id,
+        "return_code": exc.return_code,
+        "output_tail": exc.output_tail,
+    }
+
+
+def _task_error(message: str) -> Exception:
+    from airflow.sdk.exceptions import AirflowException
+
+    return AirflowException(message)

@@ -1,0 +1,1 @@
+"""Tests of dagster-paradime-bolt, run from this folder (`make pytest-dagster`)."""

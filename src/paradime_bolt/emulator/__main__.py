@@ -1,6 +1,0 @@
-"""``python -m paradime_bolt.emulator``: the same as the ``paradime-bolt-emulator`` command."""
-
-from .cli import main
-
-if __name__ == "__main__":
-    raise SystemExit(main())
