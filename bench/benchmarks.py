@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from bench._support import ROOT, Emulator, Stats, interleaved, time_command
-from paradime_bolt import AsyncBoltClient, BoltClient, parse_bolt_datetime
+from paradime_bolt import AsyncBoltClient, BoltClient, SimulatedClock, parse_bolt_datetime
 
 
 @dataclass(frozen=True)
@@ -455,30 +455,27 @@ def detection_delay(em: Emulator, sizes: Sizes) -> list[Row]:
 
 def polls_for(run_seconds: float) -> tuple[int, int]:
     """Polls wait_for_run makes for a run of `run_seconds`, on a simulated clock, against a
-    fixed 2-second interval. The client runs unchanged; only its clock (the transport's `clock`
-    and `sleep`) and the server are fake."""
-    now = [0.0]
+    fixed 2-second interval. The client runs unchanged; only its clock (`clock=`) and the
+    server are fake."""
+    clock = SimulatedClock()
     polls = [0]
 
     def answer(request: httpx.Request) -> httpx.Response:
         name = json.loads(request.content)["operationName"]
         if name == "BoltRunProgress":
             polls[0] += 1
-        state = "SUCCESS" if now[0] >= run_seconds else "RUNNING"
+        state = "SUCCESS" if clock.now() >= run_seconds else "RUNNING"
         return httpx.Response(
             200, json={"data": {"boltRunStatus": {"ok": True, "state": state, "commands": []}}}
         )
-
-    def sleep(seconds: float) -> None:
-        now[0] += seconds
 
     with BoltClient(
         endpoint="http://bench.invalid/graphql",
         api_key="k",
         api_secret="s",
         http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+        clock=clock,
     ) as bolt:
-        bolt._transport.clock, bolt._transport.sleep = lambda: now[0], sleep
         bolt.wait_for_run(1, timeout=None)
     fixed = math.floor(run_seconds / 2.0) + 1
     return polls[0], fixed

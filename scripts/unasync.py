@@ -1,8 +1,9 @@
-"""Writes the synchronous client, src/paradime_bolt/_client.py, from the asynchronous one.
+"""Writes the synchronous twins, src/paradime_bolt/_client.py and _logs.py, from the asynchronous
+ones.
 
 The two twins must keep the same methods, arguments and types, so only one is written by hand
-(`_async_client.py`) and the other is derived from it, as httpcore does. `--check` fails when
-`_client.py` is stale; tests/test_twins.py runs it.
+(`_async_client.py`, `_async_logs.py`) and the other is derived from it, as httpcore does.
+`--check` fails when a twin is stale; tests/test_twins.py runs it.
 
     python scripts/unasync.py          # rewrite _client.py
     python scripts/unasync.py --check  # exit 1 if _client.py differs
@@ -16,10 +17,8 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "paradime_bolt"
-SOURCE = PACKAGE / "_async_client.py"
-TARGET = PACKAGE / "_client.py"
 
-HEADER = '''"""`BoltClient`: the synchronous facade over the generated client.
+CLIENT_HEADER = '''"""`BoltClient`: the synchronous facade over the generated client.
 
 Written by scripts/unasync.py from `_async_client.py`; do not edit. The two twins have the same
 methods, arguments and types.
@@ -29,6 +28,19 @@ returns the operation's payload itself. The workflow methods (waiting, paging, l
 are built from those. Every failure is a `BoltError`.
 """
 '''
+
+LOGS_HEADER = '''"""`RunLogs`: the logs of a run's commands, each read on from where the last read
+stopped.
+
+Written by scripts/unasync.py from `_async_logs.py`; do not edit.
+"""
+'''
+
+# Each asynchronous source, the synchronous twin written from it, and the twin's docstring.
+TWINS = [
+    (PACKAGE / "_async_client.py", PACKAGE / "_client.py", CLIENT_HEADER),
+    (PACKAGE / "_async_logs.py", PACKAGE / "_logs.py", LOGS_HEADER),
+]
 
 # Whole phrases first, then identifiers, then keywords.
 REPLACEMENTS: list[tuple[str, str]] = [
@@ -43,6 +55,8 @@ REPLACEMENTS: list[tuple[str, str]] = [
     ),
     (r"\bAsyncBoltGraphQLClient\b", "BoltGraphQLClient"),
     (r"\bAsyncBoltClient\b", "BoltClient"),
+    (r"\bAsyncRunLogs\b", "RunLogs"),
+    ("._async_client import", "._client import"),
     (r"\bAsyncTransport\b", "SyncTransport"),
     (r"\bAsyncProgressCallback\b", "ProgressCallback"),
     (r"\bcheck_async_on_progress\b", "check_on_progress"),
@@ -53,6 +67,7 @@ REPLACEMENTS: list[tuple[str, str]] = [
     ),
     (r"\bhttpx\.AsyncClient\b", "httpx.Client"),
     (r"\bAsyncIterator\b", "Iterator"),
+    (".asleep(", ".sleep("),
     (r"\b__aenter__\b", "__enter__"),
     (r"\b__aexit__\b", "__exit__"),
     (r"\baclose\b", "close"),
@@ -63,18 +78,18 @@ REPLACEMENTS: list[tuple[str, str]] = [
 ]
 
 
-def unasync(source: str) -> str:
+def unasync(source: str, header: str, target: Path) -> str:
     body = source.split('"""\n', 1)[1] if source.startswith('"""') else source
-    text = HEADER + body
+    text = header + body
     for pattern, replacement in REPLACEMENTS:
         if pattern.startswith("\\b") or "\\b" in pattern:
             text = re.sub(pattern, replacement, text)
         else:
             text = text.replace(pattern, replacement)
-    return _format(text)
+    return _format(text, target)
 
 
-def _format(text: str) -> str:
+def _format(text: str, target: Path) -> str:
     ruff = [sys.executable, "-m", "ruff"]
     fixed = subprocess.run(  # noqa: S603 - a fixed command line
         [
@@ -85,7 +100,7 @@ def _format(text: str) -> str:
             "I,F401",
             "--quiet",
             "--stdin-filename",
-            str(TARGET),
+            str(target),
             "-",
         ],
         input=text,
@@ -94,7 +109,7 @@ def _format(text: str) -> str:
         check=False,
     ).stdout
     return subprocess.run(  # noqa: S603 - a fixed command line
-        [*ruff, "format", "--quiet", "--stdin-filename", str(TARGET), "-"],
+        [*ruff, "format", "--quiet", "--stdin-filename", str(target), "-"],
         input=fixed,
         capture_output=True,
         text=True,
@@ -103,14 +118,15 @@ def _format(text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    expected = unasync(SOURCE.read_text(encoding="utf-8"))
-    if "--check" in argv:
-        if TARGET.read_text(encoding="utf-8") != expected:
-            print(f"{TARGET} is stale: run python scripts/unasync.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(expected, encoding="utf-8")
-    return 0
+    stale = 0
+    for source, target, header in TWINS:
+        expected = unasync(source.read_text(encoding="utf-8"), header, target)
+        if "--check" not in argv:
+            target.write_text(expected, encoding="utf-8")
+        elif target.read_text(encoding="utf-8") != expected:
+            print(f"{target} is stale: run python scripts/unasync.py", file=sys.stderr)
+            stale = 1
+    return stale
 
 
 if __name__ == "__main__":

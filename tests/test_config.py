@@ -9,7 +9,7 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from paradime_bolt import AsyncBoltClient, BoltClient, ConfigurationError
-from tests.conftest import API_KEY, API_SECRET, ENDPOINT
+from tests.support.fake_api import API_KEY, API_SECRET, ENDPOINT
 
 STATUS = {"data": {"boltRunStatus": {"ok": True, "state": "RUNNING", "commands": []}}}
 

@@ -18,8 +18,10 @@ from paradime_bolt import (
     BoltError,
     ConfigurationError,
     CredentialKind,
+    SimulatedClock,
 )
-from tests.conftest import API_KEY, API_SECRET, ENDPOINT, Twin
+from tests.support.fake_api import API_KEY, API_SECRET, ENDPOINT
+from tests.support.twins import Twin
 
 WORKSPACE_TOKEN = "prdm_wsp_0123456789abcdef-NEVER-PRINT-ME"
 ACCOUNT_KEY = "prdm_cmp_fedcba9876543210-NEVER-PRINT-ME"
@@ -305,11 +307,14 @@ def test_a_transport_error_echoing_the_authorization_header_is_masked(
     caplog.set_level(logging.DEBUG)
     with (
         BoltClient(
-            endpoint=ENDPOINT, api_secret=ACCOUNT_KEY, workspace_uid="ws-1", max_retries=1
+            endpoint=ENDPOINT,
+            api_secret=ACCOUNT_KEY,
+            workspace_uid="ws-1",
+            max_retries=1,
+            clock=SimulatedClock(),
         ) as bolt,
         pytest.raises(BoltError) as info,
     ):
-        bolt._transport.sleep = lambda _seconds: None
         bolt.bolt_run_status(1)
     assert ACCOUNT_KEY not in str(info.value)
     assert ACCOUNT_KEY not in caplog.text

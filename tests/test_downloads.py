@@ -22,15 +22,13 @@ from paradime_bolt import (
     StorageError,
     TransportError,
 )
-from tests.conftest import ENDPOINT, GraphQLScript, Twin
+from tests.support.fake_api import ENDPOINT, GraphQLScript
+from tests.support.payloads import resource_url
+from tests.support.twins import Twin
 
 URL = "https://files.example/run/42/run_results.json?X-Amz-Signature=first"
 FRESH_URL = "https://files.example/run/42/run_results.json?X-Amz-Signature=fresh"
 BODY = b'{"results": [{"status": "fail"}]}'
-
-
-def resource_url(url: str) -> dict[str, Any]:
-    return {"data": {"boltResourceUrl": {"ok": True, "url": url}}}
 
 
 def s3_error(code: str, message: str) -> bytes:

@@ -22,7 +22,7 @@ from paradime_bolt import (
     ServerError,
     TransportError,
 )
-from tests.conftest import Twin
+from tests.support.twins import Twin
 
 
 def test_connect_failure_is_a_transport_error(twin: Twin, httpx_mock: HTTPXMock) -> None:

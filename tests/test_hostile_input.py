@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from pytest_httpx import HTTPXMock
 
 from paradime_bolt import BoltClient, BoltError
-from tests.conftest import API_KEY, API_SECRET, ENDPOINT, Twin
+from tests.support.fake_api import API_KEY, API_SECRET, ENDPOINT
+from tests.support.twins import Twin
 
 JSON = st.recursive(
     st.none()

@@ -11,7 +11,8 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from paradime_bolt import ConfigurationError, InvalidArgumentError
-from tests.conftest import GraphQLScript, Twin
+from tests.support.fake_api import GraphQLScript
+from tests.support.twins import Twin
 
 INT_MAX = 2**31 - 1
 INT_MIN = -(2**31)

@@ -19,7 +19,7 @@ from paradime_bolt import (
     ClientClosedError,
     ConfigurationError,
 )
-from tests.conftest import API_KEY, API_SECRET, ENDPOINT
+from tests.support.fake_api import API_KEY, API_SECRET, ENDPOINT
 
 CREDENTIALS: dict[str, Any] = {"endpoint": ENDPOINT, "api_key": API_KEY, "api_secret": API_SECRET}
 STATUS = {"data": {"boltRunStatus": {"ok": True, "state": "SUCCESS", "commands": []}}}

@@ -14,7 +14,9 @@ from paradime_bolt import (
     NotFoundError,
     OperationFailedError,
 )
-from tests.conftest import GraphQLScript, Twin
+from tests.support.fake_api import GraphQLScript
+from tests.support.payloads import field_error
+from tests.support.twins import Twin
 
 NOT_FOUND_BY_OK_FALSE = [
     ("bolt_schedule_name", ("nope",), "BoltScheduleName", "boltScheduleName", "schedule"),
@@ -64,13 +66,6 @@ def test_refusing_to_cancel_is_not_a_not_found(twin: Twin, script: GraphQLScript
     with pytest.raises(OperationFailedError) as info:
         twin.call("cancel_bolt_run", 404)
     assert not isinstance(info.value, NotFoundError)
-
-
-def graphql_error(field: str, message: str, **extensions: Any) -> dict[str, Any]:
-    error: dict[str, Any] = {"message": message, "path": [field]}
-    if extensions:
-        error["extensions"] = extensions
-    return {"data": {field: None}, "errors": [error]}
 
 
 NOT_FOUND_BY_GRAPHQL = [
@@ -140,7 +135,7 @@ def test_a_graphql_not_found_error_is_not_found(
     twin: Twin,
     script: GraphQLScript,
 ) -> None:
-    script.on(operation, graphql_error(field, message))
+    script.on(operation, field_error(field, message))
     with pytest.raises(NotFoundError) as info:
         twin.call(method, *args)
     error = info.value
@@ -154,7 +149,7 @@ def test_a_graphql_not_found_error_is_not_found(
 
 
 def test_the_not_found_code_is_enough(twin: Twin, script: GraphQLScript) -> None:
-    script.on("BoltCommand", graphql_error("boltCommand", "no such thing", code="NOT_FOUND"))
+    script.on("BoltCommand", field_error("boltCommand", "no such thing", code="NOT_FOUND"))
     with pytest.raises(NotFoundError) as info:
         twin.call("bolt_command", 404)
     assert info.value.kind == "command"
@@ -165,7 +160,7 @@ def test_the_exception_name_says_what_is_missing(twin: Twin, script: GraphQLScri
     # a retry by schedule whose latest run is gone: the server names the run, not the schedule
     script.on(
         "RetryBoltRunFromFailure",
-        graphql_error("retryBoltRunFromFailure", "RunNotFoundException: run 3 is gone"),
+        field_error("retryBoltRunFromFailure", "RunNotFoundException: run 3 is gone"),
     )
     with pytest.raises(NotFoundError) as info:
         twin.call("retry_bolt_run_from_failure", "daily run")
@@ -183,7 +178,7 @@ def test_the_exception_name_says_what_is_missing(twin: Twin, script: GraphQLScri
 def test_other_graphql_errors_stay_graphql_errors(
     message: str, twin: Twin, script: GraphQLScript
 ) -> None:
-    script.on("RetryBoltRunFromFailure", graphql_error("retryBoltRunFromFailure", message))
+    script.on("RetryBoltRunFromFailure", field_error("retryBoltRunFromFailure", message))
     with pytest.raises(GraphQLResponseError) as info:
         twin.call("retry_bolt_run_from_failure", "daily run")
     assert not isinstance(info.value, NotFoundError)
@@ -191,7 +186,7 @@ def test_other_graphql_errors_stay_graphql_errors(
 
 def test_already_running_is_not_a_not_found(twin: Twin, httpx_mock: HTTPXMock) -> None:
     httpx_mock.add_response(
-        json=graphql_error(
+        json=field_error(
             "triggerBoltRun", "AlreadyRunningException: schedule is running", code="NOT_FOUND"
         )
     )

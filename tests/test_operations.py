@@ -6,21 +6,15 @@ import json
 from typing import Any
 
 import pytest
-from graphql import FieldNode, OperationDefinitionNode, SelectionSetNode, parse
+from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
 from pytest_httpx import HTTPXMock
 
 from paradime_bolt import __version__
 from paradime_bolt.models import CommandDetails, RunStatus, ScheduleDetails, SchedulePage
 from paradime_bolt.schema_tools import document_problems, load_schema
-from tests.conftest import (
-    API_KEY,
-    API_SECRET,
-    ENDPOINT,
-    QUERIES_DIR,
-    SCHEMA_PATH,
-    Twin,
-    docs_examples,
-)
+from tests.support.fake_api import API_KEY, API_SECRET, ENDPOINT, docs_examples
+from tests.support.queries import QUERIES_DIR, SCHEMA_PATH, field_paths, with_fragments
+from tests.support.twins import Twin
 
 SCHEMA = load_schema(SCHEMA_PATH)
 
@@ -61,21 +55,13 @@ MINIMAL_RESPONSES: dict[str, dict[str, Any]] = {
 }
 
 
-def field_paths(selection: SelectionSetNode | None, prefix: str = "") -> set[str]:
-    if selection is None:
-        return set()
-    paths: set[str] = set()
-    for node in selection.selections:
-        assert isinstance(node, FieldNode)
-        path = f"{prefix}{node.name.value}"
-        paths.add(path)
-        paths |= field_paths(node.selection_set, path + ".")
-    return paths
-
-
 def operation_fields(source: str) -> set[str]:
-    (operation,) = [d for d in parse(source).definitions if isinstance(d, OperationDefinitionNode)]
-    return field_paths(operation.selection_set)
+    document = parse(with_fragments(source))
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    (operation,) = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    return field_paths(operation.selection_set, fragments)
 
 
 def is_subset(documented: Any, parsed: Any) -> bool:

@@ -17,16 +17,18 @@ from pytest_httpx import HTTPXMock
 import paradime_bolt._waiting
 from paradime_bolt import AsyncBoltClient, BoltClient, InvalidArgumentError
 from paradime_bolt.models import RunProgress
-from tests.conftest import GraphQLScript, Twin
-from tests.test_workflows import FAST, full, progress
+from tests.support import payloads as p
+from tests.support.fake_api import GraphQLScript
+from tests.support.twins import Twin
 
+FAST = {"poll_interval": 0.001, "max_poll_interval": 0.002}
 STATES = ["STARTING", "RUNNING", "SUCCESS"]
 
 
 def script_a_run(script: GraphQLScript) -> None:
     script.on("TriggerBoltRun", {"data": {"triggerBoltRun": {"runId": 7}}})
-    script.on("BoltRunProgress", *(progress(s) for s in STATES))
-    script.on("BoltRunStatus", full("SUCCESS"))
+    script.on("BoltRunProgress", *(p.progress(s) for s in STATES))
+    script.on("BoltRunStatus", p.status("SUCCESS"))
 
 
 class Seen:

@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from paradime_bolt import AsyncBoltClient, BoltClient, ConfigurationError
-from tests.conftest import API_KEY, API_SECRET, Twin
+from tests.support.fake_api import API_KEY, API_SECRET
+from tests.support.twins import Twin
 
 # Nothing listens here: only a request sent through the proxy can be answered.
 UNREACHABLE = "http://bolt.invalid/api/v1/graphql"

@@ -17,7 +17,7 @@ from paradime_bolt import (
 )
 from paradime_bolt._exceptions import HTTPStatusError
 from paradime_bolt._retry import RetryPolicy, parse_retry_after
-from tests.conftest import Twin
+from tests.support.twins import Twin
 
 STATUS = {"data": {"boltRunStatus": {"ok": True, "state": "SUCCESS", "commands": []}}}
 TRIGGERED = {"data": {"triggerBoltRun": {"runId": 9}}}

@@ -8,7 +8,7 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from paradime_bolt.models import RunState, parse_bolt_datetime
-from tests.conftest import Twin
+from tests.support.twins import Twin
 
 
 @pytest.mark.parametrize(

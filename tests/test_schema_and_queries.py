@@ -9,7 +9,8 @@ import pytest
 from graphql import GraphQLSchema, OperationDefinitionNode, parse
 
 from paradime_bolt.schema_tools import document_problems, load_schema, with_client_directives
-from tests.conftest import QUERIES_DIR, SCHEMA_PATH, docs_examples
+from tests.support.fake_api import docs_examples
+from tests.support.queries import QUERIES_DIR, SCHEMA_PATH, with_fragments
 
 SCHEMA = load_schema(SCHEMA_PATH)
 FILES_SCHEMA = with_client_directives(SCHEMA)
@@ -102,7 +103,7 @@ def test_schema_parses_and_has_a_provenance_header() -> None:
 @pytest.mark.parametrize("path", query_files(), ids=lambda p: p.name)
 def test_each_query_file_validates(path: Path) -> None:
     name = str(path.relative_to(QUERIES_DIR.parent))
-    found = problems(FILES_SCHEMA, path.read_text(encoding="utf-8"), name)
+    found = problems(FILES_SCHEMA, with_fragments(path.read_text(encoding="utf-8")), name)
     assert not found, "\n".join(found)
 
 

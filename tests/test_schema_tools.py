@@ -19,7 +19,7 @@ from paradime_bolt.schema_tools import (
     operation_problems,
     render_pulled_schema,
 )
-from tests.conftest import API_KEY, API_SECRET, ENDPOINT
+from tests.support.fake_api import API_KEY, API_SECRET, ENDPOINT
 
 ROOT = Path(__file__).resolve().parent.parent
 SDL = (ROOT / "schema.graphql").read_text(encoding="utf-8")
@@ -165,3 +165,30 @@ def test_an_answer_that_is_not_a_schema(
     httpx_mock.add_response(json={"data": data})
     with pytest.raises(IntrospectionRefusedError, match=match):
         introspect(ENDPOINT, API_KEY, API_SECRET)
+
+
+def test_an_operation_may_spread_a_fragment_of_another_file(tmp_path: Path) -> None:
+    (tmp_path / "fragments").mkdir()
+    (tmp_path / "fragments" / "runs.graphql").write_text(
+        "fragment State on BoltRunStatus {\n  ok\n  state\n}\n"
+    )
+    (tmp_path / "status.graphql").write_text(
+        "query Status {\n  boltRunStatus(runId: 1) {\n    ...State\n  }\n}\n"
+    )
+    assert operation_problems(load_schema(SDL), tmp_path, tmp_path) == []
+    (tmp_path / "fragments" / "runs.graphql").write_text(
+        "fragment State on BoltRunStatus {\n  ok\n  nope\n}\n"
+    )
+    assert [str(p) for p in operation_problems(load_schema(SDL), tmp_path, tmp_path)] == [
+        "fragments/runs.graphql:3:3: Cannot query field 'nope' on type 'BoltRunStatus'."
+    ]
+
+
+def test_unknown_and_unused_fragments_are_problems(tmp_path: Path) -> None:
+    (tmp_path / "a.graphql").write_text(
+        "query A {\n  boltRunStatus(runId: 1) {\n    ...Missing\n  }\n}\n"
+    )
+    (tmp_path / "b.graphql").write_text("fragment Unused on BoltOk {\n  ok\n}\n")
+    problems = [str(p) for p in operation_problems(load_schema(SDL), tmp_path, tmp_path)]
+    assert "a.graphql:3:8: Unknown fragment 'Missing'." in problems
+    assert "b.graphql:1:1: Fragment 'Unused' is never used." in problems

@@ -9,8 +9,9 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
-from paradime_bolt import BoltClient, BoltError, Secret
-from tests.conftest import API_SECRET, ENDPOINT, Twin
+from paradime_bolt import BoltClient, BoltError, Secret, SimulatedClock
+from tests.support.fake_api import API_SECRET, ENDPOINT
+from tests.support.twins import Twin
 
 
 def test_reprs_hide_the_secret() -> None:
@@ -61,10 +62,15 @@ def test_transport_errors_and_retry_logs_never_carry_the_secret(
     httpx_mock.add_exception(httpx.ConnectError(f"refused {API_SECRET}"), is_reusable=True)
     caplog.set_level(logging.DEBUG)
     with (
-        BoltClient(endpoint=ENDPOINT, api_key="k", api_secret=API_SECRET, max_retries=1) as bolt,
+        BoltClient(
+            endpoint=ENDPOINT,
+            api_key="k",
+            api_secret=API_SECRET,
+            max_retries=1,
+            clock=SimulatedClock(),
+        ) as bolt,
         pytest.raises(BoltError) as info,
     ):
-        bolt._transport.sleep = lambda _seconds: None
         bolt.bolt_run_status(1)
     assert API_SECRET not in str(info.value)
     assert API_SECRET not in caplog.text

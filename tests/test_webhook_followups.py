@@ -9,8 +9,9 @@ from pytest_httpx import HTTPXMock
 
 from paradime_bolt import ArtifactNotFoundError
 from paradime_bolt.webhooks import parse_event
-from tests.conftest import GraphQLScript, Twin
-from tests.webhooks.conftest import docs_example
+from tests.support.fake_api import GraphQLScript
+from tests.support.twins import Twin
+from tests.support.webhooks import docs_example
 
 URL = "https://files.example/manifest.json?signature=x"
 

@@ -23,28 +23,11 @@ from paradime_bolt import (
     TransportError,
 )
 from paradime_bolt.models import RunState
-from tests.conftest import GraphQLScript, Twin, docs_examples
+from tests.support import payloads as p
+from tests.support.fake_api import GraphQLScript, docs_examples
+from tests.support.twins import Twin
 
 FAST = {"poll_interval": 0.001, "max_poll_interval": 0.002}
-
-
-def progress(state: str, *commands: dict[str, Any]) -> dict[str, Any]:
-    return {"data": {"boltRunStatus": {"ok": True, "state": state, "commands": list(commands)}}}
-
-
-def command(cid: int, text: str, rc: int | None, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": cid,
-        "command": text,
-        "startDttm": "2024-08-27 22:58:57.738046",
-        "endDttm": None if rc is None else "2024-08-27 22:58:59.135456",
-        "returnCode": rc,
-        **extra,
-    }
-
-
-def full(state: str, *commands: dict[str, Any]) -> dict[str, Any]:
-    return progress(state, *({"stdout": "", "stderr": "", **c} for c in commands))
 
 
 # -- waiting ------------------------------------------------------------------------------------
@@ -53,8 +36,10 @@ def full(state: str, *commands: dict[str, Any]) -> dict[str, Any]:
 def test_wait_polls_until_terminal_and_returns_the_full_status(
     twin: Twin, script: GraphQLScript
 ) -> None:
-    script.on("BoltRunProgress", progress("STARTING"), progress("RUNNING"), progress("SUCCESS"))
-    script.on("BoltRunStatus", full("SUCCESS", command(1, "dbt run", 0, stdout="done")))
+    script.on(
+        "BoltRunProgress", p.progress("STARTING"), p.progress("RUNNING"), p.progress("SUCCESS")
+    )
+    script.on("BoltRunStatus", p.status("SUCCESS", p.command(1, "dbt run", 0, stdout="done")))
     seen: list[RunState] = []
 
     status = twin.call("wait_for_run", 7, on_progress=lambda p: seen.append(p.run_state), **FAST)
@@ -68,14 +53,16 @@ def test_wait_polls_until_terminal_and_returns_the_full_status(
 
 
 def test_unknown_states_are_not_terminal(twin: Twin, script: GraphQLScript) -> None:
-    script.on("BoltRunProgress", progress("QUEUED"), progress("DEPLOYING"), progress("SKIPPED"))
-    script.on("BoltRunStatus", full("SKIPPED"))
+    script.on(
+        "BoltRunProgress", p.progress("QUEUED"), p.progress("DEPLOYING"), p.progress("SKIPPED")
+    )
+    script.on("BoltRunStatus", p.status("SKIPPED"))
     assert twin.call("wait_for_run", 7, **FAST).run_state is RunState.SKIPPED
     assert script.count("BoltRunProgress") == 3
 
 
 def test_wait_times_out(twin: Twin, script: GraphQLScript) -> None:
-    script.on("BoltRunProgress", progress("RUNNING"))
+    script.on("BoltRunProgress", p.progress("RUNNING"))
     with pytest.raises(RunTimeoutError) as info:
         twin.call("wait_for_run", 7, timeout=0.05, **FAST)
     assert (info.value.run_id, info.value.state, info.value.canceled) == (7, "RUNNING", False)
@@ -83,7 +70,7 @@ def test_wait_times_out(twin: Twin, script: GraphQLScript) -> None:
 
 
 def test_wait_cancels_on_timeout_when_asked(twin: Twin, script: GraphQLScript) -> None:
-    script.on("BoltRunProgress", progress("RUNNING"))
+    script.on("BoltRunProgress", p.progress("RUNNING"))
     script.on("CancelBoltRun", {"data": {"cancelBoltRun": {"ok": True}}})
     with pytest.raises(RunTimeoutError, match=r"did not finish within 0\.05s.*cancelled") as info:
         twin.call("wait_for_run", 7, timeout=0.05, cancel_on_timeout=True, **FAST)
@@ -95,9 +82,11 @@ def test_wait_cancels_on_timeout_when_asked(twin: Twin, script: GraphQLScript) -
 def test_a_run_that_ends_while_being_cancelled_is_returned(
     twin: Twin, script: GraphQLScript
 ) -> None:
-    script.on("BoltRunProgress", progress("RUNNING"), progress("RUNNING"), progress("SUCCESS"))
+    script.on(
+        "BoltRunProgress", p.progress("RUNNING"), p.progress("RUNNING"), p.progress("SUCCESS")
+    )
     script.on("CancelBoltRun", {"data": {"cancelBoltRun": {"ok": False}}})
-    script.on("BoltRunStatus", full("SUCCESS"))
+    script.on("BoltRunStatus", p.status("SUCCESS"))
     # On the simulated clock the second poll is past the deadline: cancel, which finds it done.
     status = twin.call("wait_for_run", 7, timeout=0.001, cancel_on_timeout=True, **FAST)
     assert status.run_state is RunState.SUCCESS
@@ -107,7 +96,7 @@ def test_a_run_that_ends_while_being_cancelled_is_returned(
 def test_a_run_still_going_after_a_refused_cancel_times_out_uncancelled(
     twin: Twin, script: GraphQLScript
 ) -> None:
-    script.on("BoltRunProgress", progress("RUNNING"))
+    script.on("BoltRunProgress", p.progress("RUNNING"))
     script.on("CancelBoltRun", {"data": {"cancelBoltRun": {"ok": False}}})
     with pytest.raises(RunTimeoutError) as info:
         twin.call("wait_for_run", 7, timeout=0.01, cancel_on_timeout=True, **FAST)
@@ -122,7 +111,7 @@ def test_raise_on_failure_names_the_failing_command_and_its_output(
     documented["response"]["data"]["boltRunStatus"]["commands"][0]["stderr"] = "\n".join(
         f"line {n}" for n in range(100)
     )
-    script.on("BoltRunProgress", progress("ERROR"))
+    script.on("BoltRunProgress", p.progress("ERROR"))
     script.on("BoltRunStatus", documented["response"])
     with pytest.raises(RunFailedError) as info:
         twin.call("wait_for_run", 15509, raise_on_failure=True, **FAST)
@@ -138,8 +127,8 @@ def test_raise_on_failure_names_the_failing_command_and_its_output(
 def test_failure_states_raise_only_when_asked(
     state: str, twin: Twin, script: GraphQLScript
 ) -> None:
-    script.on("BoltRunProgress", progress(state))
-    script.on("BoltRunStatus", full(state))
+    script.on("BoltRunProgress", p.progress(state))
+    script.on("BoltRunStatus", p.status(state))
     assert twin.call("wait_for_run", 1, **FAST).state == state
     with pytest.raises(RunFailedError, match=f"run 1 ended {state}"):
         twin.call("wait_for_run", 1, raise_on_failure=True, **FAST)
@@ -162,8 +151,8 @@ def test_waiting_for_an_unknown_run_fails_at_once(twin: Twin, script: GraphQLScr
 
 def test_trigger_and_wait(twin: Twin, script: GraphQLScript) -> None:
     script.on("TriggerBoltRun", {"data": {"triggerBoltRun": {"runId": 31}}})
-    script.on("BoltRunProgress", progress("RUNNING"), progress("SUCCESS"))
-    script.on("BoltRunStatus", full("SUCCESS"))
+    script.on("BoltRunProgress", p.progress("RUNNING"), p.progress("SUCCESS"))
+    script.on("BoltRunStatus", p.status("SUCCESS"))
     run = twin.call("trigger_and_wait", "daily run", branch="feature-1", **FAST)
     assert run.run_id == 31
     assert run.run_state is RunState.SUCCESS
@@ -178,11 +167,7 @@ def test_trigger_and_wait(twin: Twin, script: GraphQLScript) -> None:
 
 
 def schedules_page(names: list[str], total: int) -> dict[str, Any]:
-    items = [
-        {"name": n, "schedule": "OFF", "id": i, "uuid": n, "source": "yaml"}
-        for i, n in enumerate(names)
-    ]
-    return {"data": {"listBoltSchedules": {"schedules": items, "totalCount": total}}}
+    return p.schedules(*(p.schedule(name) for name in names), total=total)
 
 
 def test_iter_schedules_walks_every_page(twin: Twin, script: GraphQLScript) -> None:
@@ -221,25 +206,12 @@ def test_iter_schedules_stops_at_the_total(twin: Twin, script: GraphQLScript) ->
 # -- logs ---------------------------------------------------------------------------------------
 
 
-def logs(lines: list[tuple[str, str]], cursor: str, finished: bool) -> dict[str, Any]:
-    return {
-        "data": {
-            "boltCommandLogs": {
-                "ok": True,
-                "lines": [{"stream": s, "line": text} for s, text in lines],
-                "cursor": cursor,
-                "finished": finished,
-            }
-        }
-    }
-
-
 def test_follow_logs_until_finished(twin: Twin, script: GraphQLScript) -> None:
     script.on(
         "BoltCommandLogs",
-        logs([("STDOUT", "a"), ("STDERR", "b")], "2:0", False),
-        logs([], "2:0", False),
-        logs([("STDOUT", "c")], "3:0", True),
+        p.log_page(("STDOUT", "a"), ("STDERR", "b"), cursor="2:0", finished=False),
+        p.log_page(cursor="2:0", finished=False),
+        p.log_page(("STDOUT", "c"), cursor="3:0", finished=True),
     )
     lines = twin.collect("iter_command_logs", 5, poll_interval=0.001)
     assert [(line.stream, line.line) for line in lines] == [
@@ -255,44 +227,33 @@ def test_follow_logs_until_finished(twin: Twin, script: GraphQLScript) -> None:
 
 
 def test_without_follow_logs_stop_at_what_is_written(twin: Twin, script: GraphQLScript) -> None:
-    script.on("BoltCommandLogs", logs([("STDOUT", "a")], "1:0", False), logs([], "1:0", False))
+    script.on(
+        "BoltCommandLogs",
+        p.log_page(("STDOUT", "a"), cursor="1:0", finished=False),
+        p.log_page(cursor="1:0", finished=False),
+    )
     assert len(twin.collect("iter_command_logs", 5, follow=False)) == 1
     assert script.count("BoltCommandLogs") == 2
 
 
 # -- artifacts ----------------------------------------------------------------------------------
 
-RUN_COMMANDS = progress(
+RUN_COMMANDS = p.progress(
     "ERROR",
-    command(1, "git clone ...", 0),
-    command(2, "dbt deps", 0),
-    command(3, "dbt run", 0),
-    command(4, "dbt test", 1),
+    p.command(1, "git clone ...", 0),
+    p.command(2, "dbt deps", 0),
+    p.command(3, "dbt run", 0),
+    p.command(4, "dbt test", 1),
 )
 
 
-def command_details(run_id: int, *paths: tuple[int, str]) -> dict[str, Any]:
-    return {
-        "data": {
-            "boltCommand": {
-                "ok": True,
-                "command": "dbt",
-                "stdout": "",
-                "stderr": "",
-                "scheduleRunId": run_id,
-                "resources": [{"id": i, "path": p} for i, p in paths],
-            }
-        }
-    }
-
-
 # A failed run: `dbt seed` passed and `dbt test` failed; both wrote a run_results.json.
-FAILED_RUN = progress(
+FAILED_RUN = p.progress(
     "ERROR",
-    command(1, "git clone ...", 0),
-    command(2, "dbt deps", 0),
-    command(3, "dbt seed", 0),
-    command(4, "dbt test", 1),
+    p.command(1, "git clone ...", 0),
+    p.command(2, "dbt deps", 0),
+    p.command(3, "dbt seed", 0),
+    p.command(4, "dbt test", 1),
 )
 FAILED_RUN_FILES = {
     3: [(30, "target/manifest.json"), (31, "target/run_results.json")],
@@ -311,7 +272,7 @@ def files_of(files: dict[int, list[tuple[int, str]]]) -> Any:
         cid = variables["commandId"]
         if cid not in texts:
             return {"data": {"boltCommand": {"ok": False}}}
-        details = command_details(9, *files.get(cid, []))
+        details = p.command_details(9, *files.get(cid, []))
         text, rc = texts[cid]
         details["data"]["boltCommand"].update(command=text, returnCode=rc)
         return details
@@ -370,7 +331,7 @@ def test_find_artifact_never_looks_at_infrastructure_and_says_when_missing(
     twin: Twin, script: GraphQLScript
 ) -> None:
     script.on("BoltRunProgress", RUN_COMMANDS)
-    script.on("BoltCommand", command_details(9))
+    script.on("BoltCommand", p.command_details(9))
     with pytest.raises(ArtifactNotFoundError, match=r"run 9 has no artifact at 'target/x\.json'"):
         twin.call("find_artifact", 9, "target/x.json")
     assert [v["commandId"] for n, v in script.calls if n == "BoltCommand"] == [4, 3]
@@ -379,7 +340,7 @@ def test_find_artifact_never_looks_at_infrastructure_and_says_when_missing(
 # -- downloads ----------------------------------------------------------------------------------
 
 URL = "https://files.example/run/42/manifest.json?signature=abc"
-RESOURCE_URL = {"data": {"boltResourceUrl": {"ok": True, "url": URL}}}
+RESOURCE_URL = p.resource_url(URL)
 
 
 def test_download_writes_the_file_atomically(
@@ -452,7 +413,7 @@ def test_downloads_are_retried(
 
 def test_download_json_artifact(twin: Twin, script: GraphQLScript, httpx_mock: HTTPXMock) -> None:
     script.on("BoltRunProgress", RUN_COMMANDS)
-    script.on("BoltCommand", command_details(9, (30, "target/run_results.json")))
+    script.on("BoltCommand", p.command_details(9, (30, "target/run_results.json")))
     script.on("BoltResourceUrl", RESOURCE_URL)
     httpx_mock.add_response(url=URL, json={"metadata": {}, "results": [{"status": "pass"}]})
     results = twin.call("download_json_artifact", 9, "target/run_results.json")
@@ -484,7 +445,7 @@ def test_download_json_artifact_that_is_not_json(
     twin: Twin, script: GraphQLScript, httpx_mock: HTTPXMock
 ) -> None:
     script.on("BoltRunProgress", RUN_COMMANDS)
-    script.on("BoltCommand", command_details(9, (30, "target/manifest.json")))
+    script.on("BoltCommand", p.command_details(9, (30, "target/manifest.json")))
     script.on("BoltResourceUrl", RESOURCE_URL)
     httpx_mock.add_response(url=URL, content=b"<html>")
     with pytest.raises(InvalidResponseError, match="not valid JSON"):
@@ -566,7 +527,7 @@ def test_suspend_and_resume(twin: Twin, script: GraphQLScript) -> None:
 
 
 def test_command_logs_page(twin: Twin, script: GraphQLScript) -> None:
-    script.on("BoltCommandLogs", logs([("STDOUT", "x")], "1:0", True))
+    script.on("BoltCommandLogs", p.log_page(("STDOUT", "x"), cursor="1:0", finished=True))
     page = twin.call("bolt_command_logs", 5, "0:0")
     assert (page.cursor, page.finished, page.lines[0].line) == ("1:0", True, "x")
     assert json.dumps(script.calls[0][1]) == '{"commandId": 5, "cursor": "0:0"}'
@@ -605,7 +566,7 @@ def unavailable(_: object) -> httpx.Response:
 
 def _failed_event() -> Any:
     from paradime_bolt.webhooks import parse_event
-    from tests.webhooks.conftest import docs_example
+    from tests.support.webhooks import docs_example
 
     body = docs_example()
     body["commands"][3]["return_code"] = 1
@@ -615,10 +576,10 @@ def _failed_event() -> Any:
 def _script_for(helper: str, script: GraphQLScript, httpx_mock: HTTPXMock) -> None:
     """Answers for `helper`, where the first answer to each query is a 503 (retried only when
     the per-call max_retries allows it: the client's own is 0)."""
-    run = progress("SUCCESS", command(3, "dbt run", 0))
-    details = command_details(9, (30, "target/manifest.json"))
+    run = p.progress("SUCCESS", p.command(3, "dbt run", 0))
+    details = p.command_details(9, (30, "target/manifest.json"))
     answers: dict[str, list[Any]] = {
-        "wait_for_run": [("BoltRunProgress", run), ("BoltRunStatus", full("SUCCESS"))],
+        "wait_for_run": [("BoltRunProgress", run), ("BoltRunStatus", p.status("SUCCESS"))],
         "iter_schedules": [("ListBoltSchedules", schedules_page(["a"], 1))],
         "iter_command_logs": [
             (
@@ -694,8 +655,8 @@ def test_trigger_and_wait_passes_command_configs_and_continue_on_error(
     from paradime_bolt.models import CommandInput
 
     script.on("TriggerBoltRun", {"data": {"triggerBoltRun": {"runId": 31}}})
-    script.on("BoltRunProgress", progress("SUCCESS"))
-    script.on("BoltRunStatus", full("SUCCESS"))
+    script.on("BoltRunProgress", p.progress("SUCCESS"))
+    script.on("BoltRunStatus", p.status("SUCCESS"))
     configs = [CommandInput(command="dbt run"), CommandInput(command="dbt test")]
     run = twin.call(
         "trigger_and_wait", "daily run", command_configs=configs, continue_on_error=True, **FAST

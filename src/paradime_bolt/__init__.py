@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._artifacts import Artifact
+    from ._artifacts import Artifact, default_artifacts
     from ._async_client import AsyncBoltClient
+    from ._async_logs import AsyncRunLogs
     from ._client import BoltClient
+    from ._clock import Clock, SimulatedClock
     from ._config import ClientConfig, CredentialKind, Secret
     from ._exceptions import (
         AlreadyRunningError,
@@ -46,9 +48,9 @@ if TYPE_CHECKING:
         StorageError,
         TransportError,
     )
-    from ._generated.bolt_types import RunState, parse_bolt_datetime
     from ._links import DEFAULT_APP_URL, bolt_run_url
     from ._types import NOT_GIVEN, NotGiven, Timeout
+    from ._views import RunState, parse_bolt_datetime
     from ._waiting import FinishedRun
 
 # Every public name loads on first use, so that importing a subpackage (the CLI, the webhooks)
@@ -58,13 +60,19 @@ _LAZY = {
     "NotGiven": "._types",
     "Timeout": "._types",
     "Artifact": "._artifacts",
+    "default_artifacts": "._artifacts",
     "AsyncBoltClient": "._async_client",
+    "AsyncRunLogs": "._async_logs",
+    "RunLogs": "._logs",
+    "LogChunk": "._waiting",
     "BoltClient": "._client",
+    "Clock": "._clock",
+    "SimulatedClock": "._clock",
     "ClientConfig": "._config",
     "CredentialKind": "._config",
     "Secret": "._config",
-    "RunState": "._generated.bolt_types",
-    "parse_bolt_datetime": "._generated.bolt_types",
+    "RunState": "._views",
+    "parse_bolt_datetime": "._views",
     "FinishedRun": "._waiting",
     "DEFAULT_APP_URL": "._links",
     "bolt_run_url": "._links",
@@ -92,11 +100,13 @@ __all__ = [
     "Artifact",
     "ArtifactNotFoundError",
     "AsyncBoltClient",
+    "AsyncRunLogs",
     "AuthenticationError",
     "BoltClient",
     "BoltError",
     "ClientClosedError",
     "ClientConfig",
+    "Clock",
     "ConfigurationError",
     "CredentialKind",
     "DestinationError",
@@ -106,20 +116,24 @@ __all__ = [
     "HTTPStatusError",
     "InvalidArgumentError",
     "InvalidResponseError",
+    "LogChunk",
     "NotFoundError",
     "NotGiven",
     "OperationFailedError",
     "RateLimitError",
     "RequestTimeoutError",
     "RunFailedError",
+    "RunLogs",
     "RunState",
     "RunTimeoutError",
     "Secret",
     "ServerError",
+    "SimulatedClock",
     "StorageError",
     "Timeout",
     "TransportError",
     "__version__",
     "bolt_run_url",
+    "default_artifacts",
     "parse_bolt_datetime",
 ]

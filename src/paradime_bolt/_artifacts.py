@@ -5,15 +5,25 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from ._types import CommandT
+if TYPE_CHECKING:
+    from .models import RunProgressCommand
 
-__all__ = ["Artifact", "atomic_file", "is_infrastructure", "rank_commands", "target_path"]
+__all__ = [
+    "Artifact",
+    "atomic_file",
+    "default_artifacts",
+    "is_infrastructure",
+    "rank_commands",
+    "target_path",
+]
+
+CommandT = TypeVar("CommandT", bound="RunProgressCommand")
 
 _INFRASTRUCTURE_PREFIXES = (
     "git clone",
@@ -30,7 +40,7 @@ _INFRASTRUCTURE_PREFIXES = (
 
 @dataclass(frozen=True)
 class Artifact:
-    """A resource found among a run's commands."""
+    """A resource found among a run's commands: where it is, and the command that wrote it."""
 
     resource_id: int
     path: str
@@ -45,16 +55,38 @@ def is_infrastructure(command: str) -> bool:
     return text.startswith(_INFRASTRUCTURE_PREFIXES)
 
 
+def _rank(command: str, command_id: int) -> tuple[int, int]:
+    """Where a command stands when looking for an artifact: dbt commands first, then the latest
+    first, whatever the return code (a failed `dbt test` writes the run_results.json the run
+    ended with)."""
+    is_dbt = " ".join(command.split()).lower().startswith("dbt ")
+    return (0 if is_dbt else 1, -command_id)
+
+
 def rank_commands(commands: Sequence[CommandT]) -> list[CommandT]:
-    """Where to look for an artifact, best first: the dbt commands, latest first, whatever their
-    return code (a failed `dbt test` writes the run_results.json the run ended with); then the
+    """Where to look for an artifact, best first: the dbt commands, latest first; then the
     other commands, latest first. Set-up commands are left out."""
+    kept = (c for c in commands if not is_infrastructure(c.command))
+    return sorted(kept, key=lambda c: _rank(c.command, c.id))
 
-    def rank(command: CommandT) -> tuple[int, int]:
-        is_dbt = " ".join(command.command.split()).lower().startswith("dbt ")
-        return (0 if is_dbt else 1, -command.id)
 
-    return sorted((c for c in commands if not is_infrastructure(c.command)), key=rank)
+def default_artifacts(artifacts: Iterable[Artifact]) -> dict[str, Artifact]:
+    """For each path, the artifact `find_artifact` takes without `command_id=`: that of the
+    best-ranked command that wrote it (`rank_commands`). A path only set-up commands wrote has
+    none.
+
+        defaults = default_artifacts(bolt.list_artifacts(run_id))
+        defaults["target/run_results.json"].command   # "dbt test", say
+    """
+    chosen: dict[str, Artifact] = {}
+    for artifact in artifacts:
+        if is_infrastructure(artifact.command):
+            continue
+        best = chosen.get(artifact.path)
+        rank = _rank(artifact.command, artifact.command_id)
+        if best is None or rank < _rank(best.command, best.command_id):
+            chosen[artifact.path] = artifact
+    return chosen
 
 
 def target_path(dest: str | os.PathLike[str], url: str) -> Path:

@@ -23,28 +23,23 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._arguments import graphql_int, schedule_selector, trigger_arguments
 from ._artifacts import Artifact, rank_commands
-from ._config import ClientConfig, resolve_config
+from ._clock import Clock
+from ._config import ClientConfig, RequestOptions, RequestSettings, resolve_config
 from ._downloads import MemorySink, destination, file_sink, storage_host
 from ._exceptions import (
     ArtifactNotFoundError,
     InvalidResponseError,
     OperationFailedError,
+    RunFailedError,
     RunTimeoutError,
     StorageError,
 )
 from ._generated.base_model import UNSET
 from ._generated.client import BoltGraphQLClient
 from ._generated.input_types import BoltScheduleFilter
-from ._operations import (
-    call_options,
-    graphql_int,
-    new_run,
-    not_found,
-    payload,
-    schedule_selector,
-    trigger_arguments,
-)
+from ._lookups import lookup
 from ._transport import SyncTransport, check_proxy
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import (
@@ -54,7 +49,6 @@ from ._waiting import (
     check_on_progress,
     positive_seconds,
     report_progress,
-    run_failed_error,
     wait_backoff,
 )
 from .models import (
@@ -66,6 +60,7 @@ from .models import (
     ResourceUrl,
     RunPage,
     RunProgress,
+    RunProgressCommand,
     RunStatus,
     Schedule,
     ScheduleDetails,
@@ -89,9 +84,11 @@ class BoltClient:
     PARADIME_API_SECRET, PARADIME_WORKSPACE_UID and PARADIME_API_KEY. The secret is an account
     API key (`prdm_cmp_...`, with a workspace uid), a workspace token (`prdm_wsp_...`) or a
     legacy API secret (with its key). `timeout` (seconds) and `max_retries` apply to
-    every call and can be overridden per call. `proxy=` sends every request (downloads too)
-    through an HTTP(S) or SOCKS proxy. Pass `http_client=` to use an httpx client you own
-    (certificates, event hooks); the client then leaves closing it to you.
+    every call and can be overridden per call, or for a client made with `with_options`.
+    `proxy=` sends every request (downloads too) through an HTTP(S) or SOCKS proxy. Pass
+    `http_client=` to use an httpx client you own (certificates, event hooks); the client then
+    leaves closing it to you. `clock=` is the time every wait goes by (a `SimulatedClock` makes
+    them instant in tests).
 
         with BoltClient() as bolt:
             run = bolt.trigger_and_wait("daily run", raise_on_failure=True)
@@ -107,6 +104,7 @@ class BoltClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         http_client: httpx.Client | None = None,
+        clock: Clock | None = None,
         proxy: str | None = None,
     ) -> None:
         proxy = check_proxy(proxy, http_client)
@@ -118,13 +116,18 @@ class BoltClient:
             timeout=timeout,
             max_retries=max_retries,
         )
-        self._transport = SyncTransport(self._config, http_client, proxy=proxy)
+        self._transport = SyncTransport(self._config, http_client, clock=clock, proxy=proxy)
         self._graphql = BoltGraphQLClient(self._transport)
 
     @property
     def config(self) -> ClientConfig:
         """The resolved configuration (its secret is masked in every representation)."""
         return self._config
+
+    @property
+    def clock(self) -> Clock:
+        """The time this client's waits go by (`clock=`)."""
+        return self._transport.clock
 
     def __repr__(self) -> str:
         name = type(self).__name__
@@ -138,12 +141,35 @@ class BoltClient:
         """This client for another workspace (its `X-Paradime-Workspace`), for an account API
         key that several workspaces accept. It shares this client's connection pool: closing it
         leaves the pool open, closing this client closes the pool for both."""
-        config = self._config.with_workspace(workspace_uid)
+        return self._sharing(self._config.with_workspace(workspace_uid))
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BoltClient:
+        """This client with another timeout or number of retries for each request, for every
+        method (the workflows too): `bolt.with_options(max_retries=0).wait_for_run(run_id)`.
+        It shares this client's connection pool and clock, as `with_workspace` does; a bad value
+        is an `InvalidArgumentError`."""
+        options = RequestOptions(timeout, max_retries)
+        return self._sharing(
+            self._config.with_options(options), self._transport.settings.override(options)
+        )
+
+    def _sharing(self, config: ClientConfig, settings: RequestSettings | None = None) -> BoltClient:
         clone = copy.copy(self)
         clone._config = config
-        clone._transport = self._transport.sharing(config)
+        clone._transport = self._transport.sharing(config, settings)
         clone._graphql = BoltGraphQLClient(clone._transport)
         return clone
+
+    def _per_call(self, timeout: Timeout | NotGiven, max_retries: int | NotGiven) -> BoltClient:
+        """This client, or one with a workflow's per-call options for all its requests."""
+        if not RequestOptions(timeout, max_retries).given:
+            return self
+        return self.with_options(timeout=timeout, max_retries=max_retries)
 
     def close(self) -> None:
         """Closes the HTTP client if this client created it; later calls raise
@@ -163,6 +189,11 @@ class BoltClient:
         self.close()
 
     # -- the API, one method per operation -------------------------------------------------
+    #
+    # Each checks its arguments, calls the generated method of the same name (which returns the
+    # payload: the transport refuses a null one and one that says `ok: false`) and says, with
+    # `lookup`, what "not found" means for it. Adding an operation is its query file and one
+    # such method.
 
     def list_bolt_schedules(
         self,
@@ -175,17 +206,13 @@ class BoltClient:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SchedulePage:
         """One page of schedules, and `total_count` across all pages."""
-        op = "ListBoltSchedules"
-        offset = graphql_int("offset", offset, minimum=0)
-        limit = graphql_int("limit", limit, minimum=1)
-        result = self._graphql.list_bolt_schedules(
-            offset=offset,
-            limit=limit,
+        return self._graphql.list_bolt_schedules(
+            offset=graphql_int("offset", offset, minimum=0),
+            limit=graphql_int("limit", limit, minimum=1),
             show_inactive=show_inactive,
             filter_=UNSET if suspended is None else BoltScheduleFilter(suspended=suspended),
-            **call_options(timeout, max_retries),
+            options=RequestOptions(timeout, max_retries),
         )
-        return payload(result.list_bolt_schedules, op, "listBoltSchedules")
 
     def bolt_schedule_name(
         self,
@@ -196,15 +223,11 @@ class BoltClient:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ScheduleDetails:
         """A schedule's details, by name (or by `slug=`). Unknown: `NotFoundError`."""
-        op = "BoltScheduleName"
-        arguments = schedule_selector(schedule_name, slug)
-        with not_found(op, "schedule", arguments):
-            result = self._graphql.bolt_schedule_name(
-                **arguments, **call_options(timeout, max_retries)
+        asked = schedule_selector(schedule_name, slug)
+        with lookup("schedule", asked):
+            return self._graphql.bolt_schedule_name(
+                **asked, options=RequestOptions(timeout, max_retries)
             )
-        return payload(
-            result.bolt_schedule_name, op, "boltScheduleName", arguments, missing="schedule"
-        )
 
     def trigger_bolt_run(
         self,
@@ -226,8 +249,6 @@ class BoltClient:
         `NotFoundError` when there is no such schedule. Never retried unless the request
         provably did not reach the server.
         """
-        op = "TriggerBoltRun"
-        selector = schedule_selector(schedule_name, slug)
         arguments = trigger_arguments(
             schedule_name=schedule_name,
             slug=slug,
@@ -238,11 +259,10 @@ class BoltClient:
             command_configs=command_configs,
             continue_on_error=continue_on_error,
         )
-        with not_found(op, "schedule", selector):
-            result = self._graphql.trigger_bolt_run(
-                **arguments, **call_options(timeout, max_retries)
+        with lookup("schedule", schedule_selector(schedule_name, slug)):
+            return self._graphql.trigger_bolt_run(
+                **arguments, options=RequestOptions(timeout, max_retries)
             )
-        return payload(result.trigger_bolt_run, op, "triggerBoltRun")
 
     def cancel_bolt_run(
         self,
@@ -253,14 +273,11 @@ class BoltClient:
     ) -> CancelResult:
         """Cancels a run. A finished or unknown run: `OperationFailedError` (the API's `ok: false`
         does not say which), or `NotFoundError` when the API says the run does not exist."""
-        op = "CancelBoltRun"
-        schedule_run_id = graphql_int("schedule_run_id", schedule_run_id)
-        arguments = {"schedule_run_id": schedule_run_id}
-        with not_found(op, "run", arguments):
-            result = self._graphql.cancel_bolt_run(
-                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+        asked = {"schedule_run_id": graphql_int("schedule_run_id", schedule_run_id)}
+        with lookup("run", asked, not_ok_is_missing=False):
+            return self._graphql.cancel_bolt_run(
+                **asked, options=RequestOptions(timeout, max_retries)
             )
-        return payload(result.cancel_bolt_run, op, "cancelBoltRun", arguments)
 
     def bolt_run_status(
         self,
@@ -270,14 +287,11 @@ class BoltClient:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RunStatus:
         """A run's state and the commands it has run so far, with their logs."""
-        op = "BoltRunStatus"
-        run_id = graphql_int("run_id", run_id)
-        arguments = {"run_id": run_id}
-        with not_found(op, "run", arguments):
-            result = self._graphql.bolt_run_status(
-                run_id=run_id, **call_options(timeout, max_retries)
+        asked = {"run_id": graphql_int("run_id", run_id)}
+        with lookup("run", asked):
+            return self._graphql.bolt_run_status(
+                **asked, options=RequestOptions(timeout, max_retries)
             )
-        return payload(result.bolt_run_status, op, "boltRunStatus", arguments, missing="run")
 
     def bolt_run_progress(
         self,
@@ -287,14 +301,11 @@ class BoltClient:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RunProgress:
         """A run's state and its commands without their logs: cheap enough to poll."""
-        op = "BoltRunProgress"
-        run_id = graphql_int("run_id", run_id)
-        arguments = {"run_id": run_id}
-        with not_found(op, "run", arguments):
-            result = self._graphql.bolt_run_progress(
-                run_id=run_id, **call_options(timeout, max_retries)
+        asked = {"run_id": graphql_int("run_id", run_id)}
+        with lookup("run", asked):
+            return self._graphql.bolt_run_progress(
+                **asked, options=RequestOptions(timeout, max_retries)
             )
-        return payload(result.bolt_run_status, op, "boltRunStatus", arguments, missing="run")
 
     def bolt_command(
         self,
@@ -304,14 +315,9 @@ class BoltClient:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CommandDetails:
         """One command with its logs and the resources (artifacts) it produced."""
-        op = "BoltCommand"
-        command_id = graphql_int("command_id", command_id)
-        arguments = {"command_id": command_id}
-        with not_found(op, "command", arguments):
-            result = self._graphql.bolt_command(
-                command_id=command_id, **call_options(timeout, max_retries)
-            )
-        return payload(result.bolt_command, op, "boltCommand", arguments, missing="command")
+        asked = {"command_id": graphql_int("command_id", command_id)}
+        with lookup("command", asked):
+            return self._graphql.bolt_command(**asked, options=RequestOptions(timeout, max_retries))
 
     def bolt_resource_url(
         self,
@@ -321,16 +327,11 @@ class BoltClient:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ResourceUrl:
         """A time-limited download URL for one resource."""
-        op = "BoltResourceUrl"
-        resource_id = graphql_int("resource_id", resource_id)
-        arguments = {"resource_id": resource_id}
-        with not_found(op, "resource", arguments):
-            result = self._graphql.bolt_resource_url(
-                resource_id=resource_id, **call_options(timeout, max_retries)
+        asked = {"resource_id": graphql_int("resource_id", resource_id)}
+        with lookup("resource", asked):
+            return self._graphql.bolt_resource_url(
+                **asked, options=RequestOptions(timeout, max_retries)
             )
-        return payload(
-            result.bolt_resource_url, op, "boltResourceUrl", arguments, missing="resource"
-        )
 
     def list_bolt_runs(
         self,
@@ -343,15 +344,13 @@ class BoltClient:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RunPage:
         """A schedule's runs, newest first. Unknown schedule: `NotFoundError`."""
-        op = "ListBoltRuns"
         offset = graphql_int("offset", offset, minimum=0)
         limit = graphql_int("limit", limit, minimum=1)
-        arguments = schedule_selector(schedule_name, slug)
-        with not_found(op, "schedule", arguments):
-            result = self._graphql.list_bolt_runs(
-                offset=offset, limit=limit, **arguments, **call_options(timeout, max_retries)
+        asked = schedule_selector(schedule_name, slug)
+        with lookup("schedule", asked):
+            return self._graphql.list_bolt_runs(
+                offset=offset, limit=limit, **asked, options=RequestOptions(timeout, max_retries)
             )
-        return payload(result.list_bolt_runs, op, "listBoltRuns", arguments, missing="schedule")
 
     def bolt_command_logs(
         self,
@@ -362,18 +361,13 @@ class BoltClient:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> LogPage:
         """One page of a command's log lines; pass the returned `cursor` back to read on."""
-        op = "BoltCommandLogs"
-        command_id = graphql_int("command_id", command_id)
-        arguments = {"command_id": command_id}
-        with not_found(op, "command", arguments):
-            result = self._graphql.bolt_command_logs(
-                command_id=command_id,
+        asked = {"command_id": graphql_int("command_id", command_id)}
+        with lookup("command", asked):
+            return self._graphql.bolt_command_logs(
+                **asked,
                 cursor=UNSET if cursor is None else cursor,
-                **call_options(timeout, max_retries),
+                options=RequestOptions(timeout, max_retries),
             )
-        return payload(
-            result.bolt_command_logs, op, "boltCommandLogs", arguments, missing="command"
-        )
 
     def retry_bolt_run(
         self,
@@ -383,13 +377,11 @@ class BoltClient:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> TriggeredRun:
         """Starts a new run that re-runs the failed commands of a finished run."""
-        op = "RetryBoltRun"
-        schedule_run_id = graphql_int("schedule_run_id", schedule_run_id)
-        with not_found(op, "run", {"schedule_run_id": schedule_run_id}):
-            result = self._graphql.retry_bolt_run(
-                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+        asked = {"schedule_run_id": graphql_int("schedule_run_id", schedule_run_id)}
+        with lookup("run", asked):
+            return self._graphql.retry_bolt_run(
+                **asked, options=RequestOptions(timeout, max_retries)
             )
-        return new_run(payload(result.retry_bolt_run, op, "retryBoltRun"))
 
     def retry_all_bolt_run(
         self,
@@ -399,13 +391,11 @@ class BoltClient:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> TriggeredRun:
         """Starts a new run that re-runs every command of a finished run but the set-up ones."""
-        op = "RetryAllBoltRun"
-        schedule_run_id = graphql_int("schedule_run_id", schedule_run_id)
-        with not_found(op, "run", {"schedule_run_id": schedule_run_id}):
-            result = self._graphql.retry_all_bolt_run(
-                schedule_run_id=schedule_run_id, **call_options(timeout, max_retries)
+        asked = {"schedule_run_id": graphql_int("schedule_run_id", schedule_run_id)}
+        with lookup("run", asked):
+            return self._graphql.retry_all_bolt_run(
+                **asked, options=RequestOptions(timeout, max_retries)
             )
-        return new_run(payload(result.retry_all_bolt_run, op, "retryAllBoltRun"))
 
     def retry_bolt_run_from_failure(
         self,
@@ -416,13 +406,11 @@ class BoltClient:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> TriggeredRun:
         """Re-runs a schedule's latest failed run from its failing command."""
-        op = "RetryBoltRunFromFailure"
-        arguments = schedule_selector(schedule_name, slug)
-        with not_found(op, "schedule", arguments):
-            result = self._graphql.retry_bolt_run_from_failure(
-                **arguments, **call_options(timeout, max_retries)
+        asked = schedule_selector(schedule_name, slug)
+        with lookup("schedule", asked):
+            return self._graphql.retry_bolt_run_from_failure(
+                **asked, options=RequestOptions(timeout, max_retries)
             )
-        return new_run(payload(result.retry_bolt_run_from_failure, op, "retryBoltRunFromFailure"))
 
     def suspend_bolt_schedule(
         self,
@@ -434,25 +422,18 @@ class BoltClient:
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SuspendResult:
         """Suspends a schedule (`suspend=False` resumes it). Unknown: `NotFoundError`."""
-        op = "SuspendBoltSchedule"
-        arguments = schedule_selector(schedule_name, slug)
-        with not_found(op, "schedule", arguments):
-            result = self._graphql.suspend_bolt_schedule(
-                suspend=suspend, **arguments, **call_options(timeout, max_retries)
+        selector = schedule_selector(schedule_name, slug)
+        with lookup("schedule", {**selector, "suspend": suspend}):
+            return self._graphql.suspend_bolt_schedule(
+                suspend=suspend, **selector, options=RequestOptions(timeout, max_retries)
             )
-        return payload(
-            result.suspend_bolt_schedule,
-            op,
-            "suspendBoltSchedule",
-            {**arguments, "suspend": suspend},
-            missing="schedule",
-        )
 
     # -- workflows ---------------------------------------------------------------------------
     #
-    # Each sends its requests with the per-request `timeout=` and `max_retries=` it is given,
-    # except that in wait_for_run and trigger_and_wait `timeout=` is how long to wait for the run
-    # and `request_timeout=` is each request's.
+    # Each sends its requests as this client does (`with_options` included), or with the
+    # per-request `timeout=` and `max_retries=` it is given: it then runs on
+    # `self.with_options(...)`. In wait_for_run and trigger_and_wait `timeout=` is how long to
+    # wait for the run and `request_timeout=` is each request's.
 
     def wait_for_run(
         self,
@@ -479,43 +460,35 @@ class BoltClient:
         """
         backoff = wait_backoff(timeout, poll_interval, max_poll_interval)
         check_on_progress(on_progress)
-        options = call_options(request_timeout, max_retries)
-        deadline = None if timeout is None else self._transport.clock() + timeout
+        bolt = self._per_call(request_timeout, max_retries)
+        clock = self._transport.clock
+        deadline = None if timeout is None else clock.now() + timeout
         for interval in backoff.intervals():
-            progress = self.bolt_run_progress(run_id, **options)
+            progress = bolt.bolt_run_progress(run_id)
             report_progress(on_progress, progress)
             if progress.run_state.is_terminal:
                 break
-            remaining = None if deadline is None else deadline - self._transport.clock()
+            remaining = None if deadline is None else deadline - clock.now()
             if (
                 remaining is not None
                 and remaining <= 0
-                and not self._timed_out(
-                    run_id, timeout or 0.0, progress, cancel_on_timeout, options
-                )
+                and not bolt._timed_out(run_id, timeout or 0.0, progress, cancel_on_timeout)
             ):
                 break
-            self._transport.sleep(interval if remaining is None else min(interval, remaining))
-        status = self.bolt_run_status(run_id, **options)
+            clock.sleep(interval if remaining is None else min(interval, remaining))
+        status = bolt.bolt_run_status(run_id)
         if raise_on_failure and status.run_state.is_failure:
-            raise run_failed_error(run_id, status)
+            raise RunFailedError.from_status(run_id, status)
         return status
 
-    def _timed_out(
-        self,
-        run_id: int,
-        timeout: float,
-        progress: RunProgress,
-        cancel: bool,
-        options: dict[str, Any],
-    ) -> bool:
+    def _timed_out(self, run_id: int, timeout: float, progress: RunProgress, cancel: bool) -> bool:
         """Raises `RunTimeoutError`, or returns False when the run ended while we cancelled."""
         if not cancel:
             raise RunTimeoutError(run_id, timeout, state=progress.state)
         try:
-            self.cancel_bolt_run(run_id, **options)
+            self.cancel_bolt_run(run_id)
         except OperationFailedError:
-            latest = self.bolt_run_progress(run_id, **options)
+            latest = self.bolt_run_progress(run_id)
             if latest.run_state.is_terminal:
                 return False
             raise RunTimeoutError(run_id, timeout, state=latest.state) from None
@@ -546,7 +519,8 @@ class BoltClient:
         arguments are checked first, so no run is started that could not be waited for."""
         wait_backoff(timeout, poll_interval, max_poll_interval)
         check_on_progress(on_progress)
-        run = self.trigger_bolt_run(
+        bolt = self._per_call(request_timeout, max_retries)
+        run = bolt.trigger_bolt_run(
             schedule_name,
             commands,
             branch,
@@ -555,10 +529,8 @@ class BoltClient:
             reason=reason,
             command_configs=command_configs,
             continue_on_error=continue_on_error,
-            timeout=request_timeout,
-            max_retries=max_retries,
         )
-        status = self.wait_for_run(
+        status = bolt.wait_for_run(
             run.run_id,
             timeout=timeout,
             poll_interval=poll_interval,
@@ -566,8 +538,6 @@ class BoltClient:
             cancel_on_timeout=cancel_on_timeout,
             raise_on_failure=raise_on_failure,
             on_progress=on_progress,
-            request_timeout=request_timeout,
-            max_retries=max_retries,
         )
         return FinishedRun(run.run_id, status)
 
@@ -582,12 +552,10 @@ class BoltClient:
     ) -> Iterator[Schedule]:
         """Every schedule, page by page, until a short or empty page or `total_count`."""
         page_size = graphql_int("page_size", page_size, minimum=1)
-        options = call_options(timeout, max_retries)
+        bolt = self._per_call(timeout, max_retries)
         offset = 0
         while True:
-            page = self.list_bolt_schedules(
-                offset, page_size, show_inactive, suspended=suspended, **options
-            )
+            page = bolt.list_bolt_schedules(offset, page_size, show_inactive, suspended=suspended)
             for schedule in page.schedules:
                 yield schedule
             offset += len(page.schedules)
@@ -606,16 +574,26 @@ class BoltClient:
         """A command's log lines in order. With `follow`, waits for new lines until the command
         has finished; without, stops at the end of what is written so far."""
         positive_seconds("poll_interval", poll_interval)
-        options = call_options(timeout, max_retries)
+        bolt = self._per_call(timeout, max_retries)
         cursor: str | None = None
         while True:
-            page = self.bolt_command_logs(command_id, cursor, **options)
-            for line in page.lines:
-                yield line
-            if page.finished or (not page.lines and not follow):
+            for page in bolt._log_pages(command_id, cursor):
+                for line in page.lines:
+                    yield line
+                cursor = page.cursor
+            if page.finished or not follow:
                 return
-            if not page.lines:
-                self._transport.sleep(poll_interval)
+            self._transport.clock.sleep(poll_interval)
+
+    def _log_pages(self, command_id: int, cursor: str | None) -> Iterator[LogPage]:
+        """The pages of a command's log from `cursor` to the end of what is written so far:
+        until a page that is the last (`finished`), one with no lines, or one that gives back
+        the cursor it was asked for."""
+        while True:
+            page = self.bolt_command_logs(command_id, cursor)
+            yield page
+            if page.finished or not page.lines or page.cursor == cursor:
+                return
             cursor = page.cursor
 
     def find_artifact(
@@ -633,27 +611,18 @@ class BoltClient:
         command's return code: for a run that failed in `dbt test`, the run_results.json of that
         `dbt test`. `command_id=` takes it from that command of the run instead (an unknown
         command: `NotFoundError`). Missing: `ArtifactNotFoundError`."""
-        options = call_options(timeout, max_retries)
+        bolt = self._per_call(timeout, max_retries)
         if command_id is not None:
-            return self._artifact_of_command(run_id, path, command_id, options)
-        progress = self.bolt_run_progress(run_id, **options)
+            return bolt._artifact_of_command(run_id, path, command_id)
+        progress = bolt.bolt_run_progress(run_id)
         for command in rank_commands(progress.commands or []):
-            details = self.bolt_command(command.id, **options)
-            for resource in details.resources or []:
-                if resource.path == path:
-                    return Artifact(
-                        resource_id=resource.id,
-                        path=resource.path,
-                        command_id=command.id,
-                        command=command.command,
-                        return_code=command.return_code,
-                    )
+            for artifact in bolt.command_artifacts(command):
+                if artifact.path == path:
+                    return artifact
         raise ArtifactNotFoundError(run_id, path)
 
-    def _artifact_of_command(
-        self, run_id: int, path: str, command_id: int, options: dict[str, Any]
-    ) -> Artifact:
-        details = self.bolt_command(command_id, **options)
+    def _artifact_of_command(self, run_id: int, path: str, command_id: int) -> Artifact:
+        details = self.bolt_command(command_id)
         if details.schedule_run_id in (None, run_id):
             for resource in details.resources or []:
                 if resource.path == path:
@@ -665,6 +634,42 @@ class BoltClient:
                         return_code=details.return_code,
                     )
         raise ArtifactNotFoundError(run_id, path)
+
+    def list_artifacts(
+        self,
+        run_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[Artifact]:
+        """Every artifact of a run, command by command in the order they ran, each with the
+        command that wrote it; `default_artifacts()` says which `find_artifact` would take."""
+        bolt = self._per_call(timeout, max_retries)
+        progress = bolt.bolt_run_progress(run_id)
+        found: list[Artifact] = []
+        for command in sorted(progress.commands or [], key=lambda c: c.id):
+            found.extend(bolt.command_artifacts(command))
+        return found
+
+    def command_artifacts(
+        self,
+        command: RunProgressCommand,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[Artifact]:
+        """The artifacts one command of a run (as `bolt_run_progress` lists it) produced."""
+        details = self.bolt_command(command.id, timeout=timeout, max_retries=max_retries)
+        return [
+            Artifact(
+                resource_id=resource.id,
+                path=resource.path,
+                command_id=command.id,
+                command=command.command,
+                return_code=command.return_code,
+            )
+            for resource in details.resources or []
+        ]
 
     def download_resource(
         self,
@@ -680,15 +685,14 @@ class BoltClient:
 
         The storage refusing the URL is a `StorageError` (an expired URL is fetched afresh and
         tried once more first); a destination that cannot be written, a `DestinationError`."""
-        options = call_options(timeout, max_retries)
-        url = self._resource_url(resource_id, options)
+        bolt = self._per_call(timeout, max_retries)
+        url = bolt._resource_url(resource_id)
         dest_path = destination(dest, url)
-        self._fetch(
+        bolt._fetch(
             resource_id,
             url,
             functools.partial(file_sink, dest_path),
             f"download of resource {resource_id}",
-            options,
         )
         return dest_path
 
@@ -703,12 +707,12 @@ class BoltClient:
     ) -> Any:
         """Finds a run's JSON artifact (manifest.json, run_results.json, ...) as `find_artifact`
         does, downloads it and parses it."""
-        options = call_options(timeout, max_retries)
-        artifact = self.find_artifact(run_id, path, command_id=command_id, **options)
-        url = self._resource_url(artifact.resource_id, options)
+        bolt = self._per_call(timeout, max_retries)
+        artifact = bolt.find_artifact(run_id, path, command_id=command_id)
+        url = bolt._resource_url(artifact.resource_id)
         operation = f"download of {path}"
         sink = MemorySink()
-        self._fetch(artifact.resource_id, url, sink.open, operation, options)
+        bolt._fetch(artifact.resource_id, url, sink.open, operation)
         try:
             return json.loads(sink.content)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
@@ -728,8 +732,8 @@ class BoltClient:
         """Each failed command of a webhook event, fetched in full (logs, resources) by its id.
 
         The GraphQL strings the event carries are never executed."""
-        options = call_options(timeout, max_retries)
-        return [self.bolt_command(command.id, **options) for command in event.failed_commands]
+        bolt = self._per_call(timeout, max_retries)
+        return [bolt.bolt_command(command.id) for command in event.failed_commands]
 
     def download_event_artifact(
         self,
@@ -747,8 +751,8 @@ class BoltClient:
             raise ArtifactNotFoundError(None, path)
         return self.download_resource(resource.id, dest, timeout=timeout, max_retries=max_retries)
 
-    def _resource_url(self, resource_id: int, options: dict[str, Any]) -> str:
-        url = (self.bolt_resource_url(resource_id, **options)).url
+    def _resource_url(self, resource_id: int) -> str:
+        url = (self.bolt_resource_url(resource_id)).url
         if not url:
             raise InvalidResponseError(
                 f"BoltResourceUrl returned no url for resource {resource_id}",
@@ -762,23 +766,24 @@ class BoltClient:
         url: str,
         open_sink: Callable[[], AbstractContextManager[Callable[[bytes], object]]],
         operation: str,
-        options: dict[str, Any],
     ) -> None:
         """GETs `url` into a fresh `open_sink()` per attempt, retried as queries are. When the
         storage says the URL expired, a new one is asked for and tried once before giving up."""
-        timeout, max_retries = self._transport.options(options)
+        settings = self._transport.settings
         for last in (False, True):
 
             def attempt(url: str = url) -> None:
                 with open_sink() as write:
-                    self._transport.stream_get(url, write, timeout=timeout, operation=operation)
+                    self._transport.stream_get(
+                        url, write, timeout=settings.timeout, operation=operation
+                    )
 
             try:
                 self._transport.with_retries(
                     attempt,
                     operation,
                     is_mutation=False,
-                    max_retries=max_retries,
+                    max_retries=settings.max_retries,
                     target=storage_host(url),
                 )
                 return
@@ -786,4 +791,4 @@ class BoltClient:
                 if last or not exc.expired:
                     raise
                 logger.info("%s: the download URL expired; asking for a fresh one", operation)
-                url = self._resource_url(resource_id, options)
+                url = self._resource_url(resource_id)

@@ -18,12 +18,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Final
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 import httpx
 
-from ._exceptions import BoltError, ConfigurationError
+from ._exceptions import BoltError, ConfigurationError, InvalidArgumentError
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 __all__ = [
@@ -37,7 +37,11 @@ __all__ = [
     "WORKSPACE_TOKEN_PREFIX",
     "ClientConfig",
     "CredentialKind",
+    "RequestOptions",
+    "RequestSettings",
     "Secret",
+    "check_max_retries",
+    "credential_headers",
     "credential_kind",
     "resolve_config",
 ]
@@ -50,6 +54,7 @@ ENV_WORKSPACE_UID: Final = "PARADIME_WORKSPACE_UID"
 WORKSPACE_TOKEN_PREFIX: Final = "prdm_wsp_"
 ACCOUNT_API_KEY_PREFIX: Final = "prdm_cmp_"
 
+MASK: Final = "**********"
 DEFAULT_TIMEOUT: Final = 30.0
 DEFAULT_MAX_RETRIES: Final = 2
 
@@ -144,7 +149,7 @@ class ClientConfig:
             CredentialKind.WORKSPACE_TOKEN: WORKSPACE_TOKEN_PREFIX,
             CredentialKind.ACCOUNT_API_KEY: ACCOUNT_API_KEY_PREFIX,
         }.get(kind, "")
-        return f"{prefix}**********"
+        return f"{prefix}{MASK}"
 
     def describe_credential(self) -> str:
         """The kind of credential and the workspace it names, never a value: for messages."""
@@ -152,6 +157,11 @@ class ClientConfig:
         if self.workspace_uid is not None:
             text += f" for workspace {self.workspace_uid!r}"
         return text
+
+    def masked_headers(self) -> dict[str, str]:
+        """The credential's headers, as every request sends them, with the key and the secret
+        masked: what may be shown (`paradime-bolt whoami` does)."""
+        return credential_headers(self, secret=self.masked_secret, key=MASK)
 
     def with_workspace(self, workspace_uid: str) -> ClientConfig:
         """The same settings naming another workspace (checked like PARADIME_WORKSPACE_UID)."""
@@ -163,6 +173,15 @@ class ClientConfig:
         check_header_value("workspace uid", uid)
         return dataclasses.replace(self, workspace_uid=uid)
 
+    def with_options(self, options: RequestOptions) -> ClientConfig:
+        """The same settings with the timeout and retries that `options` gives."""
+        changes: dict[str, Any] = {}
+        if not isinstance(options.timeout, NotGiven):
+            changes["timeout"] = options.timeout
+        if not isinstance(options.max_retries, NotGiven):
+            changes["max_retries"] = options.max_retries
+        return dataclasses.replace(self, **changes)
+
     def __repr__(self) -> str:
         return (
             f"ClientConfig(endpoint={self.endpoint!r}, credential={self.credential.value!r}, "
@@ -170,6 +189,25 @@ class ClientConfig:
             f"workspace_uid={self.workspace_uid!r}, timeout={self.timeout!r}, "
             f"max_retries={self.max_retries!r})"
         )
+
+
+def credential_headers(
+    config: ClientConfig, *, secret: str | None = None, key: str | None = None
+) -> dict[str, str]:
+    """The credential's headers: the legacy pair as `X-API-KEY`/`X-API-SECRET`, a token as
+    `Authorization: Bearer`; `X-Paradime-Workspace` whenever a workspace uid is set (as
+    Paradime's SDK sends it). `secret` and `key` replace the values (to mask them)."""
+    if config.credential.is_bearer:
+        token = config.api_secret.get_secret_value() if secret is None else secret
+        headers = {"Authorization": f"Bearer {token}"}
+    else:
+        headers = {
+            "X-API-KEY": (config.api_key or "") if key is None else key,
+            "X-API-SECRET": config.api_secret.get_secret_value() if secret is None else secret,
+        }
+    if config.workspace_uid is not None:
+        headers["X-Paradime-Workspace"] = config.workspace_uid
+    return headers
 
 
 def resolve_config(
@@ -215,8 +253,7 @@ def resolve_config(
             f"workspace_uid= to the client"
         )
     retries = DEFAULT_MAX_RETRIES if max_retries is None else max_retries
-    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-        raise ConfigurationError(f"max_retries must be a non-negative integer, not {retries!r}")
+    check_max_retries(retries)
     resolved_timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
     check_timeout(resolved_timeout)
     return ClientConfig(
@@ -265,6 +302,48 @@ def check_timeout(timeout: object, error: type[BoltError] = ConfigurationError) 
         f"timeout must be a positive, finite number of seconds, an httpx.Timeout or None, "
         f"not {timeout!r}"
     )
+
+
+def check_max_retries(value: object, error: type[BoltError] = ConfigurationError) -> None:
+    """Rejects a retry count that is not a non-negative integer with `error`, as
+    `check_timeout` does."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise error(f"max_retries must be a non-negative integer, not {value!r}")
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """What a call, or `with_options`, sets for each of its requests; a setting left NOT_GIVEN
+    is the client's. A bad value is an `InvalidArgumentError`, before any request."""
+
+    timeout: Timeout | NotGiven = NOT_GIVEN
+    max_retries: int | NotGiven = NOT_GIVEN
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.timeout, NotGiven):
+            check_timeout(self.timeout, InvalidArgumentError)
+        if not isinstance(self.max_retries, NotGiven):
+            check_max_retries(self.max_retries, InvalidArgumentError)
+
+    @property
+    def given(self) -> bool:
+        return not (isinstance(self.timeout, NotGiven) and isinstance(self.max_retries, NotGiven))
+
+
+@dataclass(frozen=True)
+class RequestSettings:
+    """What a request is sent with: its timeout (httpx's `USE_CLIENT_DEFAULT` leaves it to the
+    httpx client) and how often it may be retried."""
+
+    timeout: Any
+    max_retries: int
+
+    def override(self, options: RequestOptions) -> RequestSettings:
+        """These settings with what `options` gives instead."""
+        return RequestSettings(
+            self.timeout if isinstance(options.timeout, NotGiven) else options.timeout,
+            self.max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries,
+        )
 
 
 def _positive_finite(value: object) -> bool:

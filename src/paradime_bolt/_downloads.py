@@ -58,7 +58,7 @@ def _json_message(text: str) -> str | None:
     return None
 
 
-def storage_error(response: httpx.Response, *, operation: str, redact: str) -> StorageError:
+def storage_error(response: httpx.Response, *, operation: str, secret: str) -> StorageError:
     """The typed error for a non-2xx answer from a download URL, with what the storage said."""
     try:
         text = response.content[:_EXCERPT].decode("utf-8", errors="replace")
@@ -68,9 +68,9 @@ def storage_error(response: httpx.Response, *, operation: str, redact: str) -> S
     said = _xml_field(text, "Message") or _json_message(text)
     if code is None and said is None and text.strip() and "<" not in text:
         said = " ".join(text.split())[:200]
-    if redact:
-        code = code.replace(redact, "**********") if code else code
-        said = said.replace(redact, "**********") if said else said
+    if secret:
+        code = code.replace(secret, "**********") if code else code
+        said = said.replace(secret, "**********") if said else said
     status = response.status_code
     expired = status in (400, 401, 403) and (
         (code or "").lower() == _EXPIRED_CODE or "expired" in (said or "").lower()
@@ -85,7 +85,7 @@ def storage_error(response: httpx.Response, *, operation: str, redact: str) -> S
         code=code,
         storage_message=said,
         expired=expired,
-        body=text.replace(redact, "**********") if redact else text,
+        body=text.replace(secret, "**********") if secret else text,
         headers=dict(response.headers),
         operation=operation,
     )

@@ -32,7 +32,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from .models import RunProgressCommand, RunStatus
 
 __all__ = [
     "APIError",
@@ -60,6 +63,8 @@ __all__ = [
 ]
 
 _BODY_EXCERPT = 500
+TAIL_LINES = 30
+CommandT = TypeVar("CommandT", bound="RunProgressCommand")
 
 
 class BoltError(Exception):
@@ -308,6 +313,40 @@ class RunFailedError(BoltError):
     def output_tail(self) -> str:
         """The end of the failing command's stderr, or of its stdout when stderr is empty."""
         return self.stderr_tail or self.stdout_tail
+
+    @classmethod
+    def from_status(cls, run_id: int, status: RunStatus) -> RunFailedError:
+        """The error for a run whose `RunStatus` says it failed (as `wait_for_run` raises with
+        `raise_on_failure`): its failing command and the last lines of that command's output."""
+        commands = status.commands or []
+        culprit = _failing_command(commands)
+        return cls(
+            run_id,
+            state=status.state,
+            command=culprit.command if culprit else None,
+            command_id=culprit.id if culprit else None,
+            return_code=culprit.return_code if culprit else None,
+            stdout_tail=_tail(culprit.stdout) if culprit else "",
+            stderr_tail=_tail(culprit.stderr) if culprit else "",
+            status=status,
+        )
+
+
+def _failing_command(commands: Sequence[CommandT]) -> CommandT | None:
+    """The command that failed the run: the latest with a positive return code, else the latest
+    with any non-zero one (Bolt marks commands that never ran properly with negative codes)."""
+    failed = [c for c in commands if c.return_code not in (0, None)]
+    if not failed:
+        return None
+    positive = [c for c in failed if (c.return_code or 0) > 0]
+    return max(positive or failed, key=lambda c: c.id)
+
+
+def _tail(text: str | None, lines: int = TAIL_LINES) -> str:
+    """The last `lines` lines of a log."""
+    if not text:
+        return ""
+    return "\n".join(text.rstrip("\n").splitlines()[-lines:])
 
 
 class ArtifactNotFoundError(BoltError):

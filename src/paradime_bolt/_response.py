@@ -3,6 +3,10 @@
 A successful answer is validated straight from its JSON bytes into the operation's result model
 (pydantic's JSON mode: one pass, no intermediate dicts). Anything else, or anything that does not
 fit, takes the careful path that names exactly what is wrong.
+
+The result model of an operation has one field, its payload (codegen/plugins.py makes it
+required): a null payload is an `InvalidResponseError` and one that says `ok: false` an
+`OperationFailedError`, both naming the operation and the field as the model does.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from ._exceptions import (
     GraphQLResponseError,
     HTTPStatusError,
     InvalidResponseError,
+    OperationFailedError,
     RateLimitError,
     ServerError,
 )
@@ -51,7 +56,7 @@ def _envelope(model: type[pydantic.BaseModel]) -> type[pydantic.BaseModel]:
     )
 
 
-def parse_reply(model: type[ModelT], reply: Reply, *, redact: str) -> ModelT:
+def parse_reply(model: type[ModelT], reply: Reply, *, secret: str) -> ModelT:
     """The operation's result model, or the `APIError` that says why there is none."""
     try:
         envelope = _envelope(model).model_validate_json(reply.content)
@@ -59,15 +64,29 @@ def parse_reply(model: type[ModelT], reply: Reply, *, redact: str) -> ModelT:
         envelope = None
     data = getattr(envelope, "data", None)
     if envelope is not None and not getattr(envelope, "errors", None) and data is not None:
-        return data  # type: ignore[no-any-return]
-    raw = read_graphql_response(reply, redact=redact)
+        return _check_ok(cast(ModelT, data), reply.operation)
+    raw = read_graphql_response(reply, secret=secret)
+    for name, field in model.model_fields.items():
+        if raw.get(field.alias or name) is None:
+            raise InvalidResponseError(
+                f"{_label(reply.operation)}`{field.alias or name}` is null in the response",
+                operation=reply.operation,
+            )
     try:
-        return model.model_validate(raw)
+        return _check_ok(model.model_validate(raw), reply.operation)
     except pydantic.ValidationError as exc:
         raise InvalidResponseError(
             f"{_label(reply.operation)}the response does not fit the schema: {describe(exc)}",
             operation=reply.operation,
         ) from None
+
+
+def _check_ok(result: ModelT, operation: str | None) -> ModelT:
+    """`result`, unless its payload says `ok: false`."""
+    for name in type(result).model_fields:
+        if getattr(getattr(result, name), "ok", True) is False:
+            raise OperationFailedError(operation or type(result).__name__, {})
+    return result
 
 
 def describe(exc: pydantic.ValidationError, limit: int = 5) -> str:
@@ -82,7 +101,7 @@ def describe(exc: pydantic.ValidationError, limit: int = 5) -> str:
     return "; ".join(parts)
 
 
-def read_graphql_response(reply: Reply, *, redact: str) -> dict[str, Any]:
+def read_graphql_response(reply: Reply, *, secret: str) -> dict[str, Any]:
     """Returns the `data` object of a successful answer, or raises the matching `APIError`."""
     operation = reply.operation
     try:
@@ -97,7 +116,7 @@ def read_graphql_response(reply: Reply, *, redact: str) -> dict[str, Any]:
             f"{_label(operation)}the response is not JSON "
             f"(content-type {reply.content_type or 'unknown'!r})",
             operation=operation,
-            body=_scrub(_decode(reply.content), redact),
+            body=_scrub(_decode(reply.content), secret),
         ) from None
     if not isinstance(body, dict):
         raise InvalidResponseError(
@@ -133,7 +152,7 @@ def read_graphql_response(reply: Reply, *, redact: str) -> dict[str, Any]:
 
 
 def status_error(
-    response: httpx.Response, *, operation: str | None, redact: str, credential: str = ""
+    response: httpx.Response, *, operation: str | None, secret: str, credential: str = ""
 ) -> HTTPStatusError:
     """The typed error for a non-2xx answer, with an excerpt of the body and the headers.
 
@@ -150,30 +169,30 @@ def status_error(
     else:
         cls = HTTPStatusError
     reason = response.reason_phrase or "error"
-    detail = _error_summary(response, redact)
+    detail = _error_summary(response, secret)
     message = f"{_label(operation)}HTTP {code} {reason}" + (f": {detail}" if detail else "")
     if cls is AuthenticationError and credential:
         message += f" (the API refused {credential})"
     return cls(
         message,
         status_code=code,
-        body=_scrub(_text(response), redact),
+        body=_scrub(_text(response), secret),
         headers=dict(response.headers),
         operation=operation,
     )
 
 
-def _error_summary(response: httpx.Response, redact: str) -> str:
+def _error_summary(response: httpx.Response, secret: str) -> str:
     """The GraphQL error messages of an error body, else a short excerpt of its text."""
     text = _text(response)
     try:
         body = json.loads(text)
     except (ValueError, RecursionError):
-        return _scrub(" ".join(text.split())[:200], redact)
+        return _scrub(" ".join(text.split())[:200], secret)
     if isinstance(body, dict) and isinstance(body.get("errors"), list):
         messages = [GraphQLErrorDetail.from_json(e).message for e in body["errors"]]
-        return _scrub("; ".join(messages)[:500], redact)
-    return _scrub(" ".join(text.split())[:200], redact)
+        return _scrub("; ".join(messages)[:500], secret)
+    return _scrub(" ".join(text.split())[:200], secret)
 
 
 def _text(response: httpx.Response) -> str:

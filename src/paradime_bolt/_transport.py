@@ -1,18 +1,17 @@
 """The HTTP side of the client: headers, timeouts, retries and error mapping, sync and async.
 
 The generated client hands every operation to `execute()`; nothing else in the package speaks
-HTTP to the GraphQL endpoint. Per-call `timeout=` and `max_retries=` arrive here as options.
+HTTP to the GraphQL endpoint. Per-call `timeout=` and `max_retries=` arrive here as a
+`RequestOptions`, over the transport's own `RequestSettings` (the client's, or `with_options`').
 
-Each transport also holds the client's clock (`clock`, `sleep`): retries, waiting for runs and
-following logs all wait through it, so a test or a simulation can replace time in one place.
+Each transport also holds the client's `Clock`: retries, waiting for runs and following logs all
+wait through it, so a test or a simulation can replace time in one place.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import platform
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -20,26 +19,26 @@ from urllib.parse import urlsplit
 import httpx
 import pydantic
 
-from ._config import ClientConfig, check_timeout
+from ._clock import Clock
+from ._config import ClientConfig, RequestOptions, RequestSettings, credential_headers
 from ._downloads import check_complete, storage_error
 from ._exceptions import (
     APIError,
     ClientClosedError,
     ConfigurationError,
-    InvalidArgumentError,
     RequestTimeoutError,
     TransportError,
 )
 from ._response import Reply, parse_reply, read_graphql_response, status_error
 from ._retry import RetryPolicy, never_reached_server
-from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
 
-__all__ = ["AsyncTransport", "SyncTransport", "auth_headers", "check_proxy", "user_agent"]
+__all__ = ["AsyncTransport", "SyncTransport", "check_proxy", "user_agent"]
 
 logger = logging.getLogger("paradime_bolt")
 T = TypeVar("T")
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
+NO_OPTIONS = RequestOptions()
 
 
 def user_agent() -> str:
@@ -92,16 +91,36 @@ def _proxied(make: Callable[..., T], proxy: str | None, **kwargs: Any) -> T:
 class _TransportCore:
     """What the sync and async transports share: headers, options and error mapping."""
 
-    def __init__(self, config: ClientConfig, *, owns_client: bool, policy: RetryPolicy) -> None:
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        owns_client: bool,
+        policy: RetryPolicy,
+        clock: Clock,
+        settings: RequestSettings | None,
+        parent: _TransportCore | None,
+    ) -> None:
         self.config = config
         self.owns_client = owns_client
         self.policy = policy
+        self.clock = clock
+        self.parent = parent
+        # A pool we built carries the client's timeout; one the caller owns keeps its own.
+        self.settings = settings or RequestSettings(
+            config.timeout if owns_client else httpx.USE_CLIENT_DEFAULT, config.max_retries
+        )
         self.closed = False
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed itself, or made from a client that was closed since (`sharing`)."""
+        return self.closed or (self.parent is not None and self.parent.is_closed)
 
     def check_open(self, http: httpx.Client | httpx.AsyncClient) -> None:
         """Refuses to send once the client is closed, or when the caller closed its http_client
         (httpx would raise a bare RuntimeError)."""
-        if self.closed:
+        if self.is_closed:
             raise ClientClosedError(
                 "this client is closed (close() was called or its `with` block ended): "
                 "create a new one"
@@ -116,31 +135,8 @@ class _TransportCore:
             "Content-Type": "application/json",
             "Accept": "application/json",
             "User-Agent": user_agent(),
-            **auth_headers(self.config),
+            **credential_headers(self.config),
         }
-
-    def options(self, options: dict[str, Any]) -> tuple[Any, int]:
-        """Per-call (timeout, max_retries), falling back to the client's settings (checked when
-        the client was built); a bad per-call value is an `InvalidArgumentError`."""
-        unknown = set(options) - {"timeout", "max_retries"}
-        if unknown:
-            raise ConfigurationError(f"unknown per-call option(s): {', '.join(sorted(unknown))}")
-        timeout: Timeout | NotGiven = options.get("timeout", NOT_GIVEN)
-        retries: int | NotGiven = options.get("max_retries", NOT_GIVEN)
-        if isinstance(timeout, NotGiven):
-            resolved_timeout: Any = (
-                self.config.timeout if self.owns_client else httpx.USE_CLIENT_DEFAULT
-            )
-        else:
-            check_timeout(timeout, InvalidArgumentError)
-            resolved_timeout = timeout
-        if isinstance(retries, NotGiven):
-            return resolved_timeout, self.config.max_retries
-        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-            raise InvalidArgumentError(
-                f"max_retries must be a non-negative integer, not {retries!r}"
-            )
-        return resolved_timeout, retries
 
     def wrap_exception(
         self, exc: httpx.HTTPError, operation: str | None, target: str | None = None
@@ -148,7 +144,7 @@ class _TransportCore:
         """Our error for an httpx one; `target` names the server (default: the endpoint)."""
         label = f"{operation}: " if operation else ""
         detail = str(exc) or type(exc).__name__
-        detail = detail.replace(self.config.api_secret.get_secret_value(), "**********")
+        detail = detail.replace(self.secret, "**********")
         where = target or self.config.endpoint
         if isinstance(exc, httpx.TimeoutException):
             return RequestTimeoutError(
@@ -158,7 +154,8 @@ class _TransportCore:
         return TransportError(f"{label}could not reach {where}: {detail}", operation=operation)
 
     @property
-    def redact(self) -> str:
+    def secret(self) -> str:
+        """The secret itself: the text every error and log is scrubbed of."""
         return self.config.api_secret.get_secret_value()
 
     def reply(self, response: httpx.Response, operation: str | None) -> Reply:
@@ -168,18 +165,18 @@ class _TransportCore:
             raise status_error(
                 response,
                 operation=operation,
-                redact=self.redact,
+                secret=self.secret,
                 credential=self.config.describe_credential(),
             )
         return Reply(response.content, response.headers.get("content-type", ""), operation)
 
     def parse(self, model: type[ModelT], reply: Reply) -> ModelT:
         """The operation's result model, validated from the answer's JSON bytes."""
-        return parse_reply(model, reply, redact=self.redact)
+        return parse_reply(model, reply, secret=self.secret)
 
     def data(self, reply: Reply) -> dict[str, Any]:
         """The answer's `data` object as plain JSON values, for callers without a model."""
-        return read_graphql_response(reply, redact=self.redact)
+        return read_graphql_response(reply, secret=self.secret)
 
     def retry_or_raise(
         self,
@@ -207,20 +204,6 @@ class _TransportCore:
         return delay
 
 
-def auth_headers(config: ClientConfig) -> dict[str, str]:
-    """The credential's headers: the legacy pair as `X-API-KEY`/`X-API-SECRET`, a token as
-    `Authorization: Bearer`; `X-Paradime-Workspace` whenever a workspace uid is set (as
-    Paradime's SDK sends it)."""
-    secret = config.api_secret.get_secret_value()
-    if config.credential.is_bearer:
-        headers = {"Authorization": f"Bearer {secret}"}
-    else:
-        headers = {"X-API-KEY": config.api_key or "", "X-API-SECRET": secret}
-    if config.workspace_uid is not None:
-        headers["X-Paradime-Workspace"] = config.workspace_uid
-    return headers
-
-
 def _is_mutation(query: str) -> bool:
     return query.lstrip().startswith("mutation")
 
@@ -240,12 +223,20 @@ class SyncTransport(_TransportCore):
         config: ClientConfig,
         http_client: httpx.Client | None = None,
         *,
+        clock: Clock | None = None,
         policy: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        settings: RequestSettings | None = None,
+        parent: SyncTransport | None = None,
         proxy: str | None = None,
     ) -> None:
-        super().__init__(config, owns_client=http_client is None, policy=policy or RetryPolicy())
+        super().__init__(
+            config,
+            owns_client=http_client is None,
+            policy=policy or RetryPolicy(),
+            clock=clock or Clock(),
+            settings=settings,
+            parent=parent,
+        )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise ConfigurationError(
                 f"http_client= must be an httpx.Client, not {type(http_client).__name__}"
@@ -253,14 +244,20 @@ class SyncTransport(_TransportCore):
         self.http = http_client or _proxied(
             httpx.Client, check_proxy(proxy, None), timeout=config.timeout, follow_redirects=False
         )
-        self.sleep = sleep
-        self.clock = clock
 
-    def sharing(self, config: ClientConfig) -> SyncTransport:
+    def sharing(
+        self, config: ClientConfig, settings: RequestSettings | None = None
+    ) -> SyncTransport:
         """A transport with other settings over this one's connection pool, which it never
-        closes; the clock and the retry policy are shared too."""
+        closes (closing this one closes it for both); the clock and the retry policy are shared
+        too. Its requests are sent with `settings`, by default this one's."""
         return SyncTransport(
-            config, self.http, policy=self.policy, sleep=self.sleep, clock=self.clock
+            config,
+            self.http,
+            clock=self.clock,
+            policy=self.policy,
+            settings=settings or self.settings,
+            parent=self,
         )
 
     def execute(
@@ -268,21 +265,28 @@ class SyncTransport(_TransportCore):
         query: str,
         operation_name: str | None,
         variables: dict[str, Any],
-        **options: Any,
+        *,
+        options: RequestOptions = NO_OPTIONS,
     ) -> Reply:
         self.check_open(self.http)
-        timeout, max_retries = self.options(options)
+        settings = self.settings.override(options)
         payload = _payload(query, operation_name, variables)
 
         def attempt() -> Reply:
             logger.debug("POST %s", operation_name)
             response = self.http.post(
-                self.config.endpoint, json=payload, headers=self.headers(), timeout=timeout
+                self.config.endpoint,
+                json=payload,
+                headers=self.headers(),
+                timeout=settings.timeout,
             )
             return self.reply(response, operation_name)
 
         return self.with_retries(
-            attempt, operation_name, is_mutation=_is_mutation(query), max_retries=max_retries
+            attempt,
+            operation_name,
+            is_mutation=_is_mutation(query),
+            max_retries=settings.max_retries,
         )
 
     def with_retries(
@@ -308,7 +312,7 @@ class SyncTransport(_TransportCore):
             delay = self.retry_or_raise(
                 error, attempt=number, max_retries=max_retries, is_mutation=is_mutation, sent=sent
             )
-            self.sleep(delay)
+            self.clock.sleep(delay)
             number += 1
 
     def stream_get(
@@ -322,7 +326,7 @@ class SyncTransport(_TransportCore):
         ) as response:
             if not response.is_success:
                 response.read()
-                raise storage_error(response, operation=operation, redact=self.redact)
+                raise storage_error(response, operation=operation, secret=self.secret)
             preloaded = response.is_stream_consumed  # a mock's body, already in memory
             written = 0
             for chunk in response.iter_bytes():
@@ -345,12 +349,20 @@ class AsyncTransport(_TransportCore):
         config: ClientConfig,
         http_client: httpx.AsyncClient | None = None,
         *,
+        clock: Clock | None = None,
         policy: RetryPolicy | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        settings: RequestSettings | None = None,
+        parent: AsyncTransport | None = None,
         proxy: str | None = None,
     ) -> None:
-        super().__init__(config, owns_client=http_client is None, policy=policy or RetryPolicy())
+        super().__init__(
+            config,
+            owns_client=http_client is None,
+            policy=policy or RetryPolicy(),
+            clock=clock or Clock(),
+            settings=settings,
+            parent=parent,
+        )
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise ConfigurationError(
                 f"http_client= must be an httpx.AsyncClient, not {type(http_client).__name__}"
@@ -361,14 +373,20 @@ class AsyncTransport(_TransportCore):
             timeout=config.timeout,
             follow_redirects=False,
         )
-        self.sleep = sleep
-        self.clock = clock
 
-    def sharing(self, config: ClientConfig) -> AsyncTransport:
+    def sharing(
+        self, config: ClientConfig, settings: RequestSettings | None = None
+    ) -> AsyncTransport:
         """A transport with other settings over this one's connection pool, which it never
-        closes; the clock and the retry policy are shared too."""
+        closes (closing this one closes it for both); the clock and the retry policy are shared
+        too. Its requests are sent with `settings`, by default this one's."""
         return AsyncTransport(
-            config, self.http, policy=self.policy, sleep=self.sleep, clock=self.clock
+            config,
+            self.http,
+            clock=self.clock,
+            policy=self.policy,
+            settings=settings or self.settings,
+            parent=self,
         )
 
     async def execute(
@@ -376,21 +394,28 @@ class AsyncTransport(_TransportCore):
         query: str,
         operation_name: str | None,
         variables: dict[str, Any],
-        **options: Any,
+        *,
+        options: RequestOptions = NO_OPTIONS,
     ) -> Reply:
         self.check_open(self.http)
-        timeout, max_retries = self.options(options)
+        settings = self.settings.override(options)
         payload = _payload(query, operation_name, variables)
 
         async def attempt() -> Reply:
             logger.debug("POST %s", operation_name)
             response = await self.http.post(
-                self.config.endpoint, json=payload, headers=self.headers(), timeout=timeout
+                self.config.endpoint,
+                json=payload,
+                headers=self.headers(),
+                timeout=settings.timeout,
             )
             return self.reply(response, operation_name)
 
         return await self.with_retries(
-            attempt, operation_name, is_mutation=_is_mutation(query), max_retries=max_retries
+            attempt,
+            operation_name,
+            is_mutation=_is_mutation(query),
+            max_retries=settings.max_retries,
         )
 
     async def with_retries(
@@ -416,7 +441,7 @@ class AsyncTransport(_TransportCore):
             delay = self.retry_or_raise(
                 error, attempt=number, max_retries=max_retries, is_mutation=is_mutation, sent=sent
             )
-            await self.sleep(delay)
+            await self.clock.asleep(delay)
             number += 1
 
     async def stream_get(
@@ -430,7 +455,7 @@ class AsyncTransport(_TransportCore):
         ) as response:
             if not response.is_success:
                 await response.aread()
-                raise storage_error(response, operation=operation, redact=self.redact)
+                raise storage_error(response, operation=operation, secret=self.secret)
             preloaded = response.is_stream_consumed  # a mock's body, already in memory
             written = 0
             async for chunk in response.aiter_bytes():

@@ -1,14 +1,13 @@
-"""Small shared types: the NOT_GIVEN sentinel, the accepted timeout forms, and what every
-command model (in a run's status, its progress, or a webhook) has in common."""
+"""Small shared types: the NOT_GIVEN sentinel and the accepted timeout forms."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["NOT_GIVEN", "CommandLike", "CommandT", "NotGiven", "Timeout"]
+__all__ = ["NOT_GIVEN", "NotGiven", "Timeout"]
 
 Timeout: TypeAlias = "float | httpx.Timeout | None"
 """Seconds, an `httpx.Timeout` for finer control, or None for no timeout at all."""
@@ -32,17 +31,3 @@ class NotGiven:
 
 
 NOT_GIVEN: Final = NotGiven()
-
-
-class CommandLike(Protocol):
-    """A command of a run, whichever operation returned it."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def command(self) -> str: ...
-    @property
-    def return_code(self) -> int | None: ...
-
-
-CommandT = TypeVar("CommandT", bound=CommandLike)

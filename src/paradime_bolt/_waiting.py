@@ -1,32 +1,29 @@
-"""Waiting for runs: the polling schedule, progress callbacks, and what a failed run's error
-should carry."""
+"""Waiting for runs: the polling schedule, progress callbacks, what a finished run is, and the
+chunks a followed log arrives in."""
 
 from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from ._exceptions import InvalidArgumentError, RunFailedError
-from ._types import CommandT
-from .models import RunCommand, RunProgress, RunState, RunStatus
+from ._exceptions import InvalidArgumentError
+from .models import LogLine, RunCommand, RunProgress, RunProgressCommand, RunState, RunStatus
 
 __all__ = [
     "DEFAULT_WAIT_TIMEOUT",
     "AsyncProgressCallback",
     "FinishedRun",
+    "LogChunk",
     "PollBackoff",
     "ProgressCallback",
     "check_async_on_progress",
     "check_on_progress",
-    "failing_command",
     "positive_seconds",
     "report_async_progress",
     "report_progress",
-    "run_failed_error",
-    "tail",
     "wait_backoff",
 ]
 
@@ -38,7 +35,6 @@ AsyncProgressCallback: TypeAlias = Callable[[RunProgress], Awaitable[object] | o
 when it is awaitable."""
 
 DEFAULT_WAIT_TIMEOUT = 3600.0
-TAIL_LINES = 30
 
 
 @dataclass(frozen=True)
@@ -160,35 +156,14 @@ class FinishedRun:
         return list(self.status.commands or [])
 
 
-def failing_command(commands: Sequence[CommandT]) -> CommandT | None:
-    """The command that failed the run: the latest with a positive return code, else the latest
-    with any non-zero one (Bolt marks commands that never ran properly with negative codes)."""
-    failed = [c for c in commands if c.return_code not in (0, None)]
-    if not failed:
-        return None
-    positive = [c for c in failed if (c.return_code or 0) > 0]
-    return max(positive or failed, key=lambda c: c.id)
+@dataclass(frozen=True)
+class LogChunk:
+    """What one command of a run wrote since the last read (`RunLogs`): one page of its log.
 
+    `number` is the command's place in the run (from 1); `first` marks the first chunk read of
+    a command, which has no lines when the command has only just started."""
 
-def tail(text: str | None, lines: int = TAIL_LINES) -> str:
-    """The last `lines` lines of a log."""
-    if not text:
-        return ""
-    return "\n".join(text.rstrip("\n").splitlines()[-lines:])
-
-
-def run_failed_error(run_id: int, status: RunStatus) -> RunFailedError:
-    """The error for a run that ended in failure, naming its failing command."""
-    commands = status.commands or []
-    culprit = failing_command(commands)
-    detail = next((c for c in commands if culprit is not None and c.id == culprit.id), None)
-    return RunFailedError(
-        run_id,
-        state=status.state,
-        command=culprit.command if culprit else None,
-        command_id=culprit.id if culprit else None,
-        return_code=culprit.return_code if culprit else None,
-        stdout_tail=tail(detail.stdout) if detail else "",
-        stderr_tail=tail(detail.stderr) if detail else "",
-        status=status,
-    )
+    number: int
+    command: RunProgressCommand
+    lines: list[LogLine]
+    first: bool

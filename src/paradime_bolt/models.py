@@ -1,7 +1,8 @@
 """Readable names for the generated payload models the client returns.
 
-The generated classes are named after their operation and field path
-(`BoltRunStatusBoltRunStatusCommands`); these aliases are the names to use in your own code.
+The shared selections of `queries/fragments/` are generated under these names already
+(`RunCommand`, `Schedule`, `TriggeredRun`, ...); the rest are named after their operation and
+field path (`BoltCommandBoltCommand`), and these aliases are the names to use in your own code.
 They are the same classes, so `isinstance` and type checking work with either name.
 """
 
@@ -11,34 +12,31 @@ from ._generated.bolt_command_logs import BoltCommandLogsBoltCommandLogs as LogP
 from ._generated.bolt_command_logs import BoltCommandLogsBoltCommandLogsLines as LogLine
 from ._generated.bolt_resource_url import BoltResourceUrlBoltResourceUrl as ResourceUrl
 from ._generated.bolt_run_progress import BoltRunProgressBoltRunStatus as RunProgress
-from ._generated.bolt_run_progress import (
-    BoltRunProgressBoltRunStatusCommands as RunProgressCommand,
-)
 from ._generated.bolt_run_status import BoltRunStatusBoltRunStatus as RunStatus
-from ._generated.bolt_run_status import BoltRunStatusBoltRunStatusCommands as RunCommand
 from ._generated.bolt_schedule_name import BoltScheduleNameBoltScheduleName as ScheduleDetails
-from ._generated.bolt_types import RunState, parse_bolt_datetime
 from ._generated.cancel_bolt_run import CancelBoltRunCancelBoltRun as CancelResult
+from ._generated.fragments import (
+    DeferredSchedule,
+    Notification,
+    RunCommand,
+    RunProgressCommand,
+    Schedule,
+    TriggeredRun,
+)
+from ._generated.fragments import ScheduleNotifications as Notifications
 from ._generated.input_types import BoltCommandInput as CommandInput
 from ._generated.input_types import BoltScheduleFilter as ScheduleFilter
 from ._generated.list_bolt_runs import ListBoltRunsListBoltRuns as RunPage
 from ._generated.list_bolt_runs import ListBoltRunsListBoltRunsRuns as Run
 from ._generated.list_bolt_runs import ListBoltRunsListBoltRunsRunsGitInfo as GitInfo
 from ._generated.list_bolt_schedules import ListBoltSchedulesListBoltSchedules as SchedulePage
-from ._generated.list_bolt_schedules import ListBoltSchedulesListBoltSchedulesSchedules as Schedule
-from ._generated.list_bolt_schedules import (
-    ListBoltSchedulesListBoltSchedulesSchedulesDeferredSchedule as DeferredSchedule,
-)
-from ._generated.list_bolt_schedules import (
-    ListBoltSchedulesListBoltSchedulesSchedulesNotifications as Notifications,
-)
-from ._generated.list_bolt_schedules import (
-    ListBoltSchedulesListBoltSchedulesSchedulesTurboCi as TurboCi,
-)
 from ._generated.suspend_bolt_schedule import (
     SuspendBoltScheduleSuspendBoltSchedule as SuspendResult,
 )
-from ._generated.trigger_bolt_run import TriggerBoltRunTriggerBoltRun as TriggeredRun
+from ._views import RunState, parse_bolt_datetime
+
+TurboCi = DeferredSchedule
+"""A schedule's Turbo CI settings: the same fields as its deferred-schedule settings."""
 
 __all__ = [
     "CancelResult",
@@ -48,6 +46,7 @@ __all__ = [
     "GitInfo",
     "LogLine",
     "LogPage",
+    "Notification",
     "Notifications",
     "Resource",
     "ResourceUrl",

@@ -17,11 +17,14 @@ from urllib.parse import urlsplit
 from graphql import (
     BreakingChange,
     DangerousChange,
+    DefinitionNode,
     DocumentNode,
     FieldNode,
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
+    Source,
+    UniqueOperationNamesRule,
     build_client_schema,
     build_schema,
     extend_schema,
@@ -31,6 +34,7 @@ from graphql import (
     lexicographic_sort_schema,
     parse,
     print_schema,
+    specified_rules,
     validate,
 )
 
@@ -202,7 +206,9 @@ def with_client_directives(schema: GraphQLSchema) -> GraphQLSchema:
 
 
 def _query_files(queries: Path) -> list[Path]:
-    return sorted(queries.glob("*.graphql")) if queries.is_dir() else [queries]
+    """The `.graphql` files of `queries` and its subdirectories (`fragments/`), as
+    ariadne-codegen reads them, or `queries` itself when it is a file."""
+    return sorted(queries.glob("**/*.graphql")) if queries.is_dir() else [queries]
 
 
 def _display(path: Path, relative_to: Path | None) -> str:
@@ -216,7 +222,7 @@ def _display(path: Path, relative_to: Path | None) -> str:
 
 def _parse(source: str, shown: str) -> tuple[DocumentNode | None, list[OperationProblem]]:
     try:
-        return parse(source), []
+        return parse(Source(source, shown)), []
     except GraphQLError as exc:
         loc = exc.locations[0] if exc.locations else None
         return None, [
@@ -274,13 +280,37 @@ def operation_problems(
     schema: GraphQLSchema, queries: Path, relative_to: Path | None = None
 ) -> list[OperationProblem]:
     """Every syntax and validation problem of our operations, plus anonymous or duplicate
-    operation names, each located as `path:line:column`."""
+    operation names, each located as `path:line:column`.
+
+    The files are checked as one document, as ariadne-codegen reads them, so an operation may
+    spread a fragment of another file; a fragment that no operation uses is a problem."""
     checked = with_client_directives(schema)
     problems: list[OperationProblem] = []
     seen: dict[str, OperationInfo] = {}
+    definitions: list[DefinitionNode] = []
+    owners: dict[str, list[tuple[int, str]]] = {}
     for path in _query_files(queries):
-        source = path.read_text(encoding="utf-8")
-        problems.extend(document_problems(checked, source, _display(path, relative_to)))
+        shown = _display(path, relative_to)
+        document, syntax = _parse(path.read_text(encoding="utf-8"), shown)
+        problems.extend(syntax)
+        if document is not None:
+            definitions.extend(document.definitions)
+            owners[shown] = _names_by_line(document)
+    # Duplicate names are reported below, naming where the first one is.
+    rules = [rule for rule in specified_rules if rule is not UniqueOperationNamesRule]
+    for error in validate(checked, DocumentNode(definitions=tuple(definitions)), rules):
+        loc = error.locations[0] if error.locations else None
+        shown = error.source.name if error.source is not None else str(queries)
+        line = loc.line if loc else 1
+        problems.append(
+            OperationProblem(
+                shown,
+                line,
+                loc.column if loc else 1,
+                error.message,
+                _owner(owners.get(shown, []), line),
+            )
+        )
     for info in load_operations(queries, relative_to):
         if info.name is None:
             problems.append(OperationProblem(info.path, info.line, 1, "operation has no name"))

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from click.testing import CliRunner, Result
 
-from paradime_bolt.cli._app import cli
-from tests.conftest import API_SECRET
-
-Invoke = Callable[..., Result]
+from tests.support.cli import Invoke, run_cli
 
 
 @pytest.fixture(autouse=True)
@@ -24,13 +17,3 @@ def _not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
 def invoke(bolt_env: None) -> Invoke:
     """Runs `paradime-bolt ARGS...` in process, with the test credentials in the environment."""
     return run_cli
-
-
-def run_cli(*args: str, env: dict[str, Any] | None = None, input: str | None = None) -> Result:
-    runner = CliRunner()
-    return runner.invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
-
-
-def assert_no_secret(result: Result) -> None:
-    for text in (result.stdout, result.stderr):
-        assert API_SECRET not in text

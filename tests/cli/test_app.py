@@ -19,11 +19,10 @@ import paradime_bolt
 from paradime_bolt.cli import _state
 from paradime_bolt.cli._app import REGISTRY, cli
 from paradime_bolt.cli._errors import EXIT_CODES, classify
-from paradime_bolt.cli._lazy import LazyCommand, LazyGroup
-from tests.conftest import ENDPOINT, GraphQLScript
-
-from . import payloads as p
-from .conftest import Invoke, run_cli
+from paradime_bolt.cli._lazy import LazyGroup
+from tests.support import payloads as p
+from tests.support.cli import Invoke, run_cli
+from tests.support.fake_api import ENDPOINT, GraphQLScript
 
 COMMANDS = [
     ["schedules"],
@@ -385,33 +384,10 @@ def test_a_subcommand_help_loads_only_that_subcommand() -> None:
 
 def test_the_registry_names_real_commands() -> None:
     for entry in REGISTRY:
-        if entry.available():
-            assert entry.load().name == entry.name
+        assert entry.load().name == entry.name
 
 
-def test_an_optional_command_appears_only_when_its_module_exists() -> None:
-    import click
-
-    registry = [
-        LazyCommand("here", "paradime_bolt.cli.runs_cmd", "runs", "Present."),
-        LazyCommand("gone", "paradime_bolt.cli.no_such_cmd", "x", "Absent.", optional=True),
-        LazyCommand("lost", "no_such_package.cmd", "x", "Absent.", optional=True),
-    ]
-    group = LazyGroup("g", registry=registry)
-    ctx = click.Context(group)
-    assert group.list_commands(ctx) == ["here"]
-    assert group.get_command(ctx, "gone") is None
-    assert group.get_command(ctx, "here") is not None
-    help_text = group.get_help(ctx)
-    assert "Present." in help_text
-    assert "Absent." not in help_text
-
-
-def test_the_schema_command_is_registered_for_when_it_exists() -> None:
+def test_the_schema_command_is_registered() -> None:
     [schema] = [entry for entry in REGISTRY if entry.name == "schema"]
-    assert (schema.module, schema.attribute, schema.optional) == (
-        "paradime_bolt.cli.schema_cmd",
-        "schema",
-        True,
-    )
+    assert (schema.module, schema.attribute) == ("paradime_bolt.cli.schema_cmd", "schema")
     assert isinstance(cli, LazyGroup)

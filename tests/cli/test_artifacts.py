@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from pytest_httpx import HTTPXMock
 
-from tests.conftest import GraphQLScript
-
-from . import payloads as p
-from .conftest import Invoke
+from tests.support import payloads as p
+from tests.support.cli import Invoke
+from tests.support.fake_api import GraphQLScript
 
 URL = "https://files.example/run/9/run_results.json?signature=abc"
 RUN = p.progress(

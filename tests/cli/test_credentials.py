@@ -9,10 +9,9 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
-from tests.conftest import API_KEY, API_SECRET, ENDPOINT
-
-from . import payloads as p
-from .conftest import run_cli
+from tests.support import payloads as p
+from tests.support.cli import run_cli
+from tests.support.fake_api import API_KEY, API_SECRET, ENDPOINT
 
 TOKEN = "prdm_wsp_cli-0123456789-NEVER-PRINT-ME"
 ACCOUNT_KEY = "prdm_cmp_cli-9876543210-NEVER-PRINT-ME"

@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from paradime_bolt.cli._errors import EXIT_CODES
-
-from .conftest import run_cli
-
-DOC = Path(__file__).parents[2] / "docs" / "ci.md"
-
-
-def doc() -> str:
-    return DOC.read_text(encoding="utf-8")
-
-
-def workflow() -> dict[str, Any]:
-    match = re.search(r"```yaml\n(# \.github/workflows/bolt\.yml\n.*?)```", doc(), re.DOTALL)
-    assert match, "the GitHub Actions workflow block"
-    loaded: dict[str, Any] = yaml.safe_load(match.group(1))
-    return loaded
+from tests.support.ci_docs import doc, workflow
+from tests.support.cli import run_cli
 
 
 def test_every_exit_code_is_documented() -> None:

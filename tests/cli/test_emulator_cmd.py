@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from paradime_bolt.cli import emulator_cmd
-
-from .conftest import run_cli
+from tests.support.cli import run_cli
 
 
 class FakeEmulatorCli:

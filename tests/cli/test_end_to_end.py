@@ -26,6 +26,7 @@ from typing import TypeVar
 import pytest
 
 from paradime_bolt_emulator import EmulatorServer
+from tests.support.ci_docs import workflow
 
 KEY = "e2e-key-0123456789"
 SECRET = "sk-e2e-7f3a91-NEVER-PRINT-ME"
@@ -371,8 +372,6 @@ def run_workflow_steps(bolt: Bolt, cwd: Path, schedule: str) -> list[int]:
     """The run and download steps of docs/ci.md's workflow, as GitHub runs them (bash -e), with
     the run step's schedule replaced by `schedule`; returns each step's exit code. Like the
     workflow (`if: !cancelled()`), the download step runs after a failed run step."""
-    from .test_docs import workflow
-
     steps = workflow()["jobs"]["dbt"]["steps"]
     # The job's environment, as the workflow sets it: an account API key and its workspace.
     assert "PARADIME_API_KEY" not in workflow()["jobs"]["dbt"]["env"]

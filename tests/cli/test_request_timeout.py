@@ -7,10 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import GraphQLScript
-
-from . import payloads as p
-from .conftest import Invoke
+from tests.support import payloads as p
+from tests.support.cli import Invoke
+from tests.support.fake_api import GraphQLScript
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 
 import paradime_bolt
-from tests.conftest import GraphQLScript
-
-from . import payloads as p
-from .conftest import Invoke
+from tests.support import payloads as p
+from tests.support.cli import Invoke
+from tests.support.fake_api import GraphQLScript
 
 FAST = ("--poll-interval", "0.001")
 

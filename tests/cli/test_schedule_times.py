@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.cli.conftest import Invoke
-from tests.conftest import GraphQLScript
+from tests.support.cli import Invoke
+from tests.support.fake_api import GraphQLScript
 
 
 def test_schedule_times_are_iso_8601(invoke: Invoke, script: GraphQLScript) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import GraphQLScript
-
-from . import payloads as p
-from .conftest import Invoke
+from tests.support import payloads as p
+from tests.support.cli import Invoke
+from tests.support.fake_api import GraphQLScript
 
 
 def test_list_prints_a_plain_table(invoke: Invoke, script: GraphQLScript) -> None:

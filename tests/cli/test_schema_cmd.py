@@ -10,8 +10,8 @@ from graphql import introspection_from_schema
 from pytest_httpx import HTTPXMock
 
 from paradime_bolt.schema_tools import canonical_sdl, load_schema
-from tests.cli.conftest import Invoke, assert_no_secret, run_cli
-from tests.conftest import ENDPOINT
+from tests.support.cli import Invoke, assert_no_secret, run_cli
+from tests.support.fake_api import ENDPOINT
 
 ROOT = Path(__file__).resolve().parents[2]
 SDL = (ROOT / "schema.graphql").read_text(encoding="utf-8")

@@ -11,10 +11,9 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 import paradime_bolt
-from tests.conftest import API_KEY, API_SECRET, ENDPOINT, GraphQLScript
-
-from . import payloads as p
-from .conftest import Invoke, assert_no_secret, run_cli
+from tests.support import payloads as p
+from tests.support.cli import Invoke, assert_no_secret, run_cli
+from tests.support.fake_api import API_KEY, API_SECRET, ENDPOINT, GraphQLScript
 
 
 @pytest.mark.parametrize("verbose", [[], ["--verbose"]], ids=["quiet", "verbose"])

@@ -16,8 +16,7 @@ import pytest
 
 from paradime_bolt import BoltClient
 from paradime_bolt_emulator import EmulatorServer
-
-from .subprocesses import CONTROL, HANG_GUARD, LineReader, base_env, start
+from tests.support.subprocesses import CONTROL, HANG_GUARD, LineReader, base_env, start
 
 KEY = "signals-key-0123456789"
 SECRET = "sk-signals-NEVER-PRINT-ME"

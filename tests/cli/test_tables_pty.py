@@ -22,9 +22,8 @@ import pytest
 
 from paradime_bolt import BoltClient
 from paradime_bolt_emulator import EmulatorServer
-from tests.conftest import FakeClock
-
-from .subprocesses import COMMAND, HANG_GUARD, base_env
+from tests.support.clocks import FakeClock
+from tests.support.subprocesses import COMMAND, HANG_GUARD, base_env
 
 KEY = "tables-key-0123456789"
 SECRET = "sk-tables-NEVER-PRINT-ME"

@@ -14,9 +14,9 @@ import pytest
 
 from paradime_bolt_emulator.pytest_plugin import BoltEmulator, BoltEmulatorFactory
 from paradime_bolt_emulator.schedules.spec import builtin_schedules_text
-from tests.conftest import Twin
+from tests.support.e2e import UNTIL_CANCELLED
+from tests.support.twins import Twin
 
-UNTIL_CANCELLED = "until cancelled"
 _EXTRA_SCHEDULE = f"""
   - name: {UNTIL_CANCELLED}
     schedule: "OFF"

@@ -18,7 +18,7 @@ from paradime_bolt import (
     RunState,
 )
 from paradime_bolt_emulator.pytest_plugin import BoltEmulator
-from tests.conftest import Twin
+from tests.support.twins import Twin
 
 pytestmark = pytest.mark.bolt_emulator(workspaces=["ws-main", "ws-other"])
 

@@ -15,7 +15,7 @@ import pytest
 
 from paradime_bolt import StorageError
 from paradime_bolt_emulator import EmulatorServer
-from tests.conftest import Twin
+from tests.support.twins import Twin
 
 URL_TTL = 300
 

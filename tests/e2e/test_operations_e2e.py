@@ -17,8 +17,8 @@ from paradime_bolt import (
 )
 from paradime_bolt_emulator import EmulatorServer
 from paradime_bolt_emulator.pytest_plugin import BoltEmulator
-from tests.conftest import Twin
-from tests.e2e.conftest import UNTIL_CANCELLED
+from tests.support.e2e import UNTIL_CANCELLED
+from tests.support.twins import Twin
 
 # An id no test creates, inside GraphQL's 32-bit Int.
 UNKNOWN_ID = 2**31 - 1

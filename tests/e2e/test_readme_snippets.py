@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from paradime_bolt import BoltClient
+from paradime_bolt import BoltClient, Clock
 from paradime_bolt_emulator import EmulatorServer
-from tests.conftest import FakeClock
+from tests.support.clocks import FakeClock
 
 README = Path(__file__).parents[2] / "README.md"
 
@@ -31,6 +31,19 @@ schedules:
       commands:
         dbt test: {return_code: 1, stderr: "Failure in test not_null_orders_id"}
 """
+
+
+class SharedTime(Clock):
+    """The client's clock is the emulator's: each wait of the client moves it on."""
+
+    def __init__(self, emulator_clock: FakeClock) -> None:
+        self.emulator_clock = emulator_clock
+
+    def now(self) -> float:
+        return self.emulator_clock()
+
+    def sleep(self, seconds: float) -> None:
+        self.emulator_clock.advance(seconds)
 
 
 def snippet(title: str) -> str:
@@ -53,10 +66,12 @@ def bolt(tmp_path: Path, clock: FakeClock) -> Iterator[BoltClient]:
     with (
         EmulatorServer(port=0, db=None, schedules=schedules, clock=clock) as server,
         BoltClient(
-            endpoint=server.endpoint, api_key=server.api_key, api_secret=server.api_secret
+            endpoint=server.endpoint,
+            api_key=server.api_key,
+            api_secret=server.api_secret,
+            clock=SharedTime(clock),
         ) as client,
     ):
-        client._transport.sleep, client._transport.clock = clock.advance, clock
         yield client
 
 

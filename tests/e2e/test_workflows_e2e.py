@@ -11,8 +11,8 @@ from paradime_bolt import (
     RunTimeoutError,
 )
 from paradime_bolt_emulator import EmulatorServer
-from tests.conftest import Twin
-from tests.e2e.conftest import UNTIL_CANCELLED
+from tests.support.e2e import UNTIL_CANCELLED
+from tests.support.twins import Twin
 
 FAST = {"poll_interval": 0.05, "max_poll_interval": 0.2, "timeout": 60}
 

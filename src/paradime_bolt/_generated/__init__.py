@@ -26,6 +26,20 @@ from .bolt_run_status import (
 )
 from .bolt_schedule_name import BoltScheduleName, BoltScheduleNameBoltScheduleName
 from .cancel_bolt_run import CancelBoltRun, CancelBoltRunCancelBoltRun
+from .fragments import (
+    DeferredSchedule,
+    Notification,
+    RunCommand,
+    RunProgressCommand,
+    Schedule,
+    ScheduleDeferredSchedule,
+    ScheduleNotifications,
+    ScheduleNotificationsEmailNotifications,
+    ScheduleNotificationsMsTeamsNotifications,
+    ScheduleNotificationsSlackNotifications,
+    ScheduleTurboCi,
+    TriggeredRun,
+)
 from .input_types import BoltCommandInput, BoltScheduleFilter
 from .list_bolt_runs import (
     ListBoltRuns,
@@ -37,12 +51,6 @@ from .list_bolt_schedules import (
     ListBoltSchedules,
     ListBoltSchedulesListBoltSchedules,
     ListBoltSchedulesListBoltSchedulesSchedules,
-    ListBoltSchedulesListBoltSchedulesSchedulesDeferredSchedule,
-    ListBoltSchedulesListBoltSchedulesSchedulesNotifications,
-    ListBoltSchedulesListBoltSchedulesSchedulesNotificationsEmailNotifications,
-    ListBoltSchedulesListBoltSchedulesSchedulesNotificationsMsTeamsNotifications,
-    ListBoltSchedulesListBoltSchedulesSchedulesNotificationsSlackNotifications,
-    ListBoltSchedulesListBoltSchedulesSchedulesTurboCi,
 )
 from .retry_all_bolt_run import RetryAllBoltRun, RetryAllBoltRunRetryAllBoltRun
 from .retry_bolt_run import RetryBoltRun, RetryBoltRunRetryBoltRun
@@ -80,6 +88,7 @@ __all__ = [
     "BoltScheduleNameBoltScheduleName",
     "CancelBoltRun",
     "CancelBoltRunCancelBoltRun",
+    "DeferredSchedule",
     "ListBoltRuns",
     "ListBoltRunsListBoltRuns",
     "ListBoltRunsListBoltRunsRuns",
@@ -87,20 +96,25 @@ __all__ = [
     "ListBoltSchedules",
     "ListBoltSchedulesListBoltSchedules",
     "ListBoltSchedulesListBoltSchedulesSchedules",
-    "ListBoltSchedulesListBoltSchedulesSchedulesDeferredSchedule",
-    "ListBoltSchedulesListBoltSchedulesSchedulesNotifications",
-    "ListBoltSchedulesListBoltSchedulesSchedulesNotificationsEmailNotifications",
-    "ListBoltSchedulesListBoltSchedulesSchedulesNotificationsMsTeamsNotifications",
-    "ListBoltSchedulesListBoltSchedulesSchedulesNotificationsSlackNotifications",
-    "ListBoltSchedulesListBoltSchedulesSchedulesTurboCi",
+    "Notification",
     "RetryAllBoltRun",
     "RetryAllBoltRunRetryAllBoltRun",
     "RetryBoltRun",
     "RetryBoltRunFromFailure",
     "RetryBoltRunFromFailureRetryBoltRunFromFailure",
     "RetryBoltRunRetryBoltRun",
+    "RunCommand",
+    "RunProgressCommand",
+    "Schedule",
+    "ScheduleDeferredSchedule",
+    "ScheduleNotifications",
+    "ScheduleNotificationsEmailNotifications",
+    "ScheduleNotificationsMsTeamsNotifications",
+    "ScheduleNotificationsSlackNotifications",
+    "ScheduleTurboCi",
     "SuspendBoltSchedule",
     "SuspendBoltScheduleSuspendBoltSchedule",
     "TriggerBoltRun",
     "TriggerBoltRunTriggerBoltRun",
+    "TriggeredRun",
 ]

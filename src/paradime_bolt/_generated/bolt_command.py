@@ -5,17 +5,16 @@ from typing import Optional
 
 from pydantic import Field
 
+from paradime_bolt._views import StartEndMixin
+
 from .base_model import BaseModel
-from .bolt_types import CommandTimesMixin
 
 
 class BoltCommand(BaseModel):
-    bolt_command: Optional["BoltCommandBoltCommand"] = Field(
-        alias="boltCommand", default=None
-    )
+    bolt_command: "BoltCommandBoltCommand" = Field(alias="boltCommand")
 
 
-class BoltCommandBoltCommand(BaseModel, CommandTimesMixin):
+class BoltCommandBoltCommand(BaseModel, StartEndMixin):
     command: Optional[str] = Field(default=None)
     start_dttm: Optional[str] = Field(alias="startDttm", default=None)
     end_dttm: Optional[str] = Field(alias="endDttm", default=None)

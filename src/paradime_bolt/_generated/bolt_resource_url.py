@@ -9,9 +9,7 @@ from .base_model import BaseModel
 
 
 class BoltResourceUrl(BaseModel):
-    bolt_resource_url: Optional["BoltResourceUrlBoltResourceUrl"] = Field(
-        alias="boltResourceUrl", default=None
-    )
+    bolt_resource_url: "BoltResourceUrlBoltResourceUrl" = Field(alias="boltResourceUrl")
 
 
 class BoltResourceUrlBoltResourceUrl(BaseModel):

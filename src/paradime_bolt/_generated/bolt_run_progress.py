@@ -5,14 +5,14 @@ from typing import Optional
 
 from pydantic import Field
 
+from paradime_bolt._views import RunStateMixin
+
 from .base_model import BaseModel
-from .bolt_types import CommandTimesMixin, RunStateMixin
+from .fragments import RunProgressCommand
 
 
 class BoltRunProgress(BaseModel):
-    bolt_run_status: Optional["BoltRunProgressBoltRunStatus"] = Field(
-        alias="boltRunStatus", default=None
-    )
+    bolt_run_status: "BoltRunProgressBoltRunStatus" = Field(alias="boltRunStatus")
 
 
 class BoltRunProgressBoltRunStatus(BaseModel, RunStateMixin):
@@ -23,9 +23,4 @@ class BoltRunProgressBoltRunStatus(BaseModel, RunStateMixin):
     )
 
 
-class BoltRunProgressBoltRunStatusCommands(BaseModel, CommandTimesMixin):
-    id: int
-    command: str
-    start_dttm: Optional[str] = Field(alias="startDttm", default=None)
-    end_dttm: Optional[str] = Field(alias="endDttm", default=None)
-    return_code: Optional[int] = Field(alias="returnCode", default=None)
+BoltRunProgressBoltRunStatusCommands = RunProgressCommand

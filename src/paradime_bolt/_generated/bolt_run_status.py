@@ -5,14 +5,14 @@ from typing import Optional
 
 from pydantic import Field
 
+from paradime_bolt._views import RunStateMixin
+
 from .base_model import BaseModel
-from .bolt_types import CommandTimesMixin, RunStateMixin
+from .fragments import RunCommand
 
 
 class BoltRunStatus(BaseModel):
-    bolt_run_status: Optional["BoltRunStatusBoltRunStatus"] = Field(
-        alias="boltRunStatus", default=None
-    )
+    bolt_run_status: "BoltRunStatusBoltRunStatus" = Field(alias="boltRunStatus")
 
 
 class BoltRunStatusBoltRunStatus(BaseModel, RunStateMixin):
@@ -21,11 +21,4 @@ class BoltRunStatusBoltRunStatus(BaseModel, RunStateMixin):
     commands: Optional[list["BoltRunStatusBoltRunStatusCommands"]] = Field(default=None)
 
 
-class BoltRunStatusBoltRunStatusCommands(BaseModel, CommandTimesMixin):
-    id: int
-    command: str
-    start_dttm: Optional[str] = Field(alias="startDttm", default=None)
-    end_dttm: Optional[str] = Field(alias="endDttm", default=None)
-    stdout: str
-    stderr: str
-    return_code: Optional[int] = Field(alias="returnCode", default=None)
+BoltRunStatusBoltRunStatusCommands = RunCommand

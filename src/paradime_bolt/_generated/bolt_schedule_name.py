@@ -9,8 +9,8 @@ from .base_model import BaseModel
 
 
 class BoltScheduleName(BaseModel):
-    bolt_schedule_name: Optional["BoltScheduleNameBoltScheduleName"] = Field(
-        alias="boltScheduleName", default=None
+    bolt_schedule_name: "BoltScheduleNameBoltScheduleName" = Field(
+        alias="boltScheduleName"
     )
 
 

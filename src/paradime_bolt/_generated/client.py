@@ -5,21 +5,27 @@ from typing import Any, Optional, Union
 
 from .base_client import BaseClient
 from .base_model import UNSET, UnsetType
-from .bolt_command import BoltCommand
-from .bolt_command_logs import BoltCommandLogs
-from .bolt_resource_url import BoltResourceUrl
-from .bolt_run_progress import BoltRunProgress
-from .bolt_run_status import BoltRunStatus
-from .bolt_schedule_name import BoltScheduleName
-from .cancel_bolt_run import CancelBoltRun
+from .bolt_command import BoltCommand, BoltCommandBoltCommand
+from .bolt_command_logs import BoltCommandLogs, BoltCommandLogsBoltCommandLogs
+from .bolt_resource_url import BoltResourceUrl, BoltResourceUrlBoltResourceUrl
+from .bolt_run_progress import BoltRunProgress, BoltRunProgressBoltRunStatus
+from .bolt_run_status import BoltRunStatus, BoltRunStatusBoltRunStatus
+from .bolt_schedule_name import BoltScheduleName, BoltScheduleNameBoltScheduleName
+from .cancel_bolt_run import CancelBoltRun, CancelBoltRunCancelBoltRun
 from .input_types import BoltCommandInput, BoltScheduleFilter
-from .list_bolt_runs import ListBoltRuns
-from .list_bolt_schedules import ListBoltSchedules
-from .retry_all_bolt_run import RetryAllBoltRun
-from .retry_bolt_run import RetryBoltRun
-from .retry_bolt_run_from_failure import RetryBoltRunFromFailure
-from .suspend_bolt_schedule import SuspendBoltSchedule
-from .trigger_bolt_run import TriggerBoltRun
+from .list_bolt_runs import ListBoltRuns, ListBoltRunsListBoltRuns
+from .list_bolt_schedules import ListBoltSchedules, ListBoltSchedulesListBoltSchedules
+from .retry_all_bolt_run import RetryAllBoltRun, RetryAllBoltRunRetryAllBoltRun
+from .retry_bolt_run import RetryBoltRun, RetryBoltRunRetryBoltRun
+from .retry_bolt_run_from_failure import (
+    RetryBoltRunFromFailure,
+    RetryBoltRunFromFailureRetryBoltRunFromFailure,
+)
+from .suspend_bolt_schedule import (
+    SuspendBoltSchedule,
+    SuspendBoltScheduleSuspendBoltSchedule,
+)
+from .trigger_bolt_run import TriggerBoltRun, TriggerBoltRunTriggerBoltRun
 
 
 def gql(q: str) -> str:
@@ -27,7 +33,7 @@ def gql(q: str) -> str:
 
 
 class BoltGraphQLClient(BaseClient):
-    def bolt_command(self, command_id: int, **kwargs: Any) -> BoltCommand:
+    def bolt_command(self, command_id: int, **kwargs: Any) -> BoltCommandBoltCommand:
         query = gql("""
             query BoltCommand($commandId: Int!) {
               boltCommand(commandId: $commandId) {
@@ -50,14 +56,14 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="BoltCommand", variables=variables, **kwargs
         )
-        return self.parse_result(BoltCommand, response)
+        return self.parse_result(BoltCommand, response).bolt_command
 
     def bolt_command_logs(
         self,
         command_id: int,
         cursor: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
-    ) -> BoltCommandLogs:
+    ) -> BoltCommandLogsBoltCommandLogs:
         query = gql("""
             query BoltCommandLogs($commandId: Int!, $cursor: String) {
               boltCommandLogs(commandId: $commandId, cursor: $cursor) {
@@ -75,9 +81,11 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="BoltCommandLogs", variables=variables, **kwargs
         )
-        return self.parse_result(BoltCommandLogs, response)
+        return self.parse_result(BoltCommandLogs, response).bolt_command_logs
 
-    def bolt_resource_url(self, resource_id: int, **kwargs: Any) -> BoltResourceUrl:
+    def bolt_resource_url(
+        self, resource_id: int, **kwargs: Any
+    ) -> BoltResourceUrlBoltResourceUrl:
         query = gql("""
             query BoltResourceUrl($resourceId: Int!) {
               boltResourceUrl(resourceId: $resourceId) {
@@ -90,60 +98,74 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="BoltResourceUrl", variables=variables, **kwargs
         )
-        return self.parse_result(BoltResourceUrl, response)
+        return self.parse_result(BoltResourceUrl, response).bolt_resource_url
 
-    def bolt_run_progress(self, run_id: int, **kwargs: Any) -> BoltRunProgress:
+    def bolt_run_progress(
+        self, run_id: int, **kwargs: Any
+    ) -> BoltRunProgressBoltRunStatus:
         query = gql("""
             query BoltRunProgress($runId: Int!) {
               boltRunStatus(runId: $runId) {
                 ok
                 state
                 commands {
-                  id
-                  command
-                  startDttm
-                  endDttm
-                  returnCode
+                  ...RunProgressCommand
                 }
               }
+            }
+
+            fragment RunProgressCommand on BoltRunCommand {
+              id
+              command
+              startDttm
+              endDttm
+              returnCode
             }
             """)
         variables: dict[str, object] = {"runId": run_id}
         response = self.execute(
             query=query, operation_name="BoltRunProgress", variables=variables, **kwargs
         )
-        return self.parse_result(BoltRunProgress, response)
+        return self.parse_result(BoltRunProgress, response).bolt_run_status
 
-    def bolt_run_status(self, run_id: int, **kwargs: Any) -> BoltRunStatus:
+    def bolt_run_status(self, run_id: int, **kwargs: Any) -> BoltRunStatusBoltRunStatus:
         query = gql("""
             query BoltRunStatus($runId: Int!) {
               boltRunStatus(runId: $runId) {
                 ok
                 state
                 commands {
-                  id
-                  command
-                  startDttm
-                  endDttm
-                  stdout
-                  stderr
-                  returnCode
+                  ...RunCommand
                 }
               }
+            }
+
+            fragment RunCommand on BoltRunCommand {
+              ...RunProgressCommand
+              stdout
+              stderr
+            }
+
+            fragment RunProgressCommand on BoltRunCommand {
+              id
+              command
+              startDttm
+              endDttm
+              returnCode
             }
             """)
         variables: dict[str, object] = {"runId": run_id}
         response = self.execute(
             query=query, operation_name="BoltRunStatus", variables=variables, **kwargs
         )
-        return self.parse_result(BoltRunStatus, response)
+        return self.parse_result(BoltRunStatus, response).bolt_run_status
 
     def bolt_schedule_name(
         self,
         schedule_name: Union[Optional[str], UnsetType] = UNSET,
         slug: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
-    ) -> BoltScheduleName:
+    ) -> BoltScheduleNameBoltScheduleName:
         query = gql("""
             query BoltScheduleName($scheduleName: String, $slug: String) {
               boltScheduleName(scheduleName: $scheduleName, slug: $slug) {
@@ -165,9 +187,11 @@ class BoltGraphQLClient(BaseClient):
             variables=variables,
             **kwargs,
         )
-        return self.parse_result(BoltScheduleName, response)
+        return self.parse_result(BoltScheduleName, response).bolt_schedule_name
 
-    def cancel_bolt_run(self, schedule_run_id: int, **kwargs: Any) -> CancelBoltRun:
+    def cancel_bolt_run(
+        self, schedule_run_id: int, **kwargs: Any
+    ) -> CancelBoltRunCancelBoltRun:
         query = gql("""
             mutation CancelBoltRun($scheduleRunId: Int!) {
               cancelBoltRun(scheduleRunId: $scheduleRunId) {
@@ -179,7 +203,7 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="CancelBoltRun", variables=variables, **kwargs
         )
-        return self.parse_result(CancelBoltRun, response)
+        return self.parse_result(CancelBoltRun, response).cancel_bolt_run
 
     def list_bolt_runs(
         self,
@@ -188,7 +212,7 @@ class BoltGraphQLClient(BaseClient):
         schedule_name: Union[Optional[str], UnsetType] = UNSET,
         slug: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
-    ) -> ListBoltRuns:
+    ) -> ListBoltRunsListBoltRuns:
         query = gql("""
             query ListBoltRuns($scheduleName: String, $slug: String, $offset: Int!, $limit: Int!) {
               listBoltRuns(
@@ -224,7 +248,7 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="ListBoltRuns", variables=variables, **kwargs
         )
-        return self.parse_result(ListBoltRuns, response)
+        return self.parse_result(ListBoltRuns, response).list_bolt_runs
 
     def list_bolt_schedules(
         self,
@@ -233,7 +257,7 @@ class BoltGraphQLClient(BaseClient):
         show_inactive: bool,
         filter_: Union[Optional[BoltScheduleFilter], UnsetType] = UNSET,
         **kwargs: Any,
-    ) -> ListBoltSchedules:
+    ) -> ListBoltSchedulesListBoltSchedules:
         query = gql("""
             query ListBoltSchedules($offset: Int!, $limit: Int!, $showInactive: Boolean!, $filter: BoltScheduleFilter) {
               listBoltSchedules(
@@ -243,59 +267,61 @@ class BoltGraphQLClient(BaseClient):
                 filter: $filter
               ) {
                 schedules {
-                  name
-                  slug
-                  schedule
-                  owner
-                  lastRunAt
-                  lastRunState
-                  nextRunAt
-                  id
-                  uuid
-                  source
-                  suspended
-                  turboCi {
-                    enabled
-                    deferredScheduleName
-                    deferredScheduleSlug
-                    deferEnvironmentSlug
-                    successfulRunOnly
-                  }
-                  deferredSchedule {
-                    deferredScheduleName
-                    deferredScheduleSlug
-                    deferEnvironmentSlug
-                    enabled
-                    successfulRunOnly
-                  }
-                  commands
-                  gitBranch
-                  slackOn
-                  slackNotify
-                  emailOn
-                  emailNotify
-                  notifications {
-                    emailNotifications {
-                      channel
-                      events
-                      templateSlug
-                      templateName
-                    }
-                    slackNotifications {
-                      channel
-                      events
-                      templateSlug
-                      templateName
-                    }
-                    msTeamsNotifications {
-                      channel
-                      events
-                      templateSlug
-                      templateName
-                    }
-                  }
+                  ...Schedule
                 }
                 totalCount
+              }
+            }
+
+            fragment DeferredSchedule on BoltDeferredSchedule {
+              enabled
+              deferredScheduleName
+              deferredScheduleSlug
+              deferEnvironmentSlug
+              successfulRunOnly
+            }
+
+            fragment Notification on BoltNotification {
+              channel
+              events
+              templateSlug
+              templateName
+            }
+
+            fragment Schedule on BoltSchedule {
+              name
+              slug
+              schedule
+              owner
+              lastRunAt
+              lastRunState
+              nextRunAt
+              id
+              uuid
+              source
+              suspended
+              turboCi {
+                ...DeferredSchedule
+              }
+              deferredSchedule {
+                ...DeferredSchedule
+              }
+              commands
+              gitBranch
+              slackOn
+              slackNotify
+              emailOn
+              emailNotify
+              notifications {
+                emailNotifications {
+                  ...Notification
+                }
+                slackNotifications {
+                  ...Notification
+                }
+                msTeamsNotifications {
+                  ...Notification
+                }
               }
             }
             """)
@@ -311,49 +337,63 @@ class BoltGraphQLClient(BaseClient):
             variables=variables,
             **kwargs,
         )
-        return self.parse_result(ListBoltSchedules, response)
+        return self.parse_result(ListBoltSchedules, response).list_bolt_schedules
 
     def retry_all_bolt_run(
         self, schedule_run_id: int, **kwargs: Any
-    ) -> RetryAllBoltRun:
+    ) -> RetryAllBoltRunRetryAllBoltRun:
         query = gql("""
             mutation RetryAllBoltRun($scheduleRunId: Int!) {
               retryAllBoltRun(scheduleRunId: $scheduleRunId) {
-                runId
+                ...TriggeredRun
               }
+            }
+
+            fragment TriggeredRun on BoltTriggeredRun {
+              runId
             }
             """)
         variables: dict[str, object] = {"scheduleRunId": schedule_run_id}
         response = self.execute(
             query=query, operation_name="RetryAllBoltRun", variables=variables, **kwargs
         )
-        return self.parse_result(RetryAllBoltRun, response)
+        return self.parse_result(RetryAllBoltRun, response).retry_all_bolt_run
 
-    def retry_bolt_run(self, schedule_run_id: int, **kwargs: Any) -> RetryBoltRun:
+    def retry_bolt_run(
+        self, schedule_run_id: int, **kwargs: Any
+    ) -> RetryBoltRunRetryBoltRun:
         query = gql("""
             mutation RetryBoltRun($scheduleRunId: Int!) {
               retryBoltRun(scheduleRunId: $scheduleRunId) {
-                runId
+                ...TriggeredRun
               }
+            }
+
+            fragment TriggeredRun on BoltTriggeredRun {
+              runId
             }
             """)
         variables: dict[str, object] = {"scheduleRunId": schedule_run_id}
         response = self.execute(
             query=query, operation_name="RetryBoltRun", variables=variables, **kwargs
         )
-        return self.parse_result(RetryBoltRun, response)
+        return self.parse_result(RetryBoltRun, response).retry_bolt_run
 
     def retry_bolt_run_from_failure(
         self,
         schedule_name: Union[Optional[str], UnsetType] = UNSET,
         slug: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
-    ) -> RetryBoltRunFromFailure:
+    ) -> RetryBoltRunFromFailureRetryBoltRunFromFailure:
         query = gql("""
             mutation RetryBoltRunFromFailure($scheduleName: String, $slug: String) {
               retryBoltRunFromFailure(scheduleName: $scheduleName, slug: $slug) {
-                runId
+                ...TriggeredRun
               }
+            }
+
+            fragment TriggeredRun on BoltTriggeredRun {
+              runId
             }
             """)
         variables: dict[str, object] = {"scheduleName": schedule_name, "slug": slug}
@@ -363,7 +403,9 @@ class BoltGraphQLClient(BaseClient):
             variables=variables,
             **kwargs,
         )
-        return self.parse_result(RetryBoltRunFromFailure, response)
+        return self.parse_result(
+            RetryBoltRunFromFailure, response
+        ).retry_bolt_run_from_failure
 
     def suspend_bolt_schedule(
         self,
@@ -371,7 +413,7 @@ class BoltGraphQLClient(BaseClient):
         schedule_name: Union[Optional[str], UnsetType] = UNSET,
         slug: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
-    ) -> SuspendBoltSchedule:
+    ) -> SuspendBoltScheduleSuspendBoltSchedule:
         query = gql("""
             mutation SuspendBoltSchedule($scheduleName: String, $slug: String, $suspend: Boolean!) {
               suspendBoltSchedule(scheduleName: $scheduleName, slug: $slug, suspend: $suspend) {
@@ -390,7 +432,7 @@ class BoltGraphQLClient(BaseClient):
             variables=variables,
             **kwargs,
         )
-        return self.parse_result(SuspendBoltSchedule, response)
+        return self.parse_result(SuspendBoltSchedule, response).suspend_bolt_schedule
 
     def trigger_bolt_run(
         self,
@@ -403,7 +445,7 @@ class BoltGraphQLClient(BaseClient):
         command_configs: Union[Optional[list[BoltCommandInput]], UnsetType] = UNSET,
         continue_on_error: Union[Optional[bool], UnsetType] = UNSET,
         **kwargs: Any,
-    ) -> TriggerBoltRun:
+    ) -> TriggerBoltRunTriggerBoltRun:
         query = gql("""
             mutation TriggerBoltRun($scheduleName: String, $slug: String, $commands: [String!], $branch: String, $prNumber: Int, $reason: String, $commandConfigs: [BoltCommandInput!], $continueOnError: Boolean) {
               triggerBoltRun(
@@ -416,8 +458,12 @@ class BoltGraphQLClient(BaseClient):
                 commandConfigs: $commandConfigs
                 continueOnError: $continueOnError
               ) {
-                runId
+                ...TriggeredRun
               }
+            }
+
+            fragment TriggeredRun on BoltTriggeredRun {
+              runId
             }
             """)
         variables: dict[str, object] = {
@@ -433,4 +479,4 @@ class BoltGraphQLClient(BaseClient):
         response = self.execute(
             query=query, operation_name="TriggerBoltRun", variables=variables, **kwargs
         )
-        return self.parse_result(TriggerBoltRun, response)
+        return self.parse_result(TriggerBoltRun, response).trigger_bolt_run

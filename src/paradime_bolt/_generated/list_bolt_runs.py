@@ -5,14 +5,13 @@ from typing import Optional
 
 from pydantic import Field
 
+from paradime_bolt._views import RunStateMixin, StartEndMixin
+
 from .base_model import BaseModel
-from .bolt_types import RunMixin
 
 
 class ListBoltRuns(BaseModel):
-    list_bolt_runs: Optional["ListBoltRunsListBoltRuns"] = Field(
-        alias="listBoltRuns", default=None
-    )
+    list_bolt_runs: "ListBoltRunsListBoltRuns" = Field(alias="listBoltRuns")
 
 
 class ListBoltRunsListBoltRuns(BaseModel):
@@ -20,7 +19,7 @@ class ListBoltRunsListBoltRuns(BaseModel):
     runs: Optional[list["ListBoltRunsListBoltRunsRuns"]] = Field(default=None)
 
 
-class ListBoltRunsListBoltRunsRuns(BaseModel, RunMixin):
+class ListBoltRunsListBoltRunsRuns(BaseModel, RunStateMixin, StartEndMixin):
     id: int
     state: str
     actor: Optional[str] = Field(default=None)

@@ -20,7 +20,7 @@ from ._state import enable_debug_logging, get_state
 __all__ = ["REGISTRY", "BoltCli", "cli"]
 
 # The subcommands, in the order --help lists them. One line each: adding a command group is
-# adding its line here. Optional entries appear only when their module exists.
+# adding its line here.
 REGISTRY = (
     LazyCommand(
         "schedules", "paradime_bolt.cli.schedules_cmd", "schedules", "List schedules, show one."
@@ -57,7 +57,6 @@ REGISTRY = (
         "paradime_bolt.cli.schema_cmd",
         "schema",
         "Pull, diff and check the API schema; our coverage of it.",
-        optional=True,
     ),
 )
 
@@ -112,7 +111,7 @@ class BoltCli(LazyGroup):
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from paradime_bolt._version import __version__
+    from paradime_bolt import __version__
 
     click.echo(f"paradime-bolt {__version__}")
     ctx.exit()

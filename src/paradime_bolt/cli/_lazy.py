@@ -3,13 +3,11 @@
 The root group knows its subcommands from a registry of `LazyCommand` entries (name, module,
 attribute, one-line help). `--help` lists them from the registry without importing anything; a
 subcommand's module is imported when that subcommand is invoked (or asked for its own help).
-An `optional` entry is listed only when its module exists.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,16 +25,6 @@ class LazyCommand:
     module: str
     attribute: str
     help: str
-    optional: bool = False
-
-    def available(self) -> bool:
-        """Always, unless optional: then only when its module can be found."""
-        if not self.optional:
-            return True
-        try:
-            return importlib.util.find_spec(self.module) is not None
-        except ImportError:  # a parent package is missing
-            return False
 
     def load(self) -> click.Command:
         command = getattr(importlib.import_module(self.module), self.attribute)
@@ -53,12 +41,12 @@ class LazyGroup(click.Group):
         self.registry = {entry.name: entry for entry in registry}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        listed = [name for name, entry in self.registry.items() if entry.available()]
+        listed = list(self.registry)
         return listed + [name for name in super().list_commands(ctx) if name not in listed]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         entry = self.registry.get(cmd_name)
-        if entry is None or not entry.available():
+        if entry is None:
             return super().get_command(ctx, cmd_name)
         return entry.load()
 

@@ -12,6 +12,7 @@ import click
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "MAX_POLL_INTERVAL",
     "REQUEST_TIMEOUT_ENV",
     "WaitOptions",
     "json_option",
@@ -131,6 +132,15 @@ def wait_options(function: F) -> F:
     return _apply(function, [wait, *_waiting_decorators("With --wait: ")])
 
 
+_WAITING_PARAMETERS = (
+    "timeout",
+    "cancel_on_timeout",
+    "logs",
+    "poll_interval",
+    "cancel_on_interrupt",
+)
+
+
 @dataclass(frozen=True)
 class WaitOptions:
     """How to wait for a run; `timeout=None` waits without limit."""
@@ -144,6 +154,16 @@ class WaitOptions:
     @property
     def max_poll_interval(self) -> float:
         return max(self.poll_interval, MAX_POLL_INTERVAL)
+
+    @classmethod
+    def of_command(cls, ctx: click.Context) -> WaitOptions | None:
+        """The waiting a command's options ask for (`waiting_options` or `wait_options`):
+        `runs wait` always waits, `run` and `runs retry` only with --wait (else None)."""
+        params = ctx.params
+        asked = {name: params[name] for name in _WAITING_PARAMETERS}
+        if "wait" not in params:
+            return cls.waiting(**asked)
+        return cls.from_options(wait=params["wait"], **asked)
 
     @classmethod
     def waiting(

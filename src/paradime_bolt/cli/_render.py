@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Protocol
-
-from paradime_bolt._types import CommandLike
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from paradime_bolt import RunFailedError
+    from paradime_bolt.models import RunProgressCommand
 
 __all__ = [
     "COMMAND_HEADERS",
     "COMMAND_WHOLE",
-    "TimedCommand",
     "command_record",
     "command_rows",
     "command_styles",
@@ -30,15 +28,6 @@ __all__ = [
 
 COMMAND_HEADERS = ("#", "command", "return code", "started", "duration")
 COMMAND_WHOLE = (0, 2, 3, 4)  # on a terminal only the command wraps
-
-
-class TimedCommand(CommandLike, Protocol):
-    """A command of a run with its times, as `BoltRunStatus` and `BoltRunProgress` give it."""
-
-    @property
-    def start_datetime(self) -> datetime | None: ...
-    @property
-    def end_datetime(self) -> datetime | None: ...
 
 
 def format_duration(seconds: float | None) -> str:
@@ -75,7 +64,7 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def duration_of(command: TimedCommand) -> float | None:
+def duration_of(command: RunProgressCommand) -> float | None:
     start, end = command.start_datetime, command.end_datetime
     if start is None or end is None:
         return None
@@ -86,7 +75,7 @@ def return_code_text(code: int | None) -> str:
     return "" if code is None else str(code)
 
 
-def command_rows(commands: Sequence[TimedCommand]) -> list[list[str]]:
+def command_rows(commands: Sequence[RunProgressCommand]) -> list[list[str]]:
     return [
         [
             str(number),
@@ -99,13 +88,13 @@ def command_rows(commands: Sequence[TimedCommand]) -> list[list[str]]:
     ]
 
 
-def command_styles(commands: Sequence[TimedCommand]) -> list[str | None]:
+def command_styles(commands: Sequence[RunProgressCommand]) -> list[str | None]:
     return [
         None if c.return_code in (0, None) else "red" for c in sorted(commands, key=lambda c: c.id)
     ]
 
 
-def command_record(command: TimedCommand) -> dict[str, Any]:
+def command_record(command: RunProgressCommand) -> dict[str, Any]:
     duration = duration_of(command)
     return {
         "id": command.id,
@@ -132,7 +121,7 @@ def failure_record(failure: RunFailedError | None) -> dict[str, Any] | None:
 def run_record(
     run_id: int,
     state: str | None,
-    commands: Sequence[TimedCommand],
+    commands: Sequence[RunProgressCommand],
     *,
     failure: RunFailedError | None = None,
     **extra: Any,
@@ -153,12 +142,14 @@ def run_record(
 
 
 def state_style(state: str | None) -> str:
-    """The rich style a state is shown in."""
-    name = (state or "").upper()
-    if name == "SUCCESS":
+    """The rich style a state is shown in: as `RunState` reads it."""
+    from paradime_bolt import RunState
+
+    run_state = RunState.parse(state)
+    if run_state is RunState.SUCCESS:
         return "bold green"
-    if name in ("ERROR", "FAILED", "CANCELED", "CANCELLED"):
+    if run_state.is_failure:
         return "bold red"
-    if name in ("RUNNING", "STARTING"):
+    if run_state in (RunState.RUNNING, RunState.STARTING):
         return "bold yellow"
     return "bold"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ from ._output import Output, Redactor, is_interactive
 if TYPE_CHECKING:
     from paradime_bolt import BoltClient, ClientConfig
 
-__all__ = ["CliState", "enable_debug_logging", "get_state"]
+__all__ = ["CliState", "enable_debug_logging", "get_state", "session"]
 
 LIBRARY_LOGGER = "paradime_bolt"
 logger = logging.getLogger("paradime_bolt.cli")
@@ -88,6 +89,16 @@ class CliState:
 
 def get_state(ctx: click.Context) -> CliState:
     return ctx.ensure_object(CliState)
+
+
+@contextmanager
+def session(ctx: click.Context, *, json_mode: bool = False) -> Iterator[tuple[Output, BoltClient]]:
+    """How a command that talks to the API starts: its output, and a client configured by the
+    global options, closed when the block ends (the output stays usable after)."""
+    state = get_state(ctx)
+    out = state.open_output(json_mode=json_mode)
+    with state.client() as bolt:
+        yield out, bolt
 
 
 class _RedactingFilter(logging.Filter):

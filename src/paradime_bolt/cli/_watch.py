@@ -1,14 +1,14 @@
 """Watching a run: the live view or progress lines, streamed logs, and the final report.
 
 Waiting itself is the client's `wait_for_run` (polling with back-off, timeout, cancel on
-timeout); this module shows what each poll returns. On a terminal a live line on stderr shows
-the elapsed time, the run's state and its current command; elsewhere a plain line goes to stderr
-whenever the state or the command changes, and about once a minute (at the first poll after it).
+timeout) and logs are the client's `RunLogs`; this module shows what each poll returns. On a
+terminal a live line on stderr shows the elapsed time, the run's state and its current command;
+elsewhere a plain line goes to stderr whenever the state or the command changes, and about once
+a minute (at the first poll after it).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,6 @@ from ._errors import CliError, interruption
 from ._render import (
     COMMAND_HEADERS,
     COMMAND_WHOLE,
-    TimedCommand,
     command_rows,
     command_styles,
     format_duration,
@@ -28,13 +27,13 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.spinner import Spinner
 
-    from paradime_bolt import BoltClient, RunFailedError, RunTimeoutError
-    from paradime_bolt.models import LogLine, RunProgress, RunStatus
+    from paradime_bolt import BoltClient, LogChunk, RunFailedError, RunTimeoutError
+    from paradime_bolt.models import RunProgress, RunProgressCommand, RunStatus
 
     from ._options import WaitOptions
     from ._output import Output
 
-__all__ = ["LogFollower", "RunTracker", "report_run", "wait_and_report"]
+__all__ = ["RunTracker", "report_run", "report_started", "show_log", "wait_and_report"]
 
 HEARTBEAT_SECONDS = 60.0
 
@@ -42,16 +41,14 @@ HEARTBEAT_SECONDS = 60.0
 class RunTracker:
     """What is known of a run while waiting; renders itself for rich's live view."""
 
-    def __init__(
-        self, output: Output, run_id: int, *, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, output: Output, run_id: int, *, clock: Callable[[], float]) -> None:
         self.output = output
         self.run_id = run_id
         self.clock = clock
         self.started = clock()
         self.state = "STARTING"
         self.polled_state: str | None = None  # None until the first poll has answered
-        self.commands: list[TimedCommand] = []
+        self.commands: list[RunProgressCommand] = []
         self._last_line: str | None = None
         self._last_line_at = self.started
         self._spinner: Spinner | None = None
@@ -60,7 +57,7 @@ class RunTracker:
     def elapsed(self) -> float:
         return self.clock() - self.started
 
-    def current_command(self) -> tuple[int, TimedCommand] | None:
+    def current_command(self) -> tuple[int, RunProgressCommand] | None:
         """The command running now (number, command), or None between and after commands."""
         ordered = sorted(self.commands, key=lambda c: c.id)
         for number in range(len(ordered), 0, -1):
@@ -110,43 +107,34 @@ class RunTracker:
         return self._spinner
 
 
-class LogFollower:
-    """Reads each command's log from where it left off: prints or collects the new lines."""
+def show_log(output: Output, chunk: LogChunk) -> None:
+    """Prints a chunk of a command's log, under a `==> command N: ...` header on its first."""
+    if chunk.first:
+        output.line(f"==> command {chunk.number}: {chunk.command.command}", style="bold")
+    for entry in chunk.lines:
+        output.log(entry.line, stream=entry.stream)
 
-    def __init__(self, bolt: BoltClient, output: Output, *, emit: bool = True) -> None:
-        self.bolt = bolt
-        self.output = output
-        self.emit = emit
-        self.lines: dict[int, list[LogLine]] = {}
-        self._cursors: dict[int, str | None] = {}
-        self._finished: set[int] = set()
 
-    def drain(self, commands: Sequence[TimedCommand]) -> None:
-        """Reads every line written so far by each of `commands` not yet read to its end."""
-        for number, command in enumerate(sorted(commands, key=lambda c: c.id), start=1):
-            if command.id in self._finished:
-                continue
-            if command.id not in self._cursors:
-                self._cursors[command.id] = None
-                self.lines[command.id] = []
-                if self.emit:
-                    self.output.line(f"==> command {number}: {command.command}", style="bold")
-            self._read(command.id)
-
-    def _read(self, command_id: int) -> None:
-        while True:
-            cursor = self._cursors[command_id]
-            page = self.bolt.bolt_command_logs(command_id, cursor)
-            self._cursors[command_id] = page.cursor
-            self.lines[command_id].extend(page.lines)
-            if self.emit:
-                for entry in page.lines:
-                    self.output.log(entry.line, stream=entry.stream)
-            if page.finished:
-                self._finished.add(command_id)
-                return
-            if not page.lines or page.cursor == cursor:  # nothing more yet, or a stuck cursor
-                return
+def report_started(
+    bolt: BoltClient,
+    output: Output,
+    run_id: int,
+    options: WaitOptions | None,
+    *,
+    note: str,
+    record: dict[str, Any],
+    **extra: Any,
+) -> None:
+    """A run just started: without --wait its id on stdout (with --json, `record`) and `note`;
+    with --wait, `wait_and_report` (its JSON document carrying `extra`)."""
+    if options is None:
+        if output.json_mode:
+            output.document({"run_id": run_id, **record})
+        else:
+            output.line(str(run_id))
+            output.note(note)
+        return
+    wait_and_report(bolt, output, run_id, options, note=f"{note}; waiting for it to end", **extra)
 
 
 def wait_and_report(
@@ -166,15 +154,19 @@ def wait_and_report(
     SIGTERM end the waiting with the run's document and exit 130 or 143, after cancelling the
     run with --cancel-on-interrupt.
     """
-    from paradime_bolt import RunFailedError, RunTimeoutError
+    from paradime_bolt import RunFailedError, RunLogs, RunTimeoutError
 
-    tracker = RunTracker(output, run_id)
-    follower = LogFollower(bolt, output) if options.logs else None
+    tracker = RunTracker(output, run_id, clock=bolt.clock.now)
+    logs = RunLogs(bolt) if options.logs else None
+
+    def show_new_logs(commands: Sequence[RunProgressCommand]) -> None:
+        if logs is not None:
+            for chunk in logs.read(commands):
+                show_log(output, chunk)
 
     def on_progress(progress: RunProgress) -> None:
         tracker.update(progress)
-        if follower is not None:
-            follower.drain(progress.commands or [])
+        show_new_logs(progress.commands or [])
 
     try:
         output.note(note)
@@ -190,8 +182,7 @@ def wait_and_report(
             )
     except RunFailedError as failed:
         final: RunStatus = failed.status
-        if follower is not None:
-            follower.drain(final.commands or [])
+        show_new_logs(final.commands or [])
         report_run(output, run_id, final, elapsed=tracker.elapsed, failure=failed, **extra)
         raise
     except RunTimeoutError as timed_out:
@@ -199,8 +190,7 @@ def wait_and_report(
         raise
     except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM (`Terminated`)
         raise _interrupted(bolt, output, tracker, interrupt, options, **extra) from None
-    if follower is not None:
-        follower.drain(status.commands or [])
+    show_new_logs(status.commands or [])
     report_run(output, run_id, status, elapsed=tracker.elapsed, **extra)
 
 

@@ -13,7 +13,7 @@ import click
 
 from ._errors import CliError, ExitCode
 from ._options import json_option
-from ._state import get_state
+from ._state import session
 
 if TYPE_CHECKING:
     from paradime_bolt import Artifact, BoltClient
@@ -48,36 +48,22 @@ def list_artifacts(ctx: click.Context, run_id: int, as_json: bool) -> None:
     Example:
       paradime-bolt artifacts list 15509 --json | jq -r '.artifacts[].path'
     """
-    from paradime_bolt._artifacts import rank_commands
+    from paradime_bolt import default_artifacts
 
-    state = get_state(ctx)
-    out = state.open_output(json_mode=as_json)
-    found: list[dict[str, Any]] = []
-    with state.client() as bolt:
-        progress = bolt.bolt_run_progress(run_id)
-        commands = progress.commands or []
-        for command in sorted(commands, key=lambda c: c.id):
-            details = bolt.bolt_command(command.id)
-            for resource in details.resources or []:
-                found.append(
-                    {
-                        "path": resource.path,
-                        "resource_id": resource.id,
-                        "command_id": command.id,
-                        "command": command.command,
-                        "return_code": command.return_code,
-                        "default": False,
-                    }
-                )
-    rank = {command.id: number for number, command in enumerate(rank_commands(commands))}
-    chosen: dict[str, dict[str, Any]] = {}
-    for item in found:
-        place = rank.get(item["command_id"])
-        best = chosen.get(item["path"])
-        if place is not None and (best is None or place < rank[best["command_id"]]):
-            chosen[item["path"]] = item
-    for item in chosen.values():
-        item["default"] = True
+    with session(ctx, json_mode=as_json) as (out, bolt):
+        artifacts = bolt.list_artifacts(run_id)
+    defaults = default_artifacts(artifacts)
+    found: list[dict[str, Any]] = [
+        {
+            "path": artifact.path,
+            "resource_id": artifact.resource_id,
+            "command_id": artifact.command_id,
+            "command": artifact.command,
+            "return_code": artifact.return_code,
+            "default": defaults.get(artifact.path) is artifact,
+        }
+        for artifact in artifacts
+    ]
     if as_json:
         out.document({"run_id": run_id, "artifacts": found})
         return
@@ -144,10 +130,8 @@ def download(
     """
     if dest == STDOUT and as_json:
         raise click.UsageError("-o - writes the file to stdout; it cannot be used with --json")
-    state = get_state(ctx)
-    out = state.open_output(json_mode=as_json)
     name = PurePosixPath(path).name or "artifact"
-    with state.client() as bolt:
+    with session(ctx, json_mode=as_json) as (out, bolt):
         artifact = (
             bolt.find_artifact(run_id, path)
             if command_id is None
@@ -188,8 +172,7 @@ def download(
 
 
 def _artifact_of_command(bolt: BoltClient, run_id: int, command_id: int, path: str) -> Artifact:
-    from paradime_bolt import Artifact
-
+    """The artifact at `path` of the command the user named, which must be one of the run's."""
     progress = bolt.bolt_run_progress(run_id)
     command = next((c for c in progress.commands or [] if c.id == command_id), None)
     if command is None:
@@ -198,15 +181,9 @@ def _artifact_of_command(bolt: BoltClient, run_id: int, command_id: int, path: s
             ExitCode.API,
             hint=f"`paradime-bolt artifacts list {run_id}` shows its commands and artifacts",
         )
-    for resource in bolt.bolt_command(command_id).resources or []:
-        if resource.path == path:
-            return Artifact(
-                resource_id=resource.id,
-                path=resource.path,
-                command_id=command.id,
-                command=command.command,
-                return_code=command.return_code,
-            )
+    for artifact in bolt.command_artifacts(command):
+        if artifact.path == path:
+            return artifact
     raise CliError(
         f"command {command_id} of run {run_id} has no artifact at {path!r}", ExitCode.API
     )

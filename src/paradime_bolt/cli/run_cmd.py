@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ._options import WaitOptions, json_option, wait_options
-from ._state import get_state
+from ._state import session
 
 __all__ = ["run"]
 
@@ -34,19 +34,15 @@ __all__ = ["run"]
 @click.pass_context
 def run(
     ctx: click.Context,
+    /,
     name: str,
     slug: bool,
     commands: tuple[str, ...],
     branch: str | None,
     reason: str | None,
     pr_number: int | None,
-    wait: bool,
-    timeout: float | None,
-    cancel_on_timeout: bool,
-    cancel_on_interrupt: bool,
-    logs: bool,
-    poll_interval: float,
     as_json: bool,
+    **waiting: object,  # the waiting options: WaitOptions.of_command reads them
 ) -> None:
     """Trigger a run of the schedule NAME; with --wait, follow it to its end.
 
@@ -63,17 +59,10 @@ def run(
           --wait --logs --timeout 1800 --cancel-on-timeout
       paradime-bolt run "daily run" -c "dbt build --select tag:hourly" --json | jq .run_id
     """
-    options = WaitOptions.from_options(
-        wait=wait,
-        timeout=timeout,
-        cancel_on_timeout=cancel_on_timeout,
-        logs=logs,
-        poll_interval=poll_interval,
-        cancel_on_interrupt=cancel_on_interrupt,
-    )
-    state = get_state(ctx)
-    out = state.open_output(json_mode=as_json)
-    with state.client() as bolt:
+    options = WaitOptions.of_command(ctx)
+    from ._watch import report_started
+
+    with session(ctx, json_mode=as_json) as (out, bolt):
         triggered = bolt.trigger_bolt_run(
             None if slug else name,
             list(commands) or None,
@@ -84,17 +73,10 @@ def run(
         )
         run_id = triggered.run_id
         label = {"slug" if slug else "schedule": name}
-        if options is None:
-            if as_json:
-                out.document({"run_id": run_id, **label, "branch": branch})
-            else:
-                out.line(str(run_id))
-                out.note(f"triggered run {run_id} of {_describe(name, slug)}")
-            return
-        from ._watch import wait_and_report
-
-        note = f"triggered run {run_id} of {_describe(name, slug)}; waiting for it to end"
-        wait_and_report(bolt, out, run_id, options, note=note, **label)
+        note = f"triggered run {run_id} of {_describe(name, slug)}"
+        report_started(
+            bolt, out, run_id, options, note=note, record={**label, "branch": branch}, **label
+        )
 
 
 def _describe(name: str, slug: bool) -> str:

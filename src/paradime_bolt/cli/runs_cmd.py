@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import click
@@ -14,7 +13,7 @@ from ._options import (
     wait_options,
     waiting_options,
 )
-from ._state import get_state
+from ._state import session
 
 __all__ = ["runs"]
 
@@ -49,15 +48,13 @@ def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
     Example:
       paradime-bolt runs status 15509 --json | jq -r .state
     """
-    from paradime_bolt._waiting import run_failed_error
+    from paradime_bolt import RunFailedError
 
     from ._watch import report_run
 
-    state = get_state(ctx)
-    out = state.open_output(json_mode=as_json)
-    with state.client() as bolt:
+    with session(ctx, json_mode=as_json) as (out, bolt):
         current = bolt.bolt_run_status(run_id)
-    failure = run_failed_error(run_id, current) if current.run_state.is_failure else None
+    failure = RunFailedError.from_status(run_id, current) if current.run_state.is_failure else None
     report_run(out, run_id, current, failure=failure)
     if failure is not None:
         raise failure
@@ -70,13 +67,10 @@ def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
 @click.pass_context
 def wait(
     ctx: click.Context,
+    /,
     run_id: int,
-    timeout: float | None,
-    cancel_on_timeout: bool,
-    cancel_on_interrupt: bool,
-    logs: bool,
-    poll_interval: float,
     as_json: bool,
+    **waiting: object,  # the waiting options: WaitOptions.of_command reads them
 ) -> None:
     """Wait for a run triggered earlier (in another CI step, say) to end.
 
@@ -89,18 +83,11 @@ def wait(
       RUN_ID=$(paradime-bolt run "daily run")
       paradime-bolt runs wait "$RUN_ID" --logs --timeout 1800 --cancel-on-timeout
     """
-    options = WaitOptions.waiting(
-        timeout=timeout,
-        cancel_on_timeout=cancel_on_timeout,
-        logs=logs,
-        poll_interval=poll_interval,
-        cancel_on_interrupt=cancel_on_interrupt,
-    )
-    state = get_state(ctx)
-    out = state.open_output(json_mode=as_json)
-    with state.client() as bolt:
-        from ._watch import wait_and_report
+    options = WaitOptions.of_command(ctx)
+    assert options is not None  # `runs wait` has no --wait: it always waits
+    from ._watch import wait_and_report
 
+    with session(ctx, json_mode=as_json) as (out, bolt):
         wait_and_report(bolt, out, run_id, options, note=f"waiting for run {run_id} to end")
 
 
@@ -117,9 +104,7 @@ def cancel(ctx: click.Context, run_id: int, as_json: bool) -> None:
     Example:
       paradime-bolt runs cancel 15509
     """
-    state = get_state(ctx)
-    out = state.open_output(json_mode=as_json)
-    with state.client() as bolt:
+    with session(ctx, json_mode=as_json) as (out, bolt):
         bolt.cancel_bolt_run(run_id)
     if as_json:
         out.document({"run_id": run_id, "canceled": True})
@@ -153,34 +138,40 @@ def logs(
       paradime-bolt runs logs 15509 --follow
       paradime-bolt runs logs 15509 --json | jq -r '.commands[-1].lines[].line'
     """
-    from paradime_bolt._waiting import PollBackoff, run_failed_error
+    from paradime_bolt import RunFailedError, RunLogs
 
+    from ._options import MAX_POLL_INTERVAL
     from ._render import command_record
-    from ._watch import LogFollower
+    from ._watch import show_log
 
-    state = get_state(ctx)
-    out = state.open_output(json_mode=as_json)
-    with state.client() as bolt:
-        follower = LogFollower(bolt, out, emit=not as_json)
-        intervals = PollBackoff(poll_interval, max(poll_interval, 10.0)).intervals()
-        while True:
-            progress = bolt.bolt_run_progress(run_id)
-            follower.drain(progress.commands or [])
-            if not follow or progress.run_state.is_terminal:
-                break
-            time.sleep(next(intervals))
+    with session(ctx, json_mode=as_json) as (out, bolt):
+        logs = RunLogs(bolt)
+        chunks = (
+            logs.follow(
+                run_id,
+                poll_interval=poll_interval,
+                max_poll_interval=max(poll_interval, MAX_POLL_INTERVAL),
+            )
+            if follow
+            else logs.poll(run_id)
+        )
+        for chunk in chunks:
+            if not as_json:
+                show_log(out, chunk)
+        progress = logs.progress
+        assert progress is not None  # every read polls the run first
         if not follow and not progress.run_state.is_terminal:
             out.note(f"run {run_id} is {progress.state}: --follow keeps reading until it ends")
         failure = None
         if follow and progress.run_state.is_failure:
-            failure = run_failed_error(run_id, bolt.bolt_run_status(run_id))
+            failure = RunFailedError.from_status(run_id, bolt.bolt_run_status(run_id))
     if as_json:
         commands: list[dict[str, Any]] = []
         for command in sorted(progress.commands or [], key=lambda c: c.id):
             record = command_record(command)
             record["lines"] = [
                 {"stream": entry.stream, "line": entry.line}
-                for entry in follower.lines.get(command.id, [])
+                for entry in logs.lines.get(command.id, [])
             ]
             commands.append(record)
         out.document({"run_id": run_id, "state": progress.state, "commands": commands})
@@ -201,15 +192,11 @@ def logs(
 @click.pass_context
 def retry(
     ctx: click.Context,
+    /,
     run_id: int,
     retry_all: bool,
-    wait: bool,
-    timeout: float | None,
-    cancel_on_timeout: bool,
-    cancel_on_interrupt: bool,
-    logs: bool,
-    poll_interval: float,
     as_json: bool,
+    **waiting: object,  # the waiting options: WaitOptions.of_command reads them
 ) -> None:
     """Start a new run that retries a finished run's failed commands (--all: every command).
 
@@ -220,28 +207,13 @@ def retry(
       paradime-bolt runs retry 15509
       paradime-bolt runs retry 15509 --all --wait --logs
     """
-    options = WaitOptions.from_options(
-        wait=wait,
-        timeout=timeout,
-        cancel_on_timeout=cancel_on_timeout,
-        logs=logs,
-        poll_interval=poll_interval,
-        cancel_on_interrupt=cancel_on_interrupt,
-    )
-    state = get_state(ctx)
-    out = state.open_output(json_mode=as_json)
-    with state.client() as bolt:
+    options = WaitOptions.of_command(ctx)
+    from ._watch import report_started
+
+    with session(ctx, json_mode=as_json) as (out, bolt):
         triggered = bolt.retry_all_bolt_run(run_id) if retry_all else bolt.retry_bolt_run(run_id)
         new_id = triggered.run_id
         what = "every command" if retry_all else "the failed commands"
-        if options is None:
-            if as_json:
-                out.document({"run_id": new_id, "retry_of": run_id, "all": retry_all})
-            else:
-                out.line(str(new_id))
-                out.note(f"run {new_id} retries {what} of run {run_id}")
-            return
-        from ._watch import wait_and_report
-
-        note = f"run {new_id} retries {what} of run {run_id}; waiting for it to end"
-        wait_and_report(bolt, out, new_id, options, note=note, retry_of=run_id, all=retry_all)
+        retried = {"retry_of": run_id, "all": retry_all}
+        note = f"run {new_id} retries {what} of run {run_id}"
+        report_started(bolt, out, new_id, options, note=note, record=retried, **retried)

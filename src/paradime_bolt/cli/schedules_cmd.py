@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ._options import json_option
-from ._state import get_state
+from ._state import session
 
 if TYPE_CHECKING:
     from paradime_bolt.models import Schedule
@@ -42,9 +42,7 @@ def list_schedules(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     """
     from ._render import format_time
 
-    state = get_state(ctx)
-    out = state.open_output(json_mode=as_json)
-    with state.client() as bolt:
+    with session(ctx, json_mode=as_json) as (out, bolt):
         found = list(bolt.iter_schedules(show_inactive=show_all))
     if as_json:
         out.document({"schedules": [_schedule_record(s) for s in found]})
@@ -127,9 +125,7 @@ def show_schedule(ctx: click.Context, name: str, slug: bool, as_json: bool) -> N
       paradime-bolt schedules show "daily run"
       paradime-bolt schedules show daily-run --slug --json
     """
-    state = get_state(ctx)
-    out = state.open_output(json_mode=as_json)
-    with state.client() as bolt:
+    with session(ctx, json_mode=as_json) as (out, bolt):
         details = bolt.bolt_schedule_name(slug=name) if slug else bolt.bolt_schedule_name(name)
     record: dict[str, Any] = {"slug" if slug else "name": name}
     record.update(details.model_dump(mode="json", exclude={"ok"}))

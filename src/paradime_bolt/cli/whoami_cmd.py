@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ._options import json_option
-from ._state import get_state
+from ._state import get_state, session
 
 __all__ = ["whoami"]
 
@@ -29,11 +29,8 @@ def whoami(ctx: click.Context, as_json: bool) -> None:
       paradime-bolt --workspace-uid ws-analytics whoami --json
     """
     import paradime_bolt as bolt_api
-    from paradime_bolt._transport import auth_headers
 
-    state = get_state(ctx)
-    out = state.open_output(json_mode=as_json)
-    with state.client() as bolt:
+    with session(ctx, json_mode=as_json) as (out, bolt):
         config = bolt.config
         record: dict[str, Any] = {
             "endpoint": config.endpoint,
@@ -41,12 +38,9 @@ def whoami(ctx: click.Context, as_json: bool) -> None:
             "credential_label": config.credential.label,
             "secret": config.masked_secret,
             "workspace_uid": config.workspace_uid,
-            "sources": state.sources(),
+            "sources": get_state(ctx).sources(),
         }
-        sent = [
-            f"{name}: {_masked(name, value, config.masked_secret)}"
-            for name, value in auth_headers(config).items()
-        ]
+        sent = [f"{name}: {value}" for name, value in config.masked_headers().items()]
         failure: bolt_api.BoltError | None = None
         try:
             bolt.list_bolt_schedules(0, 1, True)
@@ -81,12 +75,3 @@ def whoami(ctx: click.Context, as_json: bool) -> None:
         )
     if failure is not None:
         raise failure
-
-
-def _masked(name: str, value: str, masked_secret: str) -> str:
-    """A header as it may be shown: the credential's own headers masked."""
-    if name == "Authorization":
-        return f"Bearer {masked_secret}"
-    if name in ("X-API-SECRET", "X-API-KEY"):
-        return "**********"
-    return value

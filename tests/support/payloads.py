@@ -1,4 +1,7 @@
-"""GraphQL `data` payloads, as the Bolt API sends them, for the scripted fake server."""
+"""GraphQL answers, as the Bolt API sends them, for the scripted fake server (`GraphQLScript`).
+
+The one set of builders every test uses: `data(...)` wraps payloads, the rest build one
+operation's answer or the objects inside it."""
 
 from __future__ import annotations
 
@@ -31,8 +34,10 @@ def schedule(name: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-def schedules(*items: dict[str, Any]) -> dict[str, Any]:
-    return data(listBoltSchedules={"schedules": list(items), "totalCount": len(items)})
+def schedules(*items: dict[str, Any], total: int | None = None) -> dict[str, Any]:
+    """A page of schedules; `total` is the count across pages (default: these)."""
+    count = len(items) if total is None else total
+    return data(listBoltSchedules={"schedules": list(items), "totalCount": count})
 
 
 def schedule_details(**extra: Any) -> dict[str, Any]:
@@ -113,6 +118,14 @@ def resource_url(url: str) -> dict[str, Any]:
 
 def graphql_error(message: str, code: str = "INTERNAL") -> dict[str, Any]:
     return {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+def field_error(field: str, message: str, **extensions: Any) -> dict[str, Any]:
+    """A GraphQL error at `field`, whose payload is then null, as resolvers raise them."""
+    error: dict[str, Any] = {"message": message, "path": [field]}
+    if extensions:
+        error["extensions"] = extensions
+    return {"data": {field: None}, "errors": [error]}
 
 
 # A run that fails in `dbt test`, as its final status reports it.

@@ -1,0 +1,111 @@
+"""The base classes of the generated clients: each operation goes to a transport.
+
+Hand-written. ariadne-codegen copies `codegen/base_client.py` and `codegen/async_base_client.py`
+into the generated package; those only name these classes (and hand over the generated
+package's UNSET), so the code itself lives, is linted and is type-checked here.
+
+The generated clients do no I/O of their own: each method hands its operation to the transport
+the facade supplies (HTTP, auth, retries and error mapping live there), then lets the transport
+parse the answer into the result model (`parse_result`, see codegen/plugins.py), so the
+generated code stays a pure description of the operations.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+
+from pydantic import BaseModel as PydanticBaseModel
+
+if TYPE_CHECKING:
+    from ._config import RequestOptions
+
+__all__ = ["AsyncGraphQLBase", "AsyncTransport", "SyncGraphQLBase", "Transport"]
+
+ResultT = TypeVar("ResultT", bound=PydanticBaseModel)
+
+
+class Transport(Protocol):
+    """Sends one GraphQL operation (with a call's `options=`), and turns its answer into a
+    result model."""
+
+    def execute(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any],
+        *,
+        options: RequestOptions = ...,
+    ) -> Any: ...
+
+    def parse(self, model: type[ResultT], reply: Any) -> ResultT: ...
+
+
+class AsyncTransport(Protocol):
+    """The same, awaited; parsing is CPU work only, so `parse` is not awaited."""
+
+    async def execute(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any],
+        *,
+        options: RequestOptions = ...,
+    ) -> Any: ...
+
+    def parse(self, model: type[ResultT], reply: Any) -> ResultT: ...
+
+
+class _GraphQLBase:
+    unset: ClassVar[object]
+    """The generated package's UNSET: an argument left out, never sent."""
+
+    def parse_result(self, model: type[ResultT], reply: Any) -> ResultT:
+        return self.transport.parse(model, reply)
+
+    def variables(self, variables: dict[str, Any] | None) -> dict[str, Any]:
+        """Drops unset arguments and turns input models into plain JSON values."""
+        return {k: _to_json(v) for k, v in (variables or {}).items() if v is not self.unset}
+
+    transport: Transport | AsyncTransport
+
+
+class SyncGraphQLBase(_GraphQLBase):
+    """Turns a generated method call into calls of the transport."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport: Transport = transport
+
+    def execute(
+        self,
+        query: str,
+        operation_name: str | None = None,
+        variables: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        return self.transport.execute(query, operation_name, self.variables(variables), **kwargs)
+
+
+class AsyncGraphQLBase(_GraphQLBase):
+    """Turns a generated method call into an awaited call of the transport."""
+
+    def __init__(self, transport: AsyncTransport) -> None:
+        self.transport: AsyncTransport = transport
+
+    async def execute(
+        self,
+        query: str,
+        operation_name: str | None = None,
+        variables: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        return await self.transport.execute(
+            query, operation_name, self.variables(variables), **kwargs
+        )
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, PydanticBaseModel):
+        return value.model_dump(by_alias=True, exclude_unset=True)
+    if isinstance(value, list):
+        return [_to_json(item) for item in value]
+    return value

@@ -1,0 +1,36 @@
+"""Tests take their helpers from modules (tests/support/), never from a conftest file or from
+another test module; conftest files hold fixtures only. (tests/webhooks is left out while the
+emulator's side of it moves into the emulator's package.)"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+SKIPPED = ("webhooks",)
+MODULES = sorted(p for p in TESTS.rglob("*.py") if p.relative_to(TESTS).parts[0] not in SKIPPED)
+
+
+def imported(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            found.extend([module] + [f"{module}.{a.name}" for a in node.names])
+        elif isinstance(node, ast.Import):
+            found.extend(a.name for a in node.names)
+    return found
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(TESTS)))
+def test_helpers_come_from_modules_not_conftest_files_or_tests(path: Path) -> None:
+    wrong = [
+        name
+        for name in imported(path)
+        if "conftest" in name.split(".")
+        or any(part.startswith("test_") for part in name.split("."))
+    ]
+    assert wrong == []
