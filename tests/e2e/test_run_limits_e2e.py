@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from paradime_bolt import AlreadyRunningError, GraphQLResponseError, NotFoundError
-from tests.conftest import Twin
+from tests.support.twins import Twin
 
 
 def _refused(live: Twin, **arguments: object) -> GraphQLResponseError:
