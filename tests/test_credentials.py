@@ -99,6 +99,18 @@ def test_the_kind_is_told_by_the_prefix(secret: str, kind: CredentialKind) -> No
         assert bolt.config.api_key == (API_KEY if kind is CredentialKind.API_KEY_PAIR else None)
 
 
+@pytest.mark.parametrize(
+    ("secret", "kind"),
+    [
+        (API_SECRET, CredentialKind.API_KEY_PAIR),
+        (f" {WORKSPACE_TOKEN}\n", CredentialKind.WORKSPACE_TOKEN),
+        (ACCOUNT_KEY, CredentialKind.ACCOUNT_API_KEY),
+    ],
+)
+def test_credential_kind_of_a_secret_needs_no_client(secret: str, kind: CredentialKind) -> None:
+    assert CredentialKind.of(secret) is kind
+
+
 @pytest.mark.parametrize("client_class", CLIENTS)
 def test_an_account_key_without_a_workspace_fails_before_any_request(
     client_class: type[BoltClient] | type[AsyncBoltClient], httpx_mock: HTTPXMock

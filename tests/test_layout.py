@@ -1,6 +1,5 @@
 """Tests take their helpers from modules (tests/support/), never from a conftest file or from
-another test module; conftest files hold fixtures only. (tests/webhooks is left out while the
-emulator's side of it moves into the emulator's package.)"""
+another test module; conftest files hold fixtures only."""
 
 from __future__ import annotations
 
@@ -10,8 +9,7 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).resolve().parent
-SKIPPED = ("webhooks",)
-MODULES = sorted(p for p in TESTS.rglob("*.py") if p.relative_to(TESTS).parts[0] not in SKIPPED)
+MODULES = sorted(TESTS.rglob("*.py"))
 
 
 def imported(path: Path) -> list[str]:

@@ -96,6 +96,12 @@ class CredentialKind(str, Enum):
     ACCOUNT_API_KEY = "account_api_key"
     """A `prdm_cmp_` key valid for several workspaces: bearer, plus `X-Paradime-Workspace`."""
 
+    @classmethod
+    def of(cls, secret: str) -> CredentialKind:
+        """The kind of a secret, told by its prefix as Paradime's clients do (surrounding
+        whitespace ignored); for integrations that check a connection before building a client."""
+        return credential_kind(secret.strip())
+
     @property
     def label(self) -> str:
         """What messages call it: "API key and secret", "workspace token", "account API key"."""

@@ -21,8 +21,14 @@ from paradime_bolt.webhooks import (
     WebhookResource,
     parse_event,
 )
-
-from .conftest import API_URL, api_query, command, docs_example, resource, resource_query
+from tests.support.webhooks import (
+    API_URL,
+    api_query,
+    command,
+    docs_example,
+    resource,
+    resource_query,
+)
 
 UTC = timezone.utc
 

@@ -16,8 +16,7 @@ from paradime_bolt.webhooks import (
     WebhookPayloadError,
     parse_event,
 )
-
-from .conftest import docs_example
+from tests.support.webhooks import docs_example
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -10,8 +10,7 @@ from graphql import GraphQLSchema, OperationDefinitionNode, build_schema, parse,
 from pytest_httpx import HTTPXMock
 
 from paradime_bolt.webhooks import parse_event
-
-from .conftest import api_query, docs_example, resource_query
+from tests.support.webhooks import api_query, docs_example, resource_query
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "schema.graphql"

@@ -24,8 +24,7 @@ from paradime_bolt.webhooks import (
     WebhookReceiver,
     create_receiver,
 )
-
-from .conftest import docs_example
+from tests.support.webhooks import docs_example
 
 pytestmark = pytest.mark.anyio
 

@@ -10,8 +10,7 @@ import httpx
 import pytest
 
 from paradime_bolt.webhooks import BoltRunEvent, RunCompletedEvent, create_receiver
-
-from .conftest import docs_example
+from tests.support.webhooks import docs_example
 
 uvicorn = pytest.importorskip("uvicorn")
 

@@ -63,7 +63,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .api.app import create_app
-    from .cli import add_arguments, build_parser, main, run
+    from .cli import build_parser, main
     from .config import DEFAULT_API_KEY, DEFAULT_API_SECRET, GRAPHQL_PATH, EmulatorConfig
     from .process import EmulatorProcess
     from .runs.events import RunEvent, RunEventListener
@@ -76,10 +76,8 @@ if TYPE_CHECKING:
 # not pay for uvicorn, ariadne and httpx.
 _LAZY = {
     "create_app": ".api.app",
-    "add_arguments": ".cli",
     "build_parser": ".cli",
     "main": ".cli",
-    "run": ".cli",
     "DEFAULT_API_KEY": ".config",
     "DEFAULT_API_SECRET": ".config",
     "GRAPHQL_PATH": ".config",
@@ -120,10 +118,8 @@ __all__ = [
     "RunEventListener",
     "ScheduleFileError",
     "WebhookSender",
-    "add_arguments",
     "build_parser",
     "build_payload",
     "create_app",
     "main",
-    "run",
 ]

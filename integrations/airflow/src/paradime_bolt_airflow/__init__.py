@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from paradime_bolt._version import __version__
+from paradime_bolt import __version__
 
 if TYPE_CHECKING:
     from .hooks import BoltHook

@@ -112,8 +112,7 @@ class BoltHook(BaseHook):
         return self.settings_from(await self.aget_connection(self.conn_id))
 
     def settings_from(self, conn: Connection) -> BoltConnectionSettings:
-        from paradime_bolt import DEFAULT_APP_URL, ConfigurationError
-        from paradime_bolt._config import ACCOUNT_API_KEY_PREFIX, WORKSPACE_TOKEN_PREFIX
+        from paradime_bolt import DEFAULT_APP_URL, ConfigurationError, CredentialKind
 
         extra = _extras(conn)
         where = f"Airflow connection {self.conn_id!r}"
@@ -132,13 +131,14 @@ class BoltHook(BaseHook):
             )
         key = _text_value(conn.login) or _text(extra, "api_key")
         workspace = (self.workspace_uid or "").strip() or _text(extra, "workspace_uid")
-        is_token = secret.startswith((ACCOUNT_API_KEY_PREFIX, WORKSPACE_TOKEN_PREFIX))
+        kind = CredentialKind.of(secret)
+        is_token = kind is not CredentialKind.API_KEY_PAIR
         if not is_token and not key:
             raise ConfigurationError(
                 f"{where}: a legacy API secret needs its API key (Login, or the extra api_key); "
                 "an account API key or a workspace token as the secret needs none"
             )
-        if secret.startswith(ACCOUNT_API_KEY_PREFIX) and not workspace:
+        if kind is CredentialKind.ACCOUNT_API_KEY and not workspace:
             raise ConfigurationError(
                 f"{where}: an account API key (prdm_cmp_...) names the workspace of every "
                 "request: set the extra workspace_uid, or workspace_uid= on the task"
