@@ -18,6 +18,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "PARADIME_API_ENDPOINT",
         "PARADIME_API_KEY",
         "PARADIME_API_SECRET",
+        "PARADIME_BOLT_LOG",
         "PARADIME_BOLT_REQUEST_TIMEOUT",
         "PARADIME_WORKSPACE_UID",
     ):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import platform
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -29,13 +30,13 @@ from ._exceptions import (
     RequestTimeoutError,
     TransportError,
 )
+from ._logging import http_logger, logger, setup_from_env
 from ._response import Reply, parse_reply, read_graphql_response, status_error
 from ._retry import RetryPolicy, never_reached_server
 from ._version import __version__
 
 __all__ = ["AsyncTransport", "SyncTransport", "check_proxy", "user_agent"]
 
-logger = logging.getLogger("paradime_bolt")
 T = TypeVar("T")
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 NO_OPTIONS = RequestOptions()
@@ -111,6 +112,8 @@ class _TransportCore:
             config.timeout if owns_client else httpx.USE_CLIENT_DEFAULT, config.max_retries
         )
         self.closed = False
+        if parent is None:
+            setup_from_env()
 
     @property
     def is_closed(self) -> bool:
@@ -137,6 +140,27 @@ class _TransportCore:
             "User-Agent": user_agent(),
             **credential_headers(self.config),
         }
+
+    @staticmethod
+    def log_attempt(operation: str | None, number: int, started: float, outcome: int | str) -> None:
+        """One DEBUG record per API attempt: its operation, number, outcome (the HTTP status or
+        the httpx error class) and duration; never a header, a variable or the secret."""
+        if not http_logger.isEnabledFor(logging.DEBUG):
+            return
+        duration_ms = (time.perf_counter() - started) * 1000
+        http_logger.debug(
+            "POST %s attempt %d: %s in %.1f ms",
+            operation or "request",
+            number,
+            outcome,
+            duration_ms,
+            extra={
+                "operation": operation,
+                "attempt": number,
+                "status": outcome,
+                "duration_ms": duration_ms,
+            },
+        )
 
     def wrap_exception(
         self, exc: httpx.HTTPError, operation: str | None, target: str | None = None
@@ -272,14 +296,23 @@ class SyncTransport(_TransportCore):
         settings = self.settings.override(options)
         payload = _payload(query, operation_name, variables)
 
+        number = 0
+
         def attempt() -> Reply:
-            logger.debug("POST %s", operation_name)
-            response = self.http.post(
-                self.config.endpoint,
-                json=payload,
-                headers=self.headers(),
-                timeout=settings.timeout,
-            )
+            nonlocal number
+            number += 1
+            started = time.perf_counter()
+            try:
+                response = self.http.post(
+                    self.config.endpoint,
+                    json=payload,
+                    headers=self.headers(),
+                    timeout=settings.timeout,
+                )
+            except httpx.HTTPError as exc:
+                self.log_attempt(operation_name, number, started, type(exc).__name__)
+                raise
+            self.log_attempt(operation_name, number, started, response.status_code)
             return self.reply(response, operation_name)
 
         return self.with_retries(
@@ -401,14 +434,23 @@ class AsyncTransport(_TransportCore):
         settings = self.settings.override(options)
         payload = _payload(query, operation_name, variables)
 
+        number = 0
+
         async def attempt() -> Reply:
-            logger.debug("POST %s", operation_name)
-            response = await self.http.post(
-                self.config.endpoint,
-                json=payload,
-                headers=self.headers(),
-                timeout=settings.timeout,
-            )
+            nonlocal number
+            number += 1
+            started = time.perf_counter()
+            try:
+                response = await self.http.post(
+                    self.config.endpoint,
+                    json=payload,
+                    headers=self.headers(),
+                    timeout=settings.timeout,
+                )
+            except httpx.HTTPError as exc:
+                self.log_attempt(operation_name, number, started, type(exc).__name__)
+                raise
+            self.log_attempt(operation_name, number, started, response.status_code)
             return self.reply(response, operation_name)
 
         return await self.with_retries(

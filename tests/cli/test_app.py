@@ -278,7 +278,7 @@ def test_verbose_logs_requests_to_stderr(invoke: Invoke, script: GraphQLScript) 
     result = invoke("-v", "runs", "status", "1", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["state"] == "SUCCESS"
-    assert "DEBUG paradime_bolt: POST BoltRunStatus" in result.stderr
+    assert "DEBUG paradime_bolt.http: POST BoltRunStatus attempt 1: 200 in " in result.stderr
     assert f"DEBUG paradime_bolt.cli: endpoint {ENDPOINT} (PARADIME_API_ENDPOINT)" in result.stderr
     quiet = invoke("runs", "status", "1")
     assert "DEBUG" not in quiet.stderr

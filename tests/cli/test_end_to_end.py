@@ -186,7 +186,7 @@ def test_a_run_that_passes_with_logs_and_verbose_logging(bolt: Bolt) -> None:
     assert re.search(r"^run \d+: SUCCESS after ", out, re.MULTILINE)
     # A progress line per change; a loaded machine may first see the run already finished.
     assert re.search(r"^run \d+: [A-Z]+\b.* elapsed\)$", result.stderr, re.MULTILINE)
-    assert "DEBUG paradime_bolt: POST TriggerBoltRun" in result.stderr
+    assert "DEBUG paradime_bolt.http: POST TriggerBoltRun attempt 1: 200 in " in result.stderr
 
 
 def test_a_failing_run_with_logs_exits_1_with_the_failure_report(bolt: Bolt) -> None:
