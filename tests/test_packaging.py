@@ -7,6 +7,8 @@ when it has them (offline first), else from the registry.
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -122,11 +124,12 @@ def test_the_client_alone_imports_and_registers_no_pytest_plugin(
             "import importlib.metadata as m, importlib.util as u, paradime_bolt;"
             "print(paradime_bolt.__version__);"
             "print([e.value for e in m.entry_points(group='pytest11') if 'paradime' in e.value]);"
-            "print(u.find_spec('paradime_bolt_emulator'))",
+            "print(u.find_spec('paradime_bolt_emulator'));"
+            "print(u.find_spec('sniffio') is not None)",
         ]
     )
     assert probe.returncode == 0, probe.stderr
-    assert probe.stdout.splitlines() == [paradime_bolt.__version__, "[]", "None"]
+    assert probe.stdout.splitlines() == [paradime_bolt.__version__, "[]", "None", "True"]
 
 
 def test_the_client_with_its_emulator_extra_serves_the_schema(wheels: Path, tmp_path: Path) -> None:
@@ -161,3 +164,11 @@ def test_the_client_with_its_emulator_extra_serves_the_schema(wheels: Path, tmp_
     script = _run([str(python.parent / "paradime-bolt-emulator"), "--print-schedules"])
     assert script.returncode == 0, script.stderr
     assert "daily run" in script.stdout
+
+
+def test_the_client_requires_sniffio() -> None:
+    # Without sniffio, httpcore retries a failed `import sniffio` on every async request (18% of
+    # the async client's CPU); recent anyio (4.16 in the lock) no longer brings it: the client does.
+    requirements = importlib.metadata.requires("paradime-bolt") or []
+    assert any(req.split(";")[0].strip().startswith("sniffio") for req in requirements)
+    assert importlib.util.find_spec("sniffio") is not None
