@@ -10,6 +10,8 @@ wait through it, so a test or a simulation can replace time in one place.
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import platform
 import time
@@ -112,6 +114,14 @@ class _TransportCore:
             config.timeout if owns_client else httpx.USE_CLIENT_DEFAULT, config.max_retries
         )
         self.closed = False
+        # Built once per transport: the endpoint parsed, the headers that hold no credential.
+        self.url = httpx.URL(config.endpoint)
+        self.user_agent = user_agent()
+        self.constant_headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "User-Agent": self.user_agent,
+        }
         if parent is None:
             setup_from_env()
 
@@ -132,14 +142,10 @@ class _TransportCore:
             raise ClientClosedError("the httpx client passed as http_client= is closed")
 
     def headers(self) -> dict[str, str]:
-        """The headers of every API request; built per request, so the token is held only by
-        the `Secret` (not in a dict that a debugger or `vars()` would show)."""
-        return {
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-            "User-Agent": user_agent(),
-            **credential_headers(self.config),
-        }
+        """The headers of every API request; the credential's are added per request, so the
+        token is held only by the `Secret` (not in a dict that a debugger or `vars()` would
+        show)."""
+        return {**self.constant_headers, **credential_headers(self.config)}
 
     @staticmethod
     def log_attempt(operation: str | None, number: int, started: float, outcome: int | str) -> None:
@@ -232,11 +238,24 @@ def _is_mutation(query: str) -> bool:
     return query.lstrip().startswith("mutation")
 
 
-def _payload(query: str, operation_name: str | None, variables: dict[str, Any]) -> dict[str, Any]:
-    payload: dict[str, Any] = {"query": query, "variables": variables}
+def _json(value: Any) -> bytes:
+    """`value` as httpx's `json=` encodes it: compact UTF-8, no NaN."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+@functools.lru_cache(maxsize=64)
+def _encoded_query(query: str) -> bytes:
+    """An operation's query text as JSON, encoded once: the generated ones are constants."""
+    return _json(query)
+
+
+def _payload(query: str, operation_name: str | None, variables: dict[str, Any]) -> bytes:
+    """The request body, `{"query", "variables"[, "operationName"]}` as JSON bytes."""
+    parts = [b'{"query":', _encoded_query(query), b',"variables":', _json(variables)]
     if operation_name:
-        payload["operationName"] = operation_name
-    return payload
+        parts += [b',"operationName":', _json(operation_name)]
+    parts.append(b"}")
+    return b"".join(parts)
 
 
 class SyncTransport(_TransportCore):
@@ -304,8 +323,8 @@ class SyncTransport(_TransportCore):
             started = time.perf_counter()
             try:
                 response = self.http.post(
-                    self.config.endpoint,
-                    json=payload,
+                    self.url,
+                    content=payload,
                     headers=self.headers(),
                     timeout=settings.timeout,
                 )
@@ -355,7 +374,7 @@ class SyncTransport(_TransportCore):
         number of bytes written. A non-2xx answer is a `StorageError`."""
         self.check_open(self.http)
         with self.http.stream(
-            "GET", url, headers={"User-Agent": user_agent()}, timeout=timeout
+            "GET", url, headers={"User-Agent": self.user_agent}, timeout=timeout
         ) as response:
             if not response.is_success:
                 response.read()
@@ -442,8 +461,8 @@ class AsyncTransport(_TransportCore):
             started = time.perf_counter()
             try:
                 response = await self.http.post(
-                    self.config.endpoint,
-                    json=payload,
+                    self.url,
+                    content=payload,
                     headers=self.headers(),
                     timeout=settings.timeout,
                 )
@@ -493,7 +512,7 @@ class AsyncTransport(_TransportCore):
         number of bytes written. A non-2xx answer is a `StorageError`."""
         self.check_open(self.http)
         async with self.http.stream(
-            "GET", url, headers={"User-Agent": user_agent()}, timeout=timeout
+            "GET", url, headers={"User-Agent": self.user_agent}, timeout=timeout
         ) as response:
             if not response.is_success:
                 await response.aread()
