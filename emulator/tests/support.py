@@ -15,8 +15,10 @@ import anyio.from_thread
 import httpx
 import yaml
 
+from paradime_bolt_emulator.clock import DEFAULT_START, ManualClock
+
 # 2024-08-27 22:58:57 UTC, the day of the docs' boltRunStatus example.
-EPOCH = 1_724_799_537.0
+EPOCH = DEFAULT_START
 
 LONG_STDOUT_LINES = 450
 LONG_STDERR_LINES = 30
@@ -115,24 +117,9 @@ QUICK_SCHEDULES: dict[str, Any] = {
     ]
 }
 
+FakeClock = ManualClock  # the name these tests use
+
 HEADERS = {"X-API-KEY": "bolt-emulator-key", "X-API-SECRET": "bolt-emulator-secret"}
-
-
-class FakeClock:
-    """A clock the test moves by hand; thread safe, since the server reads it from its threads."""
-
-    def __init__(self, start: float = EPOCH) -> None:
-        self._now = start
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        with self._lock:
-            return self._now
-
-    def advance(self, seconds: float) -> None:
-        """Move time forward."""
-        with self._lock:
-            self._now += seconds
 
 
 class InProcessClient:

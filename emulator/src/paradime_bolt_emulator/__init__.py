@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .api.app import create_app
     from .cli import build_parser, main
+    from .clock import ManualClock
     from .config import DEFAULT_API_KEY, DEFAULT_API_SECRET, GRAPHQL_PATH, EmulatorConfig
     from .process import EmulatorProcess
     from .runs.events import RunEvent, RunEventListener
@@ -78,6 +79,7 @@ _LAZY = {
     "create_app": ".api.app",
     "build_parser": ".cli",
     "main": ".cli",
+    "ManualClock": ".clock",
     "DEFAULT_API_KEY": ".config",
     "DEFAULT_API_SECRET": ".config",
     "GRAPHQL_PATH": ".config",
@@ -114,6 +116,7 @@ __all__ = [
     "EmulatorConfig",
     "EmulatorProcess",
     "EmulatorServer",
+    "ManualClock",
     "RunEvent",
     "RunEventListener",
     "ScheduleFileError",
