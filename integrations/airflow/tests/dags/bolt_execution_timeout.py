@@ -20,5 +20,7 @@ with DAG(
         task_id="run",
         schedule_name="until cancelled",
         poll_interval=0.05,
-        execution_timeout=timedelta(seconds=1),
+        # Long enough that the run is triggered first (a fresh client import on a loaded box
+        # without bytecode can take seconds), whatever the machine's load.
+        execution_timeout=timedelta(seconds=20),
     )

@@ -21,6 +21,8 @@ with DAG(
         task_id="wait",
         run_id="{{ ti.xcom_pull(task_ids='start') }}",
         mode="reschedule",
-        poke_interval=0.05,
-        timeout=1,
+        poke_interval=0.5,
+        # Long enough that the first poke (a fresh client import on a loaded box without
+        # bytecode can take seconds) ends before the timeout, so a reschedule always happens.
+        timeout=20,
     )
