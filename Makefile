@@ -13,6 +13,7 @@ RUN_CLIENT := $(UV) run --locked --all-extras
 AIRFLOW_MEMBER := integrations/airflow
 GENERATED_DIR := src/paradime_bolt/_generated
 GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
+SOURCES := src emulator/src integrations/airflow/src integrations/dagster/src
 
 .PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-dagster pytest-pythons test demo bench
 
@@ -25,6 +26,9 @@ $(UV):
 
 install: $(UV) ## Create .venv from uv.lock (every workspace member, all extras, the dev group), bytecode compiled.
 	$(UV) sync --locked --all-extras --all-packages --compile-bytecode
+	@# uv compiles site-packages only; the workspace's own (editable) sources are compiled here,
+	@# so a process started with PYTHONDONTWRITEBYTECODE=1 (common in CI) does not compile them.
+	$(RUN) python -m compileall -q -j 0 $(SOURCES)
 
 generate: install ## Regenerate _generated/ from the schema and queries/, and _client.py from _async_client.py.
 	rm -rf $(GENERATED_DIR)
@@ -112,4 +116,5 @@ bench: install ## Benchmarks on loopback (paradime-io, Paradime's Airflow provid
 # The client and its extras only: the demo needs no Airflow (--inexact keeps what is installed).
 demo: $(UV) ## The main job: emulator, schedules, a daily run followed to the end, its artifacts.
 	$(UV) sync --locked --all-extras --inexact --compile-bytecode
+	$(RUN_CLIENT) python -m compileall -q -j 0 src emulator/src
 	$(RUN_CLIENT) python examples/demo.py --output demo-output
