@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 __all__ = ["Clock", "SimulatedClock"]
@@ -26,7 +25,10 @@ class Clock:
         time.sleep(seconds)
 
     async def asleep(self, seconds: float) -> None:
-        """Waits, for `AsyncBoltClient`."""
+        """Waits, for `AsyncBoltClient`; asyncio is imported here, so a sync client never
+        loads it."""
+        import asyncio
+
         await asyncio.sleep(seconds)
 
 
