@@ -352,11 +352,15 @@ def modules_loaded_by(args: list[str]) -> list[str]:
 
 def test_help_imports_only_click_and_the_cli() -> None:
     loaded = modules_loaded_by(["--help"])
-    ours = {"paradime_bolt", "paradime_bolt._version"}
+    ours = {"paradime_bolt", "paradime_bolt._version", "paradime_bolt._httpx_cli"}
+    assert "httpx" not in loaded  # `httpx._main` is the stand-in that keeps httpx's CLI unloaded
     foreign = [
         name
         for name in loaded
-        if name.split(".")[0] not in {*sys.stdlib_module_names, "click", "paradime_bolt"}
+        if (
+            name != "httpx._main"
+            and name.split(".")[0] not in {*sys.stdlib_module_names, "click", "paradime_bolt"}
+        )
         or (
             name.startswith("paradime_bolt")
             and name not in ours

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
 import signal
 import subprocess
 import sys
+import textwrap
 import threading
 from pathlib import Path
 from typing import IO
@@ -15,6 +17,7 @@ from typing import IO
 SCRIPT = Path(sys.executable).with_name("paradime-bolt")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "paradime_bolt.cli"]
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+ROOT = Path(__file__).resolve().parents[2]
 # Only a guard against a hung process, never a margin a passing test depends on.
 HANG_GUARD = 120.0
 
@@ -80,3 +83,18 @@ def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
         env=env,
         preexec_fn=_default_sigint,
     )
+
+
+def run_python(code: str) -> dict[str, object]:
+    """Runs `code` in a fresh interpreter from the repository root (so it can import `tests`);
+    it prints one JSON document last, returned here."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    document: dict[str, object] = json.loads(result.stdout.splitlines()[-1])
+    return document
