@@ -8,7 +8,7 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
-from paradime_bolt import AsyncBoltClient, BoltClient, ConfigurationError
+from paradime_bolt import AsyncBoltClient, BoltClient, ClientClosedError, ConfigurationError
 from tests.support.fake_api import API_KEY, API_SECRET, ENDPOINT
 
 STATUS = {"data": {"boltRunStatus": {"ok": True, "state": "RUNNING", "commands": []}}}
@@ -124,17 +124,35 @@ def test_async_caller_owned_http_client_is_left_open(httpx_mock: HTTPXMock) -> N
     assert asyncio.run(run()) is False
 
 
-def test_context_managers_close_what_they_own() -> None:
+def test_context_managers_close_the_pool_they_made(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json=STATUS, is_reusable=True)
     bolt = BoltClient(endpoint=ENDPOINT, api_key=API_KEY, api_secret=API_SECRET)
     with bolt:
-        pass
-    assert bolt._transport.http.is_closed
+        bolt.bolt_run_status(1)
+        pool = bolt._transport.http
+    assert pool.is_closed
 
     async def run() -> bool:
         async with AsyncBoltClient(
             endpoint=ENDPOINT, api_key=API_KEY, api_secret=API_SECRET
         ) as abolt:
-            pass
-        return abolt._transport.http.is_closed
+            await abolt.bolt_run_status(1)
+            apool = abolt._transport.http
+        return apool.is_closed
 
     assert asyncio.run(run()) is True
+
+
+def test_a_pool_is_made_on_first_use_and_never_after_close() -> None:
+    """Building a client makes no httpx client (its TLS set-up is most of the cost of
+    building); closing one that never sent leaves nothing to make or close."""
+    bolt = BoltClient(endpoint=ENDPOINT, api_key=API_KEY, api_secret=API_SECRET)
+    shared = bolt.with_options(max_retries=0)
+    assert bolt._transport.made_http() is None and shared._transport.made_http() is None
+    assert shared._transport.http is bolt._transport.http  # made once, by the root, shared
+    bolt.close()
+    fresh = BoltClient(endpoint=ENDPOINT, api_key=API_KEY, api_secret=API_SECRET)
+    fresh.close()
+    with pytest.raises(ClientClosedError):
+        fresh.bolt_run_status(1)
+    assert fresh._transport.made_http() is None

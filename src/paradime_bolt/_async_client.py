@@ -181,7 +181,7 @@ class AsyncBoltClient:
         await self._transport.aclose()
 
     async def __aenter__(self) -> AsyncBoltClient:
-        self._transport.check_open(self._transport.http)
+        self._transport.check_open()
         return self
 
     async def __aexit__(

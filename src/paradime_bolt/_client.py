@@ -177,7 +177,7 @@ class BoltClient:
         self._transport.close()
 
     def __enter__(self) -> BoltClient:
-        self._transport.check_open(self._transport.http)
+        self._transport.check_open()
         return self
 
     def __exit__(

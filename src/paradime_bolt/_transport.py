@@ -14,6 +14,7 @@ import functools
 import json
 import logging
 import platform
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -42,6 +43,8 @@ __all__ = ["AsyncTransport", "SyncTransport", "check_proxy", "user_agent"]
 T = TypeVar("T")
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 NO_OPTIONS = RequestOptions()
+# Held while a transport makes its connection pool, so threads sharing a client make one.
+_MAKING_POOL = threading.Lock()
 
 
 def user_agent() -> str:
@@ -94,6 +97,8 @@ def _proxied(make: Callable[..., T], proxy: str | None, **kwargs: Any) -> T:
 class _TransportCore:
     """What the sync and async transports share: headers, options and error mapping."""
 
+    pool: httpx.Client | httpx.AsyncClient | None
+
     def __init__(
         self,
         config: ClientConfig,
@@ -105,7 +110,8 @@ class _TransportCore:
         parent: _TransportCore | None,
     ) -> None:
         self.config = config
-        self.owns_client = owns_client
+        # Only a root transport owns a pool; one made by `sharing` uses its parent's.
+        self.owns_client = owns_client and parent is None
         self.policy = policy
         self.clock = clock
         self.parent = parent
@@ -130,7 +136,13 @@ class _TransportCore:
         """Closed itself, or made from a client that was closed since (`sharing`)."""
         return self.closed or (self.parent is not None and self.parent.is_closed)
 
-    def check_open(self, http: httpx.Client | httpx.AsyncClient) -> None:
+    def made_http(self) -> httpx.Client | httpx.AsyncClient | None:
+        """The connection pool if it exists yet (this transport's, or its parent's)."""
+        if self.pool is not None:
+            return self.pool
+        return None if self.parent is None else self.parent.made_http()
+
+    def check_open(self) -> None:
         """Refuses to send once the client is closed, or when the caller closed its http_client
         (httpx would raise a bare RuntimeError)."""
         if self.is_closed:
@@ -138,7 +150,8 @@ class _TransportCore:
                 "this client is closed (close() was called or its `with` block ended): "
                 "create a new one"
             )
-        if http.is_closed:
+        http = self.made_http()
+        if http is not None and http.is_closed:
             raise ClientClosedError("the httpx client passed as http_client= is closed")
 
     def headers(self) -> dict[str, str]:
@@ -284,9 +297,27 @@ class SyncTransport(_TransportCore):
             raise ConfigurationError(
                 f"http_client= must be an httpx.Client, not {type(http_client).__name__}"
             )
-        self.http = http_client or _proxied(
-            httpx.Client, check_proxy(proxy, None), timeout=config.timeout, follow_redirects=False
+        self.pool: httpx.Client | None = http_client
+        self.proxy = check_proxy(proxy, None)
+        if self.proxy is not None:  # made now, so a proxy httpx cannot use fails here
+            self.pool = self.make_pool()
+
+    def make_pool(self) -> httpx.Client:
+        return _proxied(
+            httpx.Client, self.proxy, timeout=self.config.timeout, follow_redirects=False
         )
+
+    @property
+    def http(self) -> httpx.Client:
+        """The connection pool. One the client owns is made on first use: an httpx client
+        loads the TLS certificates when it is made, most of the cost of building a client."""
+        if isinstance(self.parent, SyncTransport):
+            return self.parent.http
+        if self.pool is None:
+            with _MAKING_POOL:
+                if self.pool is None:
+                    self.pool = self.make_pool()
+        return self.pool
 
     def sharing(
         self, config: ClientConfig, settings: RequestSettings | None = None
@@ -296,7 +327,7 @@ class SyncTransport(_TransportCore):
         too. Its requests are sent with `settings`, by default this one's."""
         return SyncTransport(
             config,
-            self.http,
+            None,
             clock=self.clock,
             policy=self.policy,
             settings=settings or self.settings,
@@ -311,7 +342,7 @@ class SyncTransport(_TransportCore):
         *,
         options: RequestOptions = NO_OPTIONS,
     ) -> Reply:
-        self.check_open(self.http)
+        self.check_open()
         settings = self.settings.override(options)
         payload = _payload(query, operation_name, variables)
 
@@ -372,7 +403,7 @@ class SyncTransport(_TransportCore):
     ) -> int:
         """GETs a download URL (no API credentials: it is pre-signed) into `write`; returns the
         number of bytes written. A non-2xx answer is a `StorageError`."""
-        self.check_open(self.http)
+        self.check_open()
         with self.http.stream(
             "GET", url, headers={"User-Agent": self.user_agent}, timeout=timeout
         ) as response:
@@ -389,8 +420,8 @@ class SyncTransport(_TransportCore):
 
     def close(self) -> None:
         self.closed = True
-        if self.owns_client:
-            self.http.close()
+        if self.owns_client and self.pool is not None:
+            self.pool.close()
 
 
 class AsyncTransport(_TransportCore):
@@ -419,12 +450,27 @@ class AsyncTransport(_TransportCore):
             raise ConfigurationError(
                 f"http_client= must be an httpx.AsyncClient, not {type(http_client).__name__}"
             )
-        self.http = http_client or _proxied(
-            httpx.AsyncClient,
-            check_proxy(proxy, None),
-            timeout=config.timeout,
-            follow_redirects=False,
+        self.pool: httpx.AsyncClient | None = http_client
+        self.proxy = check_proxy(proxy, None)
+        if self.proxy is not None:  # made now, so a proxy httpx cannot use fails here
+            self.pool = self.make_pool()
+
+    def make_pool(self) -> httpx.AsyncClient:
+        return _proxied(
+            httpx.AsyncClient, self.proxy, timeout=self.config.timeout, follow_redirects=False
         )
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The connection pool. One the client owns is made on first use: an httpx client
+        loads the TLS certificates when it is made, most of the cost of building a client."""
+        if isinstance(self.parent, AsyncTransport):
+            return self.parent.http
+        if self.pool is None:
+            with _MAKING_POOL:
+                if self.pool is None:
+                    self.pool = self.make_pool()
+        return self.pool
 
     def sharing(
         self, config: ClientConfig, settings: RequestSettings | None = None
@@ -434,7 +480,7 @@ class AsyncTransport(_TransportCore):
         too. Its requests are sent with `settings`, by default this one's."""
         return AsyncTransport(
             config,
-            self.http,
+            None,
             clock=self.clock,
             policy=self.policy,
             settings=settings or self.settings,
@@ -449,7 +495,7 @@ class AsyncTransport(_TransportCore):
         *,
         options: RequestOptions = NO_OPTIONS,
     ) -> Reply:
-        self.check_open(self.http)
+        self.check_open()
         settings = self.settings.override(options)
         payload = _payload(query, operation_name, variables)
 
@@ -510,7 +556,7 @@ class AsyncTransport(_TransportCore):
     ) -> int:
         """GETs a download URL (no API credentials: it is pre-signed) into `write`; returns the
         number of bytes written. A non-2xx answer is a `StorageError`."""
-        self.check_open(self.http)
+        self.check_open()
         async with self.http.stream(
             "GET", url, headers={"User-Agent": self.user_agent}, timeout=timeout
         ) as response:
@@ -527,5 +573,5 @@ class AsyncTransport(_TransportCore):
 
     async def aclose(self) -> None:
         self.closed = True
-        if self.owns_client:
-            await self.http.aclose()
+        if self.owns_client and self.pool is not None:
+            await self.pool.aclose()
