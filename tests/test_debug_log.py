@@ -106,6 +106,25 @@ def test_info_shows_retries_but_not_each_attempt(
     assert "attempt 1: 503" not in err
 
 
+def test_the_env_var_adds_no_second_handler_to_a_handled_logger() -> None:
+    package = logging.getLogger("paradime_bolt")
+    level = package.level
+    own = logging.Handler()
+    package.addHandler(own)
+    package.setLevel(logging.DEBUG)
+    try:
+        _logging.setup_from_env({"PARADIME_BOLT_LOG": "info"})
+        assert package.handlers.count(own) == 1 and len(package.handlers) == 1
+        assert _logging._handler is None
+        assert package.level == logging.DEBUG  # lowered when needed, never raised
+        package.setLevel(logging.WARNING)
+        _logging.setup_from_env({"PARADIME_BOLT_LOG": "info"})
+        assert package.level == logging.INFO
+    finally:
+        package.removeHandler(own)
+        package.setLevel(level)
+
+
 def test_an_unknown_level_is_a_configuration_error(
     twin: Twin, monkeypatch: pytest.MonkeyPatch
 ) -> None:

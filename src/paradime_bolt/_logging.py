@@ -25,8 +25,9 @@ _handler: logging.Handler | None = None
 
 def setup_from_env(environ: Mapping[str, str] | None = None) -> None:
     """With `PARADIME_BOLT_LOG=debug` or `info`, attaches one stderr handler at that level to
-    the `paradime_bolt` logger (once per process, like openai-python's `OPENAI_LOG`); unset or
-    empty does nothing; any other value is a `ConfigurationError`."""
+    the `paradime_bolt` logger (once per process, like openai-python's `OPENAI_LOG`), unless it
+    has a handler already; unset or empty does nothing; any other value is a
+    `ConfigurationError`."""
     global _handler
     value = (os.environ if environ is None else environ).get(ENV_VAR, "").strip().lower()
     if not value:
@@ -34,6 +35,12 @@ def setup_from_env(environ: Mapping[str, str] | None = None) -> None:
     level = _LEVELS.get(value)
     if level is None:
         raise ConfigurationError(f"{ENV_VAR} must be 'debug' or 'info', not {value!r}")
+    if _handler is None and logger.handlers:
+        # Someone handles these records already (the command line's -v, the application): a
+        # second handler would print every line twice. Only lower the level, never raise it.
+        if logger.level == logging.NOTSET or logger.level > level:
+            logger.setLevel(level)
+        return
     if _handler is None:
         _handler = logging.StreamHandler(sys.stderr)
         _handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
