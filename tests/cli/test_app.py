@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 import paradime_bolt
+from paradime_bolt import _logging
 from paradime_bolt.cli import _state
 from paradime_bolt.cli._app import REGISTRY, cli
 from paradime_bolt.cli._errors import EXIT_CODES, classify
@@ -282,6 +284,24 @@ def test_verbose_logs_requests_to_stderr(invoke: Invoke, script: GraphQLScript) 
     assert f"DEBUG paradime_bolt.cli: endpoint {ENDPOINT} (PARADIME_API_ENDPOINT)" in result.stderr
     quiet = invoke("runs", "status", "1")
     assert "DEBUG" not in quiet.stderr
+
+
+def test_verbose_with_the_log_env_var_prints_each_line_once(
+    invoke: Invoke, script: GraphQLScript, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script.on("BoltRunStatus", p.status("SUCCESS"))
+    monkeypatch.setenv("PARADIME_BOLT_LOG", "debug")
+    package = logging.getLogger("paradime_bolt")
+    level = package.level
+    try:
+        result = invoke("-v", "runs", "status", "1", "--json")
+    finally:
+        if _logging._handler is not None:  # only if the env var attached one after all
+            package.removeHandler(_logging._handler)
+            _logging._handler = None
+        package.setLevel(level)
+    assert result.exit_code == 0
+    assert result.stderr.count("POST BoltRunStatus attempt 1: 200 in ") == 1
 
 
 # -- output modes --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from ._errors import EXIT_CODES, report_exception
 from ._lazy import LazyCommand, LazyGroup
 from ._options import REQUEST_TIMEOUT_ENV, request_timeout_option
 from ._signals import terminate_as_interrupt
-from ._state import enable_debug_logging, get_state
+from ._state import get_state
 
 __all__ = ["REGISTRY", "BoltCli", "cli"]
 
@@ -180,4 +180,6 @@ def cli(
     state.verbose = verbose
     ctx.call_on_close(terminate_as_interrupt())  # SIGTERM (CI stopping the job) like Ctrl-C
     if verbose:
+        from ._debug_log import enable_debug_logging
+
         ctx.call_on_close(enable_debug_logging(state.redactor))

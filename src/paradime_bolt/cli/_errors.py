@@ -7,7 +7,6 @@ are click's own (exit 2).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -31,8 +30,6 @@ __all__ = [
     "interruption",
     "report_exception",
 ]
-
-logger = logging.getLogger("paradime_bolt.cli")
 
 
 class ExitCode(IntEnum):
@@ -239,7 +236,11 @@ def report_exception(
     the command wrote its own) and returns the exit code."""
     failure = classify(exc, config=config)
     if failure.unexpected:
-        logger.debug("traceback of the unexpected error", exc_info=exc)
+        import logging  # only here: `--help` and the expected failures do not load it
+
+        logging.getLogger("paradime_bolt.cli").debug(
+            "traceback of the unexpected error", exc_info=exc
+        )
     if output.json_mode and not output.document_written:
         output.document(
             {

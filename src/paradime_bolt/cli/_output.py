@@ -12,7 +12,6 @@ stdout carries exactly one JSON document and everything else goes to stderr.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -237,6 +236,8 @@ class Output:
         if self.document_written:
             raise RuntimeError("a --json command writes one document only")
         self.document_written = True
+        import json  # here: `--help` and the table commands never load it
+
         text = json.dumps(self.redact.scrub(document), indent=2, ensure_ascii=True)
         click.echo(self.redact(text))
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,10 +14,7 @@ from ._output import Output, Redactor, is_interactive
 if TYPE_CHECKING:
     from paradime_bolt import BoltClient, ClientConfig
 
-__all__ = ["CliState", "enable_debug_logging", "get_state", "session"]
-
-LIBRARY_LOGGER = "paradime_bolt"
-logger = logging.getLogger("paradime_bolt.cli")
+__all__ = ["CliState", "get_state", "session"]
 
 
 @dataclass
@@ -50,6 +45,8 @@ class CliState:
     def client(self) -> BoltClient:
         """A client configured from the environment and --endpoint, --workspace-uid,
         --max-retries and --request-timeout."""
+        import logging  # loaded already by the client; --help never gets here
+
         from paradime_bolt import BoltClient
 
         options: dict[str, Any] = {}
@@ -63,7 +60,7 @@ class CliState:
         )
         self.config = config = client.config
         sources = self.sources()
-        logger.debug(
+        logging.getLogger("paradime_bolt.cli").debug(
             "endpoint %s (%s); %s from PARADIME_API_SECRET; workspace %s",
             config.endpoint,
             sources["endpoint"],
@@ -99,39 +96,3 @@ def session(ctx: click.Context, *, json_mode: bool = False) -> Iterator[tuple[Ou
     out = state.open_output(json_mode=json_mode)
     with state.client() as bolt:
         yield out, bolt
-
-
-class _RedactingFilter(logging.Filter):
-    """Masks secrets in a record's message and traceback before any handler formats it."""
-
-    def __init__(self, redact: Redactor) -> None:
-        super().__init__()
-        self._redact = redact
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self._redact(record.getMessage())
-        record.args = None
-        if record.exc_info:
-            record.exc_text = self._redact(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
-        if record.stack_info:
-            record.stack_info = self._redact(record.stack_info)
-        return True
-
-
-def enable_debug_logging(redact: Redactor) -> Callable[[], None]:
-    """Logs the `paradime_bolt` logger at DEBUG to stderr, secrets masked; returns the undo."""
-    logger = logging.getLogger(LIBRARY_LOGGER)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setLevel(logging.DEBUG)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(_RedactingFilter(redact))
-    previous_level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-
-    def undo() -> None:
-        logger.removeHandler(handler)
-        logger.setLevel(previous_level)
-
-    return undo
