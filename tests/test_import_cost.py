@@ -43,3 +43,36 @@ def test_the_first_call_makes_the_pool_and_still_needs_no_asyncio() -> None:
         """
     )
     assert seen == {"state": "SUCCESS", "asyncio": False, "pool": True}
+
+
+def test_the_generated_client_defines_each_result_model_on_its_first_call() -> None:
+    seen = run_python(
+        """
+        import json, sys
+        from paradime_bolt._generated.client import BoltGraphQLClient
+
+        class Answering:  # the Transport protocol, answering every operation alike
+            def execute(self, query, operation_name, variables, **options):
+                return {"boltRunStatus": {"ok": True, "state": "SUCCESS", "commands": []}}
+
+            def parse(self, model, reply):
+                return model.model_validate(reply)
+
+        prefix = "paradime_bolt._generated."
+        def loaded():
+            return sorted(m[len(prefix):] for m in sys.modules if m.startswith(prefix))
+
+        at_import = loaded()
+        state = BoltGraphQLClient(Answering()).bolt_run_status(1).state
+        print(json.dumps({"at_import": at_import, "state": state, "after_call": loaded()}))
+        """
+    )
+    assert seen["at_import"] == ["base_client", "base_model", "client"]
+    assert seen["state"] == "SUCCESS"
+    assert seen["after_call"] == [
+        "base_client",
+        "base_model",
+        "bolt_run_status",
+        "client",
+        "fragments",
+    ]

@@ -5,20 +5,6 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .base_client import BaseClient
 from .base_model import UNSET
-from .bolt_command import BoltCommand
-from .bolt_command_logs import BoltCommandLogs
-from .bolt_resource_url import BoltResourceUrl
-from .bolt_run_progress import BoltRunProgress
-from .bolt_run_status import BoltRunStatus
-from .bolt_schedule_name import BoltScheduleName
-from .cancel_bolt_run import CancelBoltRun
-from .list_bolt_runs import ListBoltRuns
-from .list_bolt_schedules import ListBoltSchedules
-from .retry_all_bolt_run import RetryAllBoltRun
-from .retry_bolt_run import RetryBoltRun
-from .retry_bolt_run_from_failure import RetryBoltRunFromFailure
-from .suspend_bolt_schedule import SuspendBoltSchedule
-from .trigger_bolt_run import TriggerBoltRun
 
 if TYPE_CHECKING:
     from .base_model import UnsetType
@@ -47,6 +33,8 @@ def gql(q: str) -> str:
 
 class BoltGraphQLClient(BaseClient):
     def bolt_command(self, command_id: int, **kwargs: Any) -> "BoltCommandBoltCommand":
+        from .bolt_command import BoltCommand
+
         query = gql("""
             query BoltCommand($commandId: Int!) {
               boltCommand(commandId: $commandId) {
@@ -77,6 +65,8 @@ class BoltGraphQLClient(BaseClient):
         cursor: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "BoltCommandLogsBoltCommandLogs":
+        from .bolt_command_logs import BoltCommandLogs
+
         query = gql("""
             query BoltCommandLogs($commandId: Int!, $cursor: String) {
               boltCommandLogs(commandId: $commandId, cursor: $cursor) {
@@ -99,6 +89,8 @@ class BoltGraphQLClient(BaseClient):
     def bolt_resource_url(
         self, resource_id: int, **kwargs: Any
     ) -> "BoltResourceUrlBoltResourceUrl":
+        from .bolt_resource_url import BoltResourceUrl
+
         query = gql("""
             query BoltResourceUrl($resourceId: Int!) {
               boltResourceUrl(resourceId: $resourceId) {
@@ -116,6 +108,8 @@ class BoltGraphQLClient(BaseClient):
     def bolt_run_progress(
         self, run_id: int, **kwargs: Any
     ) -> "BoltRunProgressBoltRunStatus":
+        from .bolt_run_progress import BoltRunProgress
+
         query = gql("""
             query BoltRunProgress($runId: Int!) {
               boltRunStatus(runId: $runId) {
@@ -144,6 +138,8 @@ class BoltGraphQLClient(BaseClient):
     def bolt_run_status(
         self, run_id: int, **kwargs: Any
     ) -> "BoltRunStatusBoltRunStatus":
+        from .bolt_run_status import BoltRunStatus
+
         query = gql("""
             query BoltRunStatus($runId: Int!) {
               boltRunStatus(runId: $runId) {
@@ -181,6 +177,8 @@ class BoltGraphQLClient(BaseClient):
         slug: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "BoltScheduleNameBoltScheduleName":
+        from .bolt_schedule_name import BoltScheduleName
+
         query = gql("""
             query BoltScheduleName($scheduleName: String, $slug: String) {
               boltScheduleName(scheduleName: $scheduleName, slug: $slug) {
@@ -207,6 +205,8 @@ class BoltGraphQLClient(BaseClient):
     def cancel_bolt_run(
         self, schedule_run_id: int, **kwargs: Any
     ) -> "CancelBoltRunCancelBoltRun":
+        from .cancel_bolt_run import CancelBoltRun
+
         query = gql("""
             mutation CancelBoltRun($scheduleRunId: Int!) {
               cancelBoltRun(scheduleRunId: $scheduleRunId) {
@@ -228,6 +228,8 @@ class BoltGraphQLClient(BaseClient):
         slug: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "ListBoltRunsListBoltRuns":
+        from .list_bolt_runs import ListBoltRuns
+
         query = gql("""
             query ListBoltRuns($scheduleName: String, $slug: String, $offset: Int!, $limit: Int!) {
               listBoltRuns(
@@ -273,6 +275,8 @@ class BoltGraphQLClient(BaseClient):
         filter_: Union[Optional["BoltScheduleFilter"], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "ListBoltSchedulesListBoltSchedules":
+        from .list_bolt_schedules import ListBoltSchedules
+
         query = gql("""
             query ListBoltSchedules($offset: Int!, $limit: Int!, $showInactive: Boolean!, $filter: BoltScheduleFilter) {
               listBoltSchedules(
@@ -357,6 +361,8 @@ class BoltGraphQLClient(BaseClient):
     def retry_all_bolt_run(
         self, schedule_run_id: int, **kwargs: Any
     ) -> "RetryAllBoltRunRetryAllBoltRun":
+        from .retry_all_bolt_run import RetryAllBoltRun
+
         query = gql("""
             mutation RetryAllBoltRun($scheduleRunId: Int!) {
               retryAllBoltRun(scheduleRunId: $scheduleRunId) {
@@ -377,6 +383,8 @@ class BoltGraphQLClient(BaseClient):
     def retry_bolt_run(
         self, schedule_run_id: int, **kwargs: Any
     ) -> "RetryBoltRunRetryBoltRun":
+        from .retry_bolt_run import RetryBoltRun
+
         query = gql("""
             mutation RetryBoltRun($scheduleRunId: Int!) {
               retryBoltRun(scheduleRunId: $scheduleRunId) {
@@ -400,6 +408,8 @@ class BoltGraphQLClient(BaseClient):
         slug: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "RetryBoltRunFromFailureRetryBoltRunFromFailure":
+        from .retry_bolt_run_from_failure import RetryBoltRunFromFailure
+
         query = gql("""
             mutation RetryBoltRunFromFailure($scheduleName: String, $slug: String) {
               retryBoltRunFromFailure(scheduleName: $scheduleName, slug: $slug) {
@@ -429,6 +439,8 @@ class BoltGraphQLClient(BaseClient):
         slug: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "SuspendBoltScheduleSuspendBoltSchedule":
+        from .suspend_bolt_schedule import SuspendBoltSchedule
+
         query = gql("""
             mutation SuspendBoltSchedule($scheduleName: String, $slug: String, $suspend: Boolean!) {
               suspendBoltSchedule(scheduleName: $scheduleName, slug: $slug, suspend: $suspend) {
@@ -461,6 +473,8 @@ class BoltGraphQLClient(BaseClient):
         continue_on_error: Union[Optional[bool], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "TriggerBoltRunTriggerBoltRun":
+        from .trigger_bolt_run import TriggerBoltRun
+
         query = gql("""
             mutation TriggerBoltRun($scheduleName: String, $slug: String, $commands: [String!], $branch: String, $prNumber: Int, $reason: String, $commandConfigs: [BoltCommandInput!], $continueOnError: Boolean) {
               triggerBoltRun(
