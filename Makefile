@@ -100,15 +100,23 @@ pytest-pythons: $(UV) ## Both suites minus the end-to-end ring on Python 3.10 an
 test: check-generated check-schema lint typecheck pytest pytest-airflow pytest-dagster pytest-pythons ## Everything CI runs.
 
 BENCH := .bench
+# Every environment timed has compiled bytecode, as `make install` gives .venv: the shell may set
+# PYTHONDONTWRITEBYTECODE, and then an uncompiled environment compiles its modules in every run.
+# `uv pip install --compile-bytecode` compiles only what it installs, so compileall covers the rest.
+bench-compile = $(BENCH)/$(1)/bin/python -m compileall -q -j0 $(BENCH)/$(1)/lib > /dev/null \
+	|| echo "bench: some files of $(BENCH)/$(1) did not compile" >&2
 bench: install ## Benchmarks on loopback (paradime-io, Paradime's Airflow provider in their own envs) -> BENCHMARKS.md.
 	$(UV) venv -q --allow-existing --python $(PYTHON) $(BENCH)/sdk
-	VIRTUAL_ENV=$(BENCH)/sdk $(UV) pip install -q -r bench/requirements-sdk.txt
+	VIRTUAL_ENV=$(BENCH)/sdk $(UV) pip install -q --compile-bytecode -r bench/requirements-sdk.txt
+	$(call bench-compile,sdk)
 	$(UV) venv -q --allow-existing --python $(PYTHON) $(BENCH)/core
 	$(UV) export -q --frozen --no-dev --no-emit-project --no-hashes -o $(BENCH)/core.txt
-	VIRTUAL_ENV=$(BENCH)/core $(UV) pip install -q -r $(BENCH)/core.txt
-	VIRTUAL_ENV=$(BENCH)/core $(UV) pip install -q --no-deps .
+	VIRTUAL_ENV=$(BENCH)/core $(UV) pip install -q --compile-bytecode -r $(BENCH)/core.txt
+	VIRTUAL_ENV=$(BENCH)/core $(UV) pip install -q --compile-bytecode --no-deps .
+	$(call bench-compile,core)
 	$(UV) venv -q --allow-existing --python $(PYTHON) $(BENCH)/paradime-airflow
-	VIRTUAL_ENV=$(BENCH)/paradime-airflow $(UV) pip install -q -r bench/requirements-paradime-airflow.txt
+	VIRTUAL_ENV=$(BENCH)/paradime-airflow $(UV) pip install -q --compile-bytecode -r bench/requirements-paradime-airflow.txt
+	$(call bench-compile,paradime-airflow)
 	$(RUN) python -m bench.run --output BENCHMARKS.md \
 		--sdk-python $(BENCH)/sdk/bin/python --core-python $(BENCH)/core/bin/python \
 		--paradime-airflow-python $(BENCH)/paradime-airflow/bin/python

@@ -80,3 +80,42 @@ def time_command(argv: Sequence[str], runs: int, env: dict[str, str] | None = No
         subprocess.run(argv, capture_output=True, env=full_env, check=False)  # noqa: S603
         samples.append(time.perf_counter() - start)
     return samples
+
+
+def _run_once(argv: Sequence[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, capture_output=True, env=env, check=False)  # noqa: S603
+    return time.perf_counter() - start
+
+
+def interleaved_commands(
+    a: Sequence[str],
+    b: Sequence[str],
+    runs: int,
+    env_a: dict[str, str] | None = None,
+    env_b: dict[str, str] | None = None,
+) -> tuple[list[float], list[float], list[float]]:
+    """Whole-process wall seconds of `a` and `b` run in turn (ABAB..., after one warm-up run
+    of each); returns A, B and A/B per pair."""
+    full_a = {**os.environ, **(env_a or {})}
+    full_b = {**os.environ, **(env_b or {})}
+    _run_once(a, full_a)
+    _run_once(b, full_b)
+    times_a: list[float] = []
+    times_b: list[float] = []
+    for _ in range(runs):
+        times_a.append(_run_once(a, full_a))
+        times_b.append(_run_once(b, full_b))
+    ratios = [x / y for x, y in zip(times_a, times_b, strict=True)]
+    return times_a, times_b, ratios
+
+
+def check_command(argv: Sequence[str], env: dict[str, str] | None = None) -> str:
+    """Runs `argv` once and returns its stdout; raises, with its stderr, if it failed, so a
+    benchmark never times a command that only prints an error."""
+    result = subprocess.run(  # noqa: S603
+        argv, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {result.returncode}: {result.stderr[-800:]}")
+    return result.stdout

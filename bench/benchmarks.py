@@ -8,9 +8,10 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import subprocess
 import sys
+import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,7 +20,15 @@ from typing import Any
 
 import httpx
 
-from bench._support import ROOT, Emulator, Stats, interleaved, time_command
+from bench._support import (
+    ROOT,
+    Emulator,
+    Stats,
+    check_command,
+    interleaved,
+    interleaved_commands,
+    time_command,
+)
 from paradime_bolt import AsyncBoltClient, BoltClient, SimulatedClock, parse_bolt_datetime
 
 
@@ -28,11 +37,13 @@ class Sizes:
     overhead_rounds: int = 300
     overhead_batch: int = 5
     payload_rounds: int = 15
+    memory_rounds: int = 3
     resources: int = 10_000
     log_bytes: int = 5_000_000
     fanout_calls: int = 200
     fanout_concurrency: int = 20
     fanout_rounds: int = 5
+    fanout_pairs: int = 10
     startup_runs: int = 10
     wait_runs: int = 3
     wait_run_seconds: tuple[float, ...] = (3.0, 6.0, 9.0)
@@ -43,11 +54,13 @@ SMOKE = Sizes(
     overhead_rounds=3,
     overhead_batch=1,
     payload_rounds=1,
+    memory_rounds=1,
     resources=100,
     log_bytes=10_000,
     fanout_calls=4,
     fanout_concurrency=2,
     fanout_rounds=1,
+    fanout_pairs=1,
     startup_runs=1,
     wait_runs=1,
     wait_run_seconds=(0.3,),
@@ -82,43 +95,104 @@ def _finished_run(em: Emulator, schedule: str = "daily run") -> int:
 # -- 1. per-call overhead --------------------------------------------------------------------
 
 
-def per_call_overhead(em: Emulator, sizes: Sizes) -> list[Row]:
-    """`bolt_run_status` against a raw POST of the same request plus json.loads, on one warm
-    connection."""
+@dataclass(frozen=True)
+class Captured:
+    """What our client put on the wire for one `bolt_run_status`, and what came back."""
+
+    run_id: int
+    body: bytes
+    headers: dict[str, str]
+    answer: bytes
+
+    @property
+    def payload(self) -> Any:
+        """The request's JSON document (query text, variables, operation name)."""
+        return json.loads(self.body)
+
+
+def capture_run_status(em: Emulator) -> Captured:
+    """One `bolt_run_status` of a finished run, its request and answer recorded, so each
+    raw baseline sends the same bytes and headers (minus those httpx computes itself)."""
     run_id = _finished_run(em)
     sent: list[httpx.Request] = []
-    http = httpx.Client(event_hooks={"request": [sent.append]})
-    bolt = _client(em, http_client=http, max_retries=0)
-    bolt.bolt_run_status(run_id)
-    http.event_hooks = {"request": [], "response": []}
-    request = sent[0]
-    body = request.content
-    headers = {k: v for k, v in request.headers.items() if k.lower() not in ("content-length",)}
+    with httpx.Client(event_hooks={"request": [sent.append]}) as http:
+        bolt = _client(em, http_client=http, max_retries=0)
+        bolt.bolt_run_status(run_id)
+        request = sent[0]
+        answer = http.post(em.endpoint, content=request.content, headers=request.headers)
+    skip = ("content-length", "host")
+    headers = {k: v for k, v in request.headers.items() if k.lower() not in skip}
+    return Captured(run_id, request.content, headers, answer.content)
 
-    def raw() -> object:
-        response = http.post(em.endpoint, content=body, headers=headers)
-        return json.loads(response.content)
 
-    def typed() -> object:
-        return bolt.bolt_run_status(run_id)
-
+def _per_call_row(
+    label: str, typed: Callable[[], object], raw: Callable[[], object], sizes: Sizes, note: str
+) -> Row:
     for _ in range(20):
         raw()
         typed()
     a, b, ratios = interleaved(typed, raw, sizes.overhead_rounds, sizes.overhead_batch)
-    http.close()
     ratio = Stats.of(ratios)
-    return [
-        Row(
-            "per-call overhead: bolt_run_status vs raw httpx POST + json.loads",
-            Stats.of([x * 1e3 for x in a]),
-            Stats.of([x * 1e3 for x in b]),
-            ratio,
-            "ms",
-            "<= 1.15x",
-            ratio.median <= 1.15,
+    return Row(
+        f"per-call overhead, {label}: bolt_run_status vs raw httpx post(json=) + json.loads",
+        Stats.of([x * 1e3 for x in a]),
+        Stats.of([x * 1e3 for x in b]),
+        ratio,
+        "ms",
+        "<= 1.0x",
+        ratio.median <= 1.0,
+        note,
+    )
+
+
+def per_call_overhead(em: Emulator, sizes: Sizes) -> list[Row]:
+    """The steady-state typed call against a plain `httpx.Client.post(url, json=payload)` and
+    `json.loads` of the same operation (same query text and variables), on one warm client:
+    first on a mock transport answering canned bytes (client CPU alone), then on loopback."""
+    captured = capture_run_status(em)
+    payload = captured.payload
+    run_id = captured.run_id
+    baseline = (
+        "baseline: httpx.Client(headers=our headers).post(endpoint string, json=the same "
+        "query and variables), json.loads(response.content)"
+    )
+    rows = []
+    mock = httpx.MockTransport(_canned(captured.answer))
+    with (
+        httpx.Client(transport=mock) as typed_http,
+        httpx.Client(transport=mock, headers=captured.headers) as raw_http,
+    ):
+        bolt = _client(em, http_client=typed_http, max_retries=0)
+
+        def raw_mock() -> object:
+            return json.loads(raw_http.post(em.endpoint, json=payload).content)
+
+        rows.append(
+            _per_call_row(
+                "mock transport",
+                lambda: bolt.bolt_run_status(run_id),
+                raw_mock,
+                sizes,
+                f"{baseline}; both on one httpx.MockTransport answering the emulator's "
+                f"canned answer ({len(captured.answer):,} bytes), no network",
+            )
         )
-    ]
+    with httpx.Client() as typed_http, httpx.Client(headers=captured.headers) as raw_http:
+        bolt = _client(em, http_client=typed_http, max_retries=0)
+
+        def raw_loopback() -> object:
+            return json.loads(raw_http.post(em.endpoint, json=payload).content)
+
+        rows.append(
+            _per_call_row(
+                "loopback",
+                lambda: bolt.bolt_run_status(run_id),
+                raw_loopback,
+                sizes,
+                f"{baseline}; both against the emulator, one keep-alive connection each",
+            )
+        )
+    return rows
 
 
 # -- 2. large payloads -------------------------------------------------------------------------
@@ -169,15 +243,45 @@ def _status_payload(log_bytes: int) -> bytes:
     return json.dumps(body).encode()
 
 
-def _peak_bytes(fn: Callable[[], object]) -> int:
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    base = tracemalloc.get_traced_memory()[0]
-    result = fn()
-    peak = tracemalloc.get_traced_memory()[1] - base
-    tracemalloc.stop()
-    del result
-    return peak
+def _rss_rise(kind: str, side: str, payload_file: Path) -> int:
+    """Bytes one parse raised the resident high-water mark by, in a fresh process
+    (bench/rss_probe.py)."""
+    result = subprocess.run(  # noqa: S603 - our own probe, our own interpreter
+        [sys.executable, "-m", "bench.rss_probe", kind, side, str(payload_file)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    return int(json.loads(result.stdout)["rise_bytes"])
+
+
+def _memory_row(label: str, kind: str, payload: bytes, sizes: Sizes) -> Row:
+    """Ours, json.loads and a plain pydantic model, each in its own fresh process, in turn."""
+    rises: dict[str, list[int]] = {"ours": [], "json": [], "pydantic": []}
+    with tempfile.TemporaryDirectory() as scratch:
+        payload_file = Path(scratch) / "payload.json"
+        payload_file.write_bytes(payload)
+        for _ in range(sizes.memory_rounds):
+            for side, found in rises.items():
+                found.append(_rss_rise(kind, side, payload_file))
+    size = len(payload)
+    ratio = Stats.of([r / size for r in rises["ours"]])
+    floor_json = Stats.of(rises["json"]).median / size
+    floor_pydantic = Stats.of(rises["pydantic"]).median / size
+    return Row(
+        f"parse {label}: resident high-water rise vs payload ({size / 1e6:.2f} MB)",
+        Stats.of([r / 1e6 for r in rises["ours"]]),
+        Stats.of([r / 1e6 for r in rises["json"]]),
+        ratio,
+        "MB",
+        "<= 3x payload",
+        ratio.median <= 3,
+        "ratio: our rise / payload size; one parse per fresh process, everything imported and "
+        "warmed first (bench/rss_probe.py, VmHWM); baseline column: json.loads alone, "
+        f"{floor_json:.1f}x payload; a plain pydantic model of the same fields "
+        f"(model_validate_json): {floor_pydantic:.1f}x payload",
+    )
 
 
 def _canned(payload: bytes) -> Callable[[httpx.Request], httpx.Response]:
@@ -190,21 +294,24 @@ def _canned(payload: bytes) -> Callable[[httpx.Request], httpx.Response]:
 
 
 def large_payloads(sizes: Sizes) -> list[Row]:
-    """The full client call on a canned answer (no network), against json.loads alone."""
+    """The full client call on a canned answer (no network): time against json.loads alone,
+    memory as the resident high-water rise in fresh processes against json.loads and pydantic."""
     rows = []
-    cases: list[tuple[str, bytes, Callable[[BoltClient], object]]] = [
+    cases: list[tuple[str, str, bytes, Callable[[BoltClient], object]]] = [
         (
             f"boltCommand with {sizes.resources:,} resources",
+            "command",
             _command_payload(sizes.resources),
             lambda c: c.bolt_command(1),
         ),
         (
             f"boltRunStatus with {sizes.log_bytes / 1e6:g} MB of logs",
+            "status",
             _status_payload(sizes.log_bytes),
             lambda c: c.bolt_run_status(1),
         ),
     ]
-    for label, payload, call in cases:
+    for label, kind, payload, call in cases:
         transport = httpx.MockTransport(_canned(payload))
         bolt = BoltClient(
             endpoint="http://bench.invalid/graphql",
@@ -233,23 +340,7 @@ def large_payloads(sizes: Sizes) -> list[Row]:
                 time_ratio.median <= 3,
             )
         )
-        peaks = [_peak_bytes(typed) for _ in range(3)]
-        floors = [_peak_bytes(floor) for _ in range(3)]
-        peak = Stats.of([p / 1e6 for p in peaks])
-        ratio = Stats.of([p / len(payload) for p in peaks])
-        floor_ratio = Stats.of(floors).median / len(payload)
-        rows.append(
-            Row(
-                f"parse {label}: peak memory vs payload ({len(payload) / 1e6:.2f} MB)",
-                peak,
-                Stats.of([f / 1e6 for f in floors]),
-                ratio,
-                "MB",
-                "<= 3x payload",
-                ratio.median <= 3,
-                f"baseline: json.loads alone, {floor_ratio:.1f}x payload",
-            )
-        )
+        rows.append(_memory_row(label, kind, payload, sizes))
     return rows
 
 
@@ -286,8 +377,6 @@ def _sequential(em: Emulator, run_id: int, calls: int) -> float:
 
 
 def _sdk_sequential(em: Emulator, run_id: int, calls: int, sdk_python: Path) -> float | None:
-    import subprocess
-
     result = subprocess.run(  # noqa: S603 - our own script in the SDK's environment
         [
             str(sdk_python),
@@ -313,10 +402,37 @@ def _sdk_sequential(em: Emulator, run_id: int, calls: int, sdk_python: Path) -> 
     return float(json.loads(result.stdout)["seconds"])
 
 
-def fan_out(em: Emulator, sizes: Sizes, sdk_python: Path | None) -> list[Row]:
-    """N status calls: async with C in flight, against sequential sync calls and the SDK's."""
-    run_id = _finished_run(em)
+async def _raw_fan_out(em: Emulator, captured: Captured, calls: int, concurrency: int) -> float:
+    """The same fan-out by hand: `httpx.AsyncClient.post(json=...)` and json.loads."""
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    payload = captured.payload
+    async with httpx.AsyncClient(limits=limits, headers=captured.headers) as http:
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one() -> None:
+            async with gate:
+                response = await http.post(em.endpoint, json=payload)
+                json.loads(response.content)
+
+        await asyncio.gather(*(one() for _ in range(concurrency)))  # warm the pool
+        start = time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(calls)))
+        return time.perf_counter() - start
+
+
+def fan_out(em: Emulator, sizes: Sizes, sdk_python: Path | None, latency_ms: float) -> list[Row]:
+    """N status calls, C in flight, on an emulator answering after `latency_ms`: against the
+    ideal N / C x latency, a raw httpx.AsyncClient fan-out, sequential sync calls and the SDK's."""
+    captured = capture_run_status(em)
+    run_id = captured.run_id
     n, c = sizes.fanout_calls, sizes.fanout_concurrency
+    ideal = n / c * latency_ms / 1e3
+    ours, raw = [], []
+    for _ in range(sizes.fanout_pairs):
+        ours.append(asyncio.run(_fan_out(em, run_id, n, c)))
+        raw.append(asyncio.run(_raw_fan_out(em, captured, n, c)))
+    vs_raw = Stats.of([a / b for a, b in zip(ours, raw, strict=True)])
+    vs_ideal = Stats.of([a / ideal for a in ours])
     fan, seq, sdk = [], [], []
     for _ in range(sizes.fanout_rounds):
         fan.append(asyncio.run(_fan_out(em, run_id, n, c)))
@@ -326,7 +442,32 @@ def fan_out(em: Emulator, sizes: Sizes, sdk_python: Path | None) -> list[Row]:
             if sdk_time is not None:
                 sdk.append(sdk_time)
     speedup = Stats.of([s / f for s, f in zip(seq, fan, strict=True)])
+    latency = f"{latency_ms:g} ms emulated latency"
     rows = [
+        Row(
+            f"fan-out: {n} bolt_run_status, async {c} in flight, {latency}, vs the ideal "
+            f"{n} / {c} x latency",
+            Stats.of(ours),
+            Stats.of([ideal]),
+            vs_ideal,
+            "s",
+            "<= 1.5x",
+            vs_ideal.median <= 1.5,
+            "baseline: the wire's floor, no client or server CPU at all",
+        ),
+        Row(
+            f"fan-out: {n} bolt_run_status, async {c} in flight, {latency}, vs raw "
+            "httpx.AsyncClient",
+            Stats.of(ours),
+            Stats.of(raw),
+            vs_raw,
+            "s",
+            "<= 1.1x",
+            vs_raw.median <= 1.1,
+            f"baseline: httpx.AsyncClient(same limits, our headers).post(json=the same query and "
+            f"variables) + json.loads, {c} in flight by a semaphore; A and B in turn, "
+            f"{sizes.fanout_pairs} pairs",
+        ),
         Row(
             f"fan-out: {n} bolt_run_status, async {c} in flight vs sequential sync",
             Stats.of(fan),
@@ -336,7 +477,7 @@ def fan_out(em: Emulator, sizes: Sizes, sdk_python: Path | None) -> list[Row]:
             ">= 5x faster",
             speedup.median >= 5,
             "ratio column: sequential / async",
-        )
+        ),
     ]
     if sdk:
         vs_sdk = Stats.of([s / f for s, f in zip(sdk, fan, strict=False)])
@@ -358,54 +499,199 @@ def fan_out(em: Emulator, sizes: Sizes, sdk_python: Path | None) -> list[Row]:
 # -- 4. import and start-up ------------------------------------------------------------------------
 
 
-def startup(sizes: Sizes, core_python: Path, sdk_python: Path | None, cli: Path) -> list[Row]:
-    """Whole-process wall time: `import` and `--help`, ours against the SDK's."""
-    runs = sizes.startup_runs
-    rows = []
-    bare = Stats.of(time_command([str(core_python), "-c", "pass"], runs))
-    package_import = time_command([str(core_python), "-c", "import paradime_bolt"], runs)
-    # `import paradime_bolt` is lazy (PEP 562); importing the client is what a caller pays.
-    client_import = time_command(
-        [str(core_python), "-c", "from paradime_bolt import BoltClient"], runs
+SDK_ENV = {"PARADIME_DISABLE_VERSION_CHECK": "1", "PARADIME_DISABLE_TELEMETRY": "1"}
+_BUILD_ARGS = "endpoint='http://127.0.0.1:8765/graphql', api_key='k', api_secret='s'"
+BUILD_OURS = f"from paradime_bolt import BoltClient; BoltClient({_BUILD_ARGS})"
+BUILD_SDK = (
+    "from paradime import Paradime; "
+    "Paradime(api_endpoint='http://127.0.0.1:8765/graphql', api_key='k', api_secret='s')"
+)
+FLOOR = "import httpx, pydantic"
+
+
+def _process_row(
+    label: str,
+    a: list[str],
+    b: list[str] | None,
+    runs: int,
+    target: float,
+    note: str,
+    env_a: dict[str, str] | None = None,
+    env_b: dict[str, str] | None = None,
+) -> Row:
+    """Whole processes A and B in turn; the ratio pair by pair. B None: A alone, no ratio."""
+    if b is None:
+        ours = time_command(a, runs, env_a)
+        theirs: list[float] | None = None
+        ratio = None
+    else:
+        ours, theirs, ratios = interleaved_commands(a, b, runs, env_a, env_b)
+        ratio = Stats.of(ratios)
+    return Row(
+        label,
+        Stats.of([x * 1e3 for x in ours]),
+        Stats.of([x * 1e3 for x in theirs]) if theirs else None,
+        ratio,
+        "ms",
+        f"<= {target:g}x",
+        None if ratio is None else ratio.median <= target,
+        note,
     )
-    ours_help = time_command([str(cli), "--help"], runs)
-    sdk_env = {"PARADIME_DISABLE_VERSION_CHECK": "1", "PARADIME_DISABLE_TELEMETRY": "1"}
+
+
+def startup(sizes: Sizes, core_python: Path, sdk_python: Path | None, cli: Path) -> list[Row]:
+    """Whole-process wall time: import and build the client, `--help`; against the floor of
+    httpx and pydantic (or click), and against the SDK's."""
+    runs = sizes.startup_runs
+    dev = sys.executable
+    bare = Stats.of(time_command([dev, "-c", "pass"], runs)).median * 1e3
     sdk = str(sdk_python) if sdk_python else None
-    pairs = [
-        (
+    sdk_cli = str(Path(sdk).parent / "paradime") if sdk else None
+    dev_note = "our dev environment (the cli extra: click, rich, pygments installed)"
+    return [
+        _process_row(
             "import paradime_bolt vs import paradime",
-            package_import,
+            [str(core_python), "-c", "import paradime_bolt"],
             [sdk, "-c", "import paradime"] if sdk else None,
+            runs,
+            0.5,
             "ours is lazy: names load on first use",
+            env_b=SDK_ENV,
         ),
-        (
-            "import: from paradime_bolt import BoltClient vs from paradime import Paradime",
-            client_import,
-            [sdk, "-c", "from paradime import Paradime"] if sdk else None,
-            "floor: pydantic and httpx, which importing any client built on them costs",
+        _process_row(
+            "import and build, whole process: from paradime_bolt import BoltClient; "
+            f"BoltClient(...) vs python -c '{FLOOR}'",
+            [dev, "-c", BUILD_OURS],
+            [dev, "-c", FLOOR],
+            runs,
+            1.2,
+            f"{dev_note}, same interpreter both sides; bare interpreter: {bare:.0f} ms",
         ),
-        (
+        _process_row(
+            "import and build, whole process, paradime-bolt alone (no extras): BoltClient(...) "
+            f"vs python -c '{FLOOR}'",
+            [str(core_python), "-c", BUILD_OURS],
+            [str(core_python), "-c", FLOOR],
+            runs,
+            1.2,
+            "the .bench/core environment: paradime-bolt and its own dependencies, no extras",
+        ),
+        _process_row(
+            "import and build, whole process: BoltClient(...) vs paradime-io Paradime(...)",
+            [dev, "-c", BUILD_OURS],
+            [sdk, "-c", BUILD_SDK] if sdk else None,
+            runs,
+            0.5,
+            f"ours: {dev_note}; the SDK in its own environment, its PyPI version check and "
+            "telemetry off (PARADIME_DISABLE_VERSION_CHECK, PARADIME_DISABLE_TELEMETRY)",
+            env_b=SDK_ENV,
+        ),
+        _process_row(
+            "paradime-bolt --help vs python -c 'import click'",
+            [str(cli), "--help"],
+            [dev, "-c", "import click"],
+            runs,
+            1.5,
+            "same interpreter; click is the floor of any click command line",
+        ),
+        _process_row(
             "paradime-bolt --help vs paradime --help",
-            ours_help,
-            [str(Path(sdk).parent / "paradime"), "--help"] if sdk else None,
-            "",
+            [str(cli), "--help"],
+            [sdk_cli, "--help"] if sdk_cli else None,
+            runs,
+            0.5,
+            f"bare interpreter: {bare:.0f} ms",
+            env_b=SDK_ENV,
         ),
     ]
-    for label, ours, theirs_cmd, note in pairs:
-        theirs = time_command(theirs_cmd, runs, sdk_env) if theirs_cmd else None
-        ratio = Stats.of([a / b for a, b in zip(ours, theirs, strict=True)]) if theirs else None
-        rows.append(
-            Row(
-                label,
-                Stats.of([x * 1e3 for x in ours]),
-                Stats.of([x * 1e3 for x in theirs]) if theirs else None,
-                ratio,
-                "ms",
-                "<= 0.5x",
-                None if ratio is None else ratio.median <= 0.5,
-                "; ".join(x for x in (note, f"bare interpreter: {bare.median * 1e3:.0f} ms") if x),
-            )
+
+
+# -- 4b. one-call processes: a CLI step and a first call --------------------------------------
+
+
+def _emulator_env(em: Emulator) -> dict[str, str]:
+    return {
+        "PARADIME_API_ENDPOINT": em.endpoint,
+        "PARADIME_API_KEY": em.api_key,
+        "PARADIME_API_SECRET": em.api_secret,
+    }
+
+
+def one_call_processes(
+    em: Emulator, sizes: Sizes, sdk_python: Path | None, cli: Path, home: Path
+) -> list[Row]:
+    """Whole processes that make one API call to the emulator: a CLI command, and the first
+    `bolt_run_status` of a script, against a raw httpx + pydantic script sending the same
+    bytes, and the SDK's CLI. `home` is an empty HOME for the SDK (it reads
+    ~/.paradime/credentials)."""
+    runs = sizes.startup_runs
+    dev = sys.executable
+    captured = capture_run_status(em)
+    run_id = captured.run_id
+    env = _emulator_env(em)
+    raw_script = str(ROOT / "bench" / "raw_call.py")
+    raw = [dev, raw_script, em.endpoint, captured.body.decode(), json.dumps(captured.headers)]
+    ours_status = [str(cli), "runs", "status", str(run_id), "--json"]
+    first_call = (
+        "from paradime_bolt import BoltClient; "
+        f"BoltClient(endpoint={em.endpoint!r}, api_key={em.api_key!r}, "
+        f"api_secret={em.api_secret!r}).bolt_run_status({run_id})"
+    )
+    ours_first = [dev, "-c", first_call]
+    for argv, argv_env in ((ours_status, env), (raw, None), ([*raw, "--validate"], None)):
+        check_command(argv, argv_env)
+    check_command(ours_first)
+    raw_note = (
+        "baseline: bench/raw_call.py, httpx.post of the same body bytes and headers our client "
+        "sends"
+    )
+    rows = [
+        _process_row(
+            "CLI, one API call, whole process: paradime-bolt runs status ID --json vs raw httpx "
+            "+ pydantic script",
+            ours_status,
+            raw,
+            runs,
+            1.3,
+            f"{raw_note}, json.loads of the answer; same interpreter; credentials from "
+            "PARADIME_API_*",
+            env_a=env,
+        ),
+        _process_row(
+            "first bolt_run_status in a fresh process (import, build, call, parse) vs raw httpx "
+            "+ pydantic script",
+            ours_first,
+            [*raw, "--validate"],
+            runs,
+            1.2,
+            f"{raw_note}, the answer validated by a small pydantic model (--validate)",
+        ),
+    ]
+    if sdk_python is None:
+        return rows
+    sdk_env = {**env, **SDK_ENV, "HOME": str(home)}
+    # The SDK's CLI has no run-status command; `bolt run SLUG` is its nearest one-call command.
+    ours_trigger = [str(cli), "run", "bench cli", "--json"]
+    sdk_trigger = [str(sdk_python.parent / "paradime"), "bolt", "run", "bench-cli", "--json"]
+    check_command(ours_trigger, env)
+    sdk_out = check_command(sdk_trigger, sdk_env)
+    if '"run_id"' not in sdk_out:
+        raise RuntimeError(f"the SDK's CLI did not trigger a run: {sdk_out[-500:]}")
+    rows.append(
+        _process_row(
+            "CLI, one API call, whole process: paradime-bolt run SCHEDULE --json vs paradime "
+            "bolt run SLUG --json",
+            ours_trigger,
+            sdk_trigger,
+            runs,
+            0.4,
+            "the SDK's CLI has no run-status command (bolt: run, retry, schedule suspend, "
+            "artifact, verify, migrate), so both sides trigger the same schedule, one "
+            "triggerBoltRun each; the SDK's version check and telemetry off, an empty HOME",
+            env_a=env,
+            env_b=sdk_env,
         )
+    )
     return rows
 
 

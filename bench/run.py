@@ -1,6 +1,7 @@
 """Runs every benchmark in one process run and writes BENCHMARKS.md. `make bench` calls it.
 
     python -m bench.run [--smoke] [--output BENCHMARKS.md] [--sdk-python PATH] [--core-python PATH]
+                        [--only STEP ...]
 
 The emulator runs in its own process on loopback. The paradime-io SDK, when `--sdk-python` points
 at an interpreter that has it, runs in that separate environment: it is never our dependency.
@@ -10,9 +11,11 @@ Nothing here fails on a number: targets are reported as met or missed.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from importlib import metadata
@@ -72,7 +75,8 @@ def render(rows: list[benchmarks.Row], sdk_python: Path | None, smoke: bool) -> 
         "Written by `make bench` (`python -m bench.run`); do not edit by hand. Every ratio is",
         "measured side by side in the same run (A and B interleaved, ratio taken pair by pair).",
         "Figures are medians with the min-max spread in brackets. The emulator runs in its own",
-        "process on loopback.",
+        "process on loopback. Whole-process rows run with compiled bytecode in every environment",
+        "(the Makefile compiles the side environments, bench.run our own sources).",
         "",
         f"- Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC"
         + (" (smoke run: tiny sizes, figures meaningless)" if smoke else ""),
@@ -91,6 +95,18 @@ def render(rows: list[benchmarks.Row], sdk_python: Path | None, smoke: bool) -> 
             f"{_verdict(row.met)} | {row.note} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def compile_first_party() -> None:
+    """Writes bytecode for our own sources, as an installed wheel has: editable installs leave
+    them uncompiled (`uv sync --compile-bytecode` compiles site-packages only), and with
+    PYTHONDONTWRITEBYTECODE set every whole-process run would compile them afresh, while the
+    dependencies it is measured against load compiled."""
+    trees = [ROOT / "src", ROOT / "emulator" / "src", ROOT / "bench"]
+    trees += sorted((ROOT / "integrations").glob("*/src"))
+    for tree in trees:
+        if tree.is_dir() and not compileall.compile_dir(tree, quiet=1, workers=0):
+            print(f"warning: some files under {tree} did not compile", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -115,37 +131,60 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=50.0,
         help="emulated API latency for the fan-out benchmark (the live API is remote)",
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="STEP",
+        help="run only this step (repeatable): per-call, waiting, fan-out, server, payloads, "
+        "polls, startup, one-call, dag-parse",
+    )
     args = parser.parse_args(argv)
     sizes = benchmarks.SMOKE if args.smoke else benchmarks.Sizes()
     sdk_python = args.sdk_python if args.sdk_python and args.sdk_python.exists() else None
     cli = Path(sys.executable).parent / "paradime-bolt"
 
-    rows: list[benchmarks.Row] = []
-    steps: list[tuple[str, Callable[[Emulator], list[benchmarks.Row]], tuple[str, ...]]] = [
-        ("per-call overhead", lambda em: benchmarks.per_call_overhead(em, sizes), ()),
-        ("waiting", lambda em: benchmarks.detection_delay(em, sizes), ()),
-        (
-            "fan-out",
-            lambda em: benchmarks.fan_out(em, sizes, sdk_python),
-            ("--latency-ms", f"{args.latency_ms:g}"),
-        ),
-        ("server speed", lambda em: server_speed.server_speed(em, args.smoke), ()),
-    ]
-    for label, step, extra in steps:
-        print(f"running: {label}", file=sys.stderr)
-        with emulator(*extra, schedules=SCHEDULES) as em:
-            rows.extend(step(em))
-    print("running: large payloads", file=sys.stderr)
-    rows.extend(benchmarks.large_payloads(sizes))
-    print("running: polls", file=sys.stderr)
-    rows.extend(benchmarks.poll_count(sizes))
-    print("running: start-up", file=sys.stderr)
-    rows.extend(benchmarks.startup(sizes, args.core_python, sdk_python, cli))
-    print("running: DAG parse", file=sys.stderr)
+    if not args.smoke:
+        compile_first_party()
     paradime_airflow = args.paradime_airflow_python
     if paradime_airflow is not None and not paradime_airflow.exists():
         paradime_airflow = None
-    rows.extend(dag_parse.dag_parse_cost(sizes, paradime_airflow))
+    latency = ("--latency-ms", f"{args.latency_ms:g}")
+
+    def on_emulator(
+        step: Callable[[Emulator], list[benchmarks.Row]], *extra: str
+    ) -> Callable[[], list[benchmarks.Row]]:
+        def run() -> list[benchmarks.Row]:
+            with emulator(*extra, schedules=SCHEDULES) as em:
+                return step(em)
+
+        return run
+
+    def one_call() -> list[benchmarks.Row]:
+        with tempfile.TemporaryDirectory() as home, emulator(schedules=SCHEDULES) as em:
+            return benchmarks.one_call_processes(em, sizes, sdk_python, cli, Path(home))
+
+    steps: dict[str, Callable[[], list[benchmarks.Row]]] = {
+        "per-call": on_emulator(lambda em: benchmarks.per_call_overhead(em, sizes)),
+        "waiting": on_emulator(lambda em: benchmarks.detection_delay(em, sizes)),
+        "fan-out": on_emulator(
+            lambda em: benchmarks.fan_out(em, sizes, sdk_python, args.latency_ms), *latency
+        ),
+        "server": on_emulator(lambda em: server_speed.server_speed(em, args.smoke)),
+        "payloads": lambda: benchmarks.large_payloads(sizes),
+        "polls": lambda: benchmarks.poll_count(sizes),
+        "startup": lambda: benchmarks.startup(sizes, args.core_python, sdk_python, cli),
+        "one-call": one_call,
+        "dag-parse": lambda: dag_parse.dag_parse_cost(sizes, paradime_airflow),
+    }
+    unknown = sorted(set(args.only or ()) - set(steps))
+    if unknown:
+        parser.error(f"unknown --only step(s): {', '.join(unknown)}; known: {', '.join(steps)}")
+    rows: list[benchmarks.Row] = []
+    for label, step in steps.items():
+        if args.only and label not in args.only:
+            continue
+        print(f"running: {label}", file=sys.stderr)
+        rows.extend(step())
 
     table = render(rows, sdk_python, args.smoke)
     print(table)
