@@ -94,6 +94,40 @@ def _proxied(make: Callable[..., T], proxy: str | None, **kwargs: Any) -> T:
         raise ConfigurationError("proxy= is not a URL httpx can use") from None
 
 
+class _QuietCookies(httpx.Cookies):
+    """Cookies that skip httpx's parsing of an answer that sets none (it builds a urllib
+    request and an email message per answer: about a third of a small call's own time)."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        if "set-cookie" in response.headers:
+            super().extract_cookies(response)
+
+
+class _SkipsCookielessAnswers:
+    """For the pools a client owns: httpx's clients, with `_QuietCookies` (cookies an answer
+    sets are still kept and sent, as by any httpx client)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cookies = kwargs.get("cookies")
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._quiet_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        self._quiet_cookies = _QuietCookies(cookies)
+
+
+class _Pool(_SkipsCookielessAnswers, httpx.Client):
+    """The connection pool a `BoltClient` owns."""
+
+
+class _AsyncPool(_SkipsCookielessAnswers, httpx.AsyncClient):
+    """The connection pool an `AsyncBoltClient` owns."""
+
+
 class _TransportCore:
     """What the sync and async transports share: headers, options and error mapping."""
 
@@ -303,9 +337,7 @@ class SyncTransport(_TransportCore):
             self.pool = self.make_pool()
 
     def make_pool(self) -> httpx.Client:
-        return _proxied(
-            httpx.Client, self.proxy, timeout=self.config.timeout, follow_redirects=False
-        )
+        return _proxied(_Pool, self.proxy, timeout=self.config.timeout, follow_redirects=False)
 
     @property
     def http(self) -> httpx.Client:
@@ -456,9 +488,7 @@ class AsyncTransport(_TransportCore):
             self.pool = self.make_pool()
 
     def make_pool(self) -> httpx.AsyncClient:
-        return _proxied(
-            httpx.AsyncClient, self.proxy, timeout=self.config.timeout, follow_redirects=False
-        )
+        return _proxied(_AsyncPool, self.proxy, timeout=self.config.timeout, follow_redirects=False)
 
     @property
     def http(self) -> httpx.AsyncClient:
