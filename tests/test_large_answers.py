@@ -4,34 +4,13 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
 
 import pytest
 
+from paradime_bolt import _response
 from paradime_bolt._response import PAUSE_GC_FROM_BYTES
 from tests.support.large_answers import client_answering, large_command_answer
 from tests.support.subprocesses import run_python
-
-
-@pytest.fixture
-def collections() -> Iterator[list[int]]:
-    """The generation of every cyclic-GC run while the test runs, with the default
-    thresholds (30,000 tracked objects always trigger several)."""
-    runs: list[int] = []
-
-    def count(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            runs.append(info["generation"])
-
-    thresholds = gc.get_threshold()
-    gc.set_threshold(700, 10, 10)
-    gc.callbacks.append(count)
-    try:
-        yield runs
-    finally:
-        gc.callbacks.remove(count)
-        gc.set_threshold(*thresholds)
-
 
 BIG = large_command_answer(10_000)
 
@@ -50,6 +29,13 @@ gc.set_threshold(700, 10, 10)
 gc.callbacks.append(lambda phase, info: runs.append(info["generation"]) if phase == "start" else 0)
 bolt = client_answering(BIG)
 bolt.bolt_command(1)  # the models are built once, outside the count
+from paradime_bolt import _response
+switches = []
+class Recording:  # the real gc, recording the client's switches
+    isenabled = staticmethod(gc.isenabled)
+    def disable(self): switches.append("disable"); gc.disable()
+    def enable(self): switches.append("enable"); gc.enable()
+_response.gc = Recording()
 runs.clear()
 resources = len(bolt.bolt_command(1).resources or [])
 during, enabled_after = len(runs), gc.isenabled()
@@ -60,6 +46,7 @@ try:
 except InvalidResponseError as exc:
     error = "does not fit the schema" in str(exc)
 print(json.dumps({"resources": resources, "gc_runs": during, "enabled_after": enabled_after,
+                  "switches": switches,
                   "error": error, "enabled_after_error": gc.isenabled()}))
 """
 
@@ -71,24 +58,50 @@ def test_a_large_answer_is_validated_without_gc_runs_and_gc_is_back_on() -> None
     assert seen["resources"] == 10_000 and isinstance(seen["gc_runs"], int)
     assert seen["gc_runs"] <= 1
     assert seen == {**seen, "enabled_after": True, "error": True, "enabled_after_error": True}
+    assert seen["switches"] == ["disable", "enable"] * 2  # the answer, then the broken one
 
 
-def test_with_another_thread_alive_the_gc_is_left_alone(collections: list[int]) -> None:
+class RecordingGC:
+    """The real `gc`, recording every switch the client makes (how many collections run is up
+    to each Python version's GC, so the switches are what these tests read)."""
+
+    def __init__(self) -> None:
+        self.switches: list[str] = []
+
+    def isenabled(self) -> bool:
+        return gc.isenabled()
+
+    def disable(self) -> None:
+        self.switches.append("disable")
+        gc.disable()
+
+    def enable(self) -> None:
+        self.switches.append("enable")
+        gc.enable()
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch) -> RecordingGC:
+    recorder = RecordingGC()
+    monkeypatch.setattr(_response, "gc", recorder)
+    return recorder
+
+
+def test_with_another_thread_alive_the_gc_is_left_alone(recorded: RecordingGC) -> None:
     bolt = client_answering(BIG)
-    bolt.bolt_command(1)
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        collections.clear()
-        bolt.bolt_command(1)
+        command = bolt.bolt_command(1)
     finally:
         release.set()
         other.join()
-    assert len(collections) > 1
+    assert len(command.resources or []) == 10_000
+    assert recorded.switches == []
 
 
-def test_a_gc_switched_off_by_the_caller_stays_off() -> None:
+def test_a_gc_switched_off_by_the_caller_stays_off(recorded: RecordingGC) -> None:
     bolt = client_answering(BIG)
     gc.disable()
     try:
@@ -96,3 +109,4 @@ def test_a_gc_switched_off_by_the_caller_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+    assert recorded.switches == []
