@@ -123,9 +123,7 @@ def test_the_wait_timeout_bounds_the_outage(twin: Twin, script: GraphQLScript) -
     assert twin.clock.now() == 20.0
 
 
-def test_the_final_status_is_read_through_an_outage_too(
-    twin: Twin, script: GraphQLScript
-) -> None:
+def test_the_final_status_is_read_through_an_outage_too(twin: Twin, script: GraphQLScript) -> None:
     script.on("BoltRunProgress", p.progress("SUCCESS"))
     script.on("BoltRunStatus", refused, refused, answer(504), p.status("SUCCESS"))
     assert twin.call("wait_for_run", 7, **FAST).run_state is RunState.SUCCESS

@@ -115,9 +115,7 @@ def test_the_http_switch_closes_the_port_after_answering(server: EmulatorServer)
         ([5], "Expected"),
     ],
 )
-def test_the_switch_refuses_what_it_cannot_do(
-    server: EmulatorServer, body: Any, says: str
-) -> None:
+def test_the_switch_refuses_what_it_cannot_do(server: EmulatorServer, body: Any, says: str) -> None:
     with httpx.Client() as client:
         answer = client.post(server.base_url + "/_emulator/outage", json=body, headers=HEADERS)
     assert answer.status_code == 400
@@ -139,10 +137,8 @@ def test_the_command_line_asks_a_running_emulator(
     assert not refused(server)
     assert "HTTP 401: Unauthorized" in capsys.readouterr().err
 
-    code = main(
-        ["outage", "1", "--endpoint", server.endpoint, "--mode", "unavailable"]
-        + ["--api-key", KEY, "--api-secret", SECRET]
-    )
+    asked = ["outage", "1", "--endpoint", server.endpoint, "--mode", "unavailable"]
+    code = main([*asked, "--api-key", KEY, "--api-secret", SECRET])
     assert code == 0
     assert "Outage started: unavailable for 1s" in capsys.readouterr().out
     assert server.wait_outage_over(timeout=120)
