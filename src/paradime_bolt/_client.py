@@ -519,6 +519,8 @@ class BoltClient:
             if latest.run_state.is_terminal:
                 return False
             raise RunTimeoutError(run_id, timeout, state=latest.state) from None
+        except APIError as exc:  # the API did not answer the cancel: the timeout still stands
+            raise RunTimeoutError(run_id, timeout, state=progress.state) from exc
         raise RunTimeoutError(run_id, timeout, state=progress.state, canceled=True)
 
     def trigger_and_wait(
