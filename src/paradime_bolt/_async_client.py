@@ -26,6 +26,7 @@ import httpx
 
 from ._arguments import graphql_int, schedule_selector, trigger_arguments
 from ._artifacts import Artifact, rank_commands
+from ._async_transport import AsyncTransport
 from ._clock import Clock
 from ._config import ClientConfig, RequestOptions, RequestSettings, resolve_config
 from ._downloads import MemorySink, destination, file_sink, storage_host
@@ -43,7 +44,7 @@ from ._generated.async_client import AsyncBoltGraphQLClient
 from ._generated.base_model import UNSET
 from ._generated.input_types import BoltScheduleFilter
 from ._lookups import lookup
-from ._transport import AsyncTransport, check_proxy
+from ._transport import check_proxy
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import (
     DEFAULT_OUTAGE_TOLERANCE,

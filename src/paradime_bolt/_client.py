@@ -43,7 +43,8 @@ from ._generated.base_model import UNSET
 from ._generated.client import BoltGraphQLClient
 from ._generated.input_types import BoltScheduleFilter
 from ._lookups import lookup
-from ._transport import SyncTransport, check_proxy
+from ._sync_transport import SyncTransport
+from ._transport import check_proxy
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import (
     DEFAULT_OUTAGE_TOLERANCE,
