@@ -16,11 +16,11 @@ import functools
 import json
 import logging
 import os
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -83,6 +83,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncBoltClient"]
 
 logger = logging.getLogger("paradime_bolt")
+T = TypeVar("T")
 
 
 class AsyncBoltClient:
@@ -485,11 +486,7 @@ class AsyncBoltClient:
         outage = OutageWatch(run_id, tolerance, clock, deadline=deadline, timeout=timeout)
         intervals = backoff.intervals()
         while True:
-            try:
-                progress = await bolt.bolt_run_progress(run_id)
-            except APIError as exc:
-                await clock.asleep(outage.failed(exc))
-                continue
+            progress = await bolt._through_outages(outage, lambda: bolt.bolt_run_progress(run_id))
             outage.answered(progress.state)
             await report_async_progress(on_progress, progress)
             if progress.run_state.is_terminal:
@@ -503,17 +500,19 @@ class AsyncBoltClient:
             ):
                 break
             await clock.asleep(interval if remaining is None else min(interval, remaining))
-        while True:
-            try:
-                status = await bolt.bolt_run_status(run_id)
-            except APIError as exc:
-                await clock.asleep(outage.failed(exc))
-                continue
-            break
+        status = await bolt._through_outages(outage, lambda: bolt.bolt_run_status(run_id))
         outage.answered()
         if raise_on_failure and status.run_state.is_failure:
             raise RunFailedError.from_status(run_id, status)
         return status
+
+    async def _through_outages(self, outage: OutageWatch, request: Callable[[], Awaitable[T]]) -> T:
+        """`request()`, sent again after each transient failure until `outage` gives up."""
+        while True:
+            try:
+                return await request()
+            except APIError as exc:
+                await self._transport.clock.asleep(outage.failed(exc))
 
     async def _timed_out(
         self, run_id: int, timeout: float, progress: RunProgress, cancel: bool
