@@ -34,6 +34,7 @@ from ._exceptions import (
     APIError,
     ArtifactNotFoundError,
     BoltError,
+    InvalidArgumentError,
     InvalidResponseError,
     OperationFailedError,
     RunFailedError,
@@ -60,9 +61,14 @@ from ._waiting import (
     wait_backoff,
 )
 from .models import (
+    AllScheduleNames,
     CancelResult,
     CommandDetails,
     CommandInput,
+    CreatedSchedule,
+    DeleteResult,
+    EnvironmentList,
+    EnvironmentType,
     LogLine,
     LogPage,
     ResourceUrl,
@@ -72,7 +78,9 @@ from .models import (
     RunStatus,
     Schedule,
     ScheduleDetails,
+    ScheduleInput,
     SchedulePage,
+    ScheduleSlugs,
     SuspendResult,
     TriggeredRun,
 )
@@ -442,6 +450,85 @@ class AsyncBoltClient:
             return await self._graphql.suspend_bolt_schedule(
                 suspend=suspend, **selector, options=RequestOptions(timeout, max_retries)
             )
+
+    async def create_bolt_schedule(
+        self,
+        schedule: ScheduleInput,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CreatedSchedule:
+        """Creates an API schedule and returns its `slug`, the name every other method takes
+        as `slug=`. Never retried unless the request provably did not reach the server."""
+        if not isinstance(schedule, ScheduleInput):
+            raise InvalidArgumentError(
+                f"schedule must be a paradime_bolt.models.ScheduleInput, not {schedule!r}"
+            )
+        return await self._graphql.create_bolt_schedule(
+            schedule=schedule, options=RequestOptions(timeout, max_retries)
+        )
+
+    async def delete_bolt_schedule(
+        self,
+        slug: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> DeleteResult:
+        """Deletes an API (or UI) schedule. Unknown: `NotFoundError`; a YAML schedule is refused
+        by the API (`GraphQLResponseError`): remove it from its file instead."""
+        asked = schedule_selector(None, slug)
+        with lookup("schedule", asked):
+            return await self._graphql.delete_bolt_schedule(
+                slug=asked["slug"], options=RequestOptions(timeout, max_retries)
+            )
+
+    async def list_all_schedule_names(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AllScheduleNames:
+        """Every schedule's name with its workspace's, across the workspaces this credential
+        reaches: what a `run_after`/`schedule_trigger` in another workspace may name."""
+        return await self._graphql.list_all_schedule_names(
+            options=RequestOptions(timeout, max_retries)
+        )
+
+    async def list_bolt_environments(
+        self,
+        environment_type: EnvironmentType = EnvironmentType.SCHEDULER,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> EnvironmentList:
+        """The workspace's environments of a type (Bolt's: SCHEDULER); a schedule's
+        `environment` names one of their slugs."""
+        try:
+            kind = EnvironmentType(environment_type)
+        except ValueError:
+            choices = ", ".join(member.value for member in EnvironmentType)
+            raise InvalidArgumentError(
+                f"environment_type must be one of {choices}, not {environment_type!r}"
+            ) from None
+        return await self._graphql.list_bolt_environments(
+            environment_type=kind, options=RequestOptions(timeout, max_retries)
+        )
+
+    async def create_schedule_slugs(
+        self,
+        display_names: Sequence[str],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ScheduleSlugs:
+        """Mints a unique slug for each display name, in the same order."""
+        if isinstance(display_names, str) or not display_names:
+            raise InvalidArgumentError("display_names= takes a non-empty list of names")
+        names = [schedule_selector(name, None)["schedule_name"] for name in display_names]
+        return await self._graphql.create_schedule_slugs(
+            display_names=names, options=RequestOptions(timeout, max_retries)
+        )
 
     # -- workflows ---------------------------------------------------------------------------
     #
