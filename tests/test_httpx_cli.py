@@ -48,7 +48,7 @@ def test_httpx_main_and_its_module_still_work_and_load_on_first_use() -> None:
     seen = run_python(
         """
         import json, sys
-        from paradime_bolt._httpx_cli import defer_httpx_cli
+        from paradime_bolt.cli._httpx_cli import defer_httpx_cli
         assert defer_httpx_cli()
         import httpx
         from click.testing import CliRunner
@@ -70,7 +70,7 @@ def test_an_httpx_imported_first_is_left_as_it_is() -> None:
         """
         import json, sys
         import httpx
-        from paradime_bolt._httpx_cli import defer_httpx_cli
+        from paradime_bolt.cli._httpx_cli import defer_httpx_cli
         print(json.dumps({
             "module": type(sys.modules["httpx._main"]).__name__,
             "deferred_again": defer_httpx_cli(),

@@ -21,11 +21,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     PYDANTIC_DISABLE_PLUGINS says otherwise (finding them reads the metadata of every installed
     distribution, a cost each CI step would pay for the client's models, with no plugin of the
     user's there to observe them), and httpx's own command line loads only if used (see
-    `_httpx_cli`). Called with `argv`, inside someone's process, it changes nothing."""
+    `cli/_httpx_cli.py`). Called with `argv`, inside someone's process, it changes nothing."""
     if argv is None:
         import os
 
-        from paradime_bolt._httpx_cli import defer_httpx_cli
+        from ._httpx_cli import defer_httpx_cli
 
         os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
         defer_httpx_cli()
