@@ -17,7 +17,7 @@ from dagster import (
 )
 
 from ._execution import RunSettings, failure, follow_run, outcome
-from ._manifest import BoltProject, load_project
+from ._manifest import BoltProject, caller_folder, load_project
 from ._resource import BoltResource
 
 __all__ = ["build_bolt_assets", "resolve_resource"]
@@ -58,9 +58,10 @@ def build_bolt_assets(
     --indirect-selection empty` instead. The step waits for the run (`run_timeout` seconds, then
     it cancels the run and fails), then reports one materialization per model that ran and one
     check result per test, and fails if the run or a node failed. Interrupting the step cancels
-    the run in Bolt. `manifest` is a parsed manifest.json or its path (read now, never fetched).
+    the run in Bolt. `manifest` is a parsed manifest.json or its path, read now (never fetched);
+    a relative path is read from the folder of the file whose code calls this function.
     """
-    project = load_project(manifest)
+    project = load_project(manifest, relative_to=caller_folder())
     settings = RunSettings(
         schedule_name=schedule_name,
         branch=branch,
