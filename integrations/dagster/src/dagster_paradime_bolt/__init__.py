@@ -1,13 +1,13 @@
 """dagster-paradime-bolt: Paradime Bolt schedules as Dagster assets, checks, ops and sensors.
 
-from dagster import Definitions, EnvVar
+from dagster import Definitions
 from dagster_paradime_bolt import BoltResource, bolt_schedule_sensor, build_bolt_assets
 
 daily = build_bolt_assets(schedule_name="daily run", manifest="dbt/manifest.json")
 defs = Definitions(
     assets=[daily],
     sensors=[bolt_schedule_sensor("daily run", manifest="dbt/manifest.json")],
-    resources={"bolt": BoltResource(api_secret=EnvVar("PARADIME_API_SECRET"))},
+    resources={"bolt": BoltResource()},  # the client reads PARADIME_API_* in the step
 )
 """
 

@@ -21,9 +21,8 @@ class BoltResource(ConfigurableResource):  # type: ignore[type-arg]
     to the client's own environment variables (`PARADIME_API_ENDPOINT`, `PARADIME_API_KEY`,
     `PARADIME_API_SECRET`, `PARADIME_WORKSPACE_UID`) when the client is built, in the step, so
     the secret never enters Dagster's config at all. The secret is never in a repr or a log.
-
-        BoltResource(api_secret=EnvVar("PARADIME_API_SECRET"),
-                     workspace_uid=EnvVar("PARADIME_WORKSPACE_UID"))
+    An `EnvVar` whose variable is unset fails the run (Dagster's rule), so leave a field unset
+    rather than name a variable that some deployments do not set.
     """
 
     endpoint: str | None = Field(
@@ -37,7 +36,7 @@ class BoltResource(ConfigurableResource):  # type: ignore[type-arg]
     api_secret: str | None = Field(
         default=None,
         description="An account API key (prdm_cmp_...), a workspace token (prdm_wsp_...) or a "
-        "legacy API secret; unset: PARADIME_API_SECRET. Give it as an EnvVar.",
+        "legacy API secret; unset: PARADIME_API_SECRET.",
     )
     workspace_uid: str | None = Field(
         default=None,
