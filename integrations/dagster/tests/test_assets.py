@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from dagster import AssetKey, AssetSelection, DagsterInstance, materialize
@@ -168,3 +169,40 @@ def test_a_failing_model_fails_the_step_with_the_others_materialized(
     assert kinds.index("STEP_FAILURE") > max(
         index for index, kind in enumerate(kinds) if kind == "ASSET_MATERIALIZATION"
     )
+
+
+def _warnings(instance: DagsterInstance, run_id: str) -> list[str]:
+    return [
+        entry.user_message
+        for entry in instance.all_logs(run_id)
+        if entry.level == logging.WARNING and entry.dagster_event is None
+    ]
+
+
+def test_selected_assets_the_run_did_not_build_are_named_in_a_warning(
+    manifest: dict[str, Any], bolt: BoltResource
+) -> None:
+    # "job schedule" runs `dbt run` and `dbt test`: the seed and the snapshot are never built.
+    assets = build_bolt_assets(schedule_name="job schedule", manifest=manifest, **FAST)
+    instance = DagsterInstance.ephemeral()
+    result = materialize([assets], resources={"bolt": bolt}, instance=instance)
+    assert result.success
+    materialized = {m.asset_key for m in result.asset_materializations_for_node(assets.op.name)}
+    assert materialized == set(map(AssetKey, MODELS))
+    run_id = _bolt_run(result, assets.op.name)
+    assert _warnings(instance, result.run_id) == [
+        f"2 of 8 selected assets were not materialized by Bolt run {run_id} of schedule "
+        "'job schedule': no dbt command of the run built country_codes, orders_snapshot."
+    ]
+
+
+def test_no_warning_when_the_run_built_every_selected_asset(
+    manifest: dict[str, Any], bolt: BoltResource
+) -> None:
+    assets = build_bolt_assets(schedule_name="subset refresh", manifest=manifest, **FAST)
+    instance = DagsterInstance.ephemeral()
+    selection = AssetSelection.assets("stg_orders", "country_codes")
+    result = materialize([assets], selection=selection, resources={"bolt": bolt}, instance=instance)
+    assert result.success
+    assert len(result.asset_materializations_for_node(assets.op.name)) == 2
+    assert _warnings(instance, result.run_id) == []

@@ -16,7 +16,7 @@ from dagster import (
     multi_asset,
 )
 
-from ._execution import RunSettings, failure, follow_run, outcome
+from ._execution import RunSettings, failure, follow_run, not_produced, outcome
 from ._manifest import BoltProject, caller_folder, load_project
 from ._resource import BoltResource
 
@@ -117,6 +117,9 @@ def materialize_schedule(
         )
     report = outcome(followed.results, project)
     yield from report.step_events(asset_keys, check_keys)
+    missing = not_produced(followed.results, project, report, asset_keys)
+    if missing is not None and followed.timeout is None:
+        context.log.warning(missing)
     problem = failure(followed, report)
     if problem is not None:
         raise problem

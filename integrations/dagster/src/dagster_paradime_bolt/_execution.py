@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,7 @@ __all__ = [
     "RunSettings",
     "failure",
     "follow_run",
+    "not_produced",
     "outcome",
     "run_tag",
 ]
@@ -267,6 +268,38 @@ def outcome(run: BoltRunResults, project: BoltProject | None) -> Outcome:
         if result.failed:
             report.failed.append(_describe(result, kind, name))
     return report
+
+
+def not_produced(
+    run: BoltRunResults, project: BoltProject, report: Outcome, selected: Collection[AssetKey]
+) -> str | None:
+    """A warning naming the selected assets the run neither materialized nor failed (its
+    commands did not build them, or dbt skipped them); None when there are none."""
+    produced = {key for key, _ in report.materializations}
+    statuses = {
+        node.asset_key: run.results[unique_id].status
+        for unique_id, node in project.nodes.items()
+        if unique_id in run.results
+    }
+    unbuilt = [key for key in selected if key not in produced and key not in statuses]
+    skipped = [key for key in selected if statuses.get(key) == "skipped"]
+    if not unbuilt and not skipped:
+        return None
+    reasons = []
+    if unbuilt:
+        reasons.append(f"no dbt command of the run built {_names(unbuilt)}")
+    if skipped:
+        reasons.append(f"dbt skipped {_names(skipped)}")
+    return (
+        f"{len(unbuilt) + len(skipped)} of {len(selected)} selected assets were not "
+        f"materialized by Bolt run {run.run_id} of schedule {run.schedule_name!r}: "
+        + "; ".join(reasons)
+        + "."
+    )
+
+
+def _names(keys: Collection[AssetKey]) -> str:
+    return ", ".join(sorted(key.to_user_string() for key in keys))
 
 
 def failure(followed: FollowedRun, report: Outcome) -> Failure | None:
