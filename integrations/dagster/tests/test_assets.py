@@ -206,3 +206,45 @@ def test_no_warning_when_the_run_built_every_selected_asset(
     assert result.success
     assert len(result.asset_materializations_for_node(assets.op.name)) == 2
     assert _warnings(instance, result.run_id) == []
+
+
+def _with_app_url(bolt: BoltResource, app_url: str) -> BoltResource:
+    return BoltResource(
+        endpoint=bolt.endpoint, api_key=bolt.api_key, api_secret=bolt.api_secret, app_url=app_url
+    )
+
+
+def test_run_links_point_to_the_resources_app_url(
+    manifest: dict[str, Any], bolt: BoltResource
+) -> None:
+    assets = build_bolt_assets(schedule_name="subset refresh", manifest=manifest, **FAST)
+    other_app = _with_app_url(bolt, "https://paradime.example.com/")
+    result = materialize(
+        [assets],
+        selection=AssetSelection.assets("stg_orders"),
+        resources={"bolt": other_app},
+        instance=DagsterInstance.ephemeral(),
+    )
+    run_id = _bolt_run(result, assets.op.name)
+    (materialization,) = result.asset_materializations_for_node(assets.op.name)
+    url = materialization.metadata["bolt_run_url"].value
+    assert url == f"https://paradime.example.com/bolt/run_id/{run_id}"
+
+
+def test_an_unusable_app_url_fails_the_step_before_a_run_starts(
+    manifest: dict[str, Any], bolt: BoltResource, emulator: BoltEmulator
+) -> None:
+    assets = build_bolt_assets(schedule_name="never run", manifest=manifest, **FAST)
+    broken = _with_app_url(bolt, "app.paradime.io")
+    result = materialize(
+        [assets],
+        resources={"bolt": broken},
+        instance=DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    assert not result.success
+    event = next(event for event in result.all_events if event.is_step_failure)
+    error = event.step_failure_data.error
+    assert error is not None
+    assert "app_url must be an http(s) URL" in error.to_string()
+    assert emulator.client.list_bolt_runs("never run").runs == []

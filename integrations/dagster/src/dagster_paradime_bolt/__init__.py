@@ -17,7 +17,6 @@ from ._execution import TAG_PREFIX, run_tag
 from ._manifest import BoltProject, DbtNode, DbtTest, load_project
 from ._ops import BoltRunConfig, bolt_run_op, build_bolt_job, build_bolt_run_op
 from ._resource import BoltResource
-from ._results import run_url
 from ._sensor import bolt_schedule_sensor
 from ._version import __version__
 
@@ -39,5 +38,4 @@ __all__ = [
     "build_bolt_run_op",
     "load_project",
     "run_tag",
-    "run_url",
 ]

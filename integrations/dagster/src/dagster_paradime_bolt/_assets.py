@@ -16,6 +16,8 @@ from dagster import (
     multi_asset,
 )
 
+from paradime_bolt import DEFAULT_APP_URL
+
 from ._execution import RunSettings, failure, follow_run, not_produced, outcome
 from ._manifest import BoltProject, caller_folder, load_project
 from ._resource import BoltResource
@@ -109,6 +111,7 @@ def materialize_schedule(
     with bolt.get_client() as client:
         followed = follow_run(
             client=client,
+            app_url=bolt.app_url or DEFAULT_APP_URL,
             settings=settings,
             commands=commands,
             log=context.log,

@@ -26,11 +26,17 @@ from dagster import (
     MetadataValue,
 )
 
-from paradime_bolt import BoltClient, BoltError, InvalidArgumentError, RunTimeoutError
+from paradime_bolt import (
+    BoltClient,
+    BoltError,
+    InvalidArgumentError,
+    RunTimeoutError,
+    bolt_run_url,
+)
 from paradime_bolt.models import RunProgress
 
 from ._manifest import BoltProject
-from ._results import BoltRunResults, NodeResult, failing_command, read_run_results, run_url
+from ._results import BoltRunResults, NodeResult, failing_command, read_run_results
 
 __all__ = [
     "TAG_PREFIX",
@@ -97,6 +103,7 @@ class FollowedRun:
 def follow_run(
     *,
     client: BoltClient,
+    app_url: str,
     settings: RunSettings,
     commands: Sequence[str] | None,
     log: logging.Logger | Any,
@@ -106,7 +113,9 @@ def follow_run(
     """Triggers the schedule, waits for the run to end and reads its results.
 
     An interrupt (Dagster terminating the run, Ctrl-C) cancels the Bolt run, then propagates. A
-    timeout cancels the run too; its results so far come back with the timeout."""
+    timeout cancels the run too; its results so far come back with the timeout. `app_url` is
+    the Paradime app that links point to (checked before the run is triggered)."""
+    bolt_run_url(1, app_url=app_url)  # raises InvalidArgumentError for an unusable app_url
     triggered = client.trigger_bolt_run(
         settings.schedule_name,
         list(commands) if commands is not None else None,
@@ -119,7 +128,7 @@ def follow_run(
         what = "the schedule's commands" if commands is None else " && ".join(commands)
         log.info(
             f"Bolt run {run_id} of schedule {settings.schedule_name!r} started ({what}): "
-            f"{run_url(run_id)}"
+            f"{bolt_run_url(run_id, app_url=app_url)}"
         )
         if instance is not None:
             instance.add_run_tags(dagster_run_id, {run_tag(run_id): settings.schedule_name})
@@ -140,7 +149,8 @@ def follow_run(
     except BaseException:
         _cancel(client, run_id, log)
         raise
-    return FollowedRun(read_run_results(client, settings.schedule_name, run_id, status), timed_out)
+    results = read_run_results(client, settings.schedule_name, run_id, status, app_url)
+    return FollowedRun(results, timed_out)
 
 
 def _cancel(client: BoltClient, run_id: int, log: logging.Logger | Any) -> None:

@@ -18,6 +18,8 @@ from dagster import (
 )
 from pydantic import Field
 
+from paradime_bolt import DEFAULT_APP_URL
+
 from ._assets import _op_name, resolve_resource
 from ._execution import RunSettings, failure, follow_run, outcome
 from ._resource import BoltResource
@@ -50,6 +52,7 @@ def _run(
     with bolt.get_client() as client:
         followed = follow_run(
             client=client,
+            app_url=bolt.app_url or DEFAULT_APP_URL,
             settings=settings,
             commands=commands,
             log=context.log,

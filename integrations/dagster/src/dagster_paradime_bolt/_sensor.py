@@ -23,7 +23,7 @@ from dagster import (
     sensor,
 )
 
-from paradime_bolt import ArtifactNotFoundError, BoltClient
+from paradime_bolt import DEFAULT_APP_URL, ArtifactNotFoundError, BoltClient
 from paradime_bolt.models import Run
 
 from ._assets import _op_name, resolve_resource
@@ -82,7 +82,9 @@ def bolt_schedule_sensor(
                 if _triggered_by_dagster(context, run.id, schedule_name):
                     continue
                 status = client.bolt_run_status(run.id)
-                results = read_run_results(client, schedule_name, run.id, status)
+                results = read_run_results(
+                    client, schedule_name, run.id, status, bolt.app_url or DEFAULT_APP_URL
+                )
                 run_project = project or _run_project(client, run.id)
                 if run_project is None:
                     continue
