@@ -16,7 +16,7 @@ from dagster import (
     multi_asset,
 )
 
-from paradime_bolt import DEFAULT_APP_URL
+from paradime_bolt import DEFAULT_APP_URL, DEFAULT_OUTAGE_TOLERANCE
 
 from ._execution import RunSettings, failure, follow_run, not_produced, outcome
 from ._manifest import BoltProject, caller_folder, load_project
@@ -52,6 +52,7 @@ def build_bolt_assets(
     run_timeout: float | None = 3600.0,
     poll_interval: float = 1.0,
     max_poll_interval: float = 10.0,
+    outage_tolerance: float = DEFAULT_OUTAGE_TOLERANCE,
 ) -> AssetsDefinition:
     """One asset per dbt model, seed and snapshot of `manifest`, one check per dbt test.
 
@@ -60,8 +61,10 @@ def build_bolt_assets(
     --indirect-selection empty` instead. The step waits for the run (`run_timeout` seconds, then
     it cancels the run and fails), then reports one materialization per model that ran and one
     check result per test, and fails if the run or a node failed. Interrupting the step cancels
-    the run in Bolt. `manifest` is a parsed manifest.json or its path, read now (never fetched);
-    a relative path is read from the folder of the file whose code calls this function.
+    the run in Bolt. The wait goes on through `outage_tolerance` seconds in a row of the API
+    being unreachable (the client's rule; 0 fails at the first). `manifest` is a parsed
+    manifest.json or its path, read now (never fetched); a relative path is read from the
+    folder of the file whose code calls this function.
     """
     project = load_project(manifest, relative_to=caller_folder())
     settings = RunSettings(
@@ -70,6 +73,7 @@ def build_bolt_assets(
         run_timeout=run_timeout,
         poll_interval=poll_interval,
         max_poll_interval=max_poll_interval,
+        outage_tolerance=outage_tolerance,
     )
 
     @multi_asset(

@@ -27,8 +27,9 @@ from dagster import (
 )
 
 from paradime_bolt import (
+    DEFAULT_OUTAGE_TOLERANCE,
     BoltClient,
-    BoltError,
+    InterruptGuard,
     InvalidArgumentError,
     RunTimeoutError,
     bolt_run_url,
@@ -68,6 +69,7 @@ class RunSettings:
     run_timeout: float | None = 3600.0
     poll_interval: float = 1.0
     max_poll_interval: float = 10.0
+    outage_tolerance: float = DEFAULT_OUTAGE_TOLERANCE
 
     def __post_init__(self) -> None:
         if not isinstance(self.schedule_name, str) or not self.schedule_name.strip():
@@ -90,6 +92,17 @@ class RunSettings:
                 )
         if self.max_poll_interval < self.poll_interval:
             raise InvalidArgumentError("max_poll_interval must be at least poll_interval")
+        tolerance = self.outage_tolerance
+        if (
+            isinstance(tolerance, bool)
+            or not isinstance(tolerance, int | float)
+            or not math.isfinite(tolerance)
+            or tolerance < 0
+        ):
+            raise InvalidArgumentError(
+                "outage_tolerance must be a finite number of seconds, 0 or more (0: fail at the "
+                f"first unreachable poll), not {tolerance!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -124,50 +137,53 @@ def follow_run(
     )
     run_id = triggered.run_id
     timed_out: RunTimeoutError | None = None
+    guard: InterruptGuard | None = None
     try:
-        what = "the schedule's commands" if commands is None else " && ".join(commands)
-        log.info(
-            f"Bolt run {run_id} of schedule {settings.schedule_name!r} started ({what}): "
-            f"{bolt_run_url(run_id, app_url=app_url)}"
-        )
-        if instance is not None:
-            instance.add_run_tags(dagster_run_id, {run_tag(run_id): settings.schedule_name})
-        try:
-            status = client.wait_for_run(
-                run_id,
-                timeout=settings.run_timeout,
-                poll_interval=settings.poll_interval,
-                max_poll_interval=settings.max_poll_interval,
-                cancel_on_timeout=True,
-                on_progress=_progress_logger(run_id, log),
+        with client.cancel_on_interrupt(run_id) as guard:
+            what = "the schedule's commands" if commands is None else " && ".join(commands)
+            log.info(
+                f"Bolt run {run_id} of schedule {settings.schedule_name!r} started ({what}): "
+                f"{bolt_run_url(run_id, app_url=app_url)}"
             )
-        except RunTimeoutError as exc:
-            timed_out = exc
-            status = client.bolt_run_status(run_id)
-    except Exception:
-        raise
-    except BaseException:
-        _cancel(client, run_id, log)
-        raise
+            if instance is not None:
+                instance.add_run_tags(dagster_run_id, {run_tag(run_id): settings.schedule_name})
+            try:
+                status = client.wait_for_run(
+                    run_id,
+                    timeout=settings.run_timeout,
+                    poll_interval=settings.poll_interval,
+                    max_poll_interval=settings.max_poll_interval,
+                    outage_tolerance=settings.outage_tolerance,
+                    cancel_on_timeout=True,
+                    on_progress=_progress_logger(run_id, log),
+                )
+            except RunTimeoutError as exc:
+                timed_out = exc
+                status = client.bolt_run_status(run_id)
+    finally:
+        if guard is not None and guard.interrupted:
+            _report_interrupt(guard, log)
     results = read_run_results(client, settings.schedule_name, run_id, status, app_url)
     return FollowedRun(results, timed_out)
 
 
-def _cancel(client: BoltClient, run_id: int, log: logging.Logger | Any) -> None:
-    """Cancels the run of an interrupted step. A second interrupt that lands during the cancel
-    (Dagster and CI systems repeat their signal) does not leave the run going: the cancel is
-    sent once more, then the interrupt goes on."""
-    for attempt in (1, 2):
+def _report_interrupt(guard: InterruptGuard, log: logging.Logger | Any) -> None:
+    """Says in the step's log what the client's guard did with the interrupted step's run; a
+    repeated interrupt that lands while it is written gets it written once more."""
+    if guard.canceled:
+        message = f"The step was interrupted: Bolt run {guard.run_id} was cancelled"
+    else:
+        message = (
+            f"The step was interrupted; cancelling Bolt run {guard.run_id} failed, so it may "
+            f"still be running: {guard.error}"
+        )
+    for last in (False, True):
         try:
-            client.cancel_bolt_run(run_id)
-        except BoltError as exc:
-            log.warning(f"The step was interrupted; cancelling Bolt run {run_id} failed: {exc}")
-            return
+            log.warning(message)
         except BaseException:
-            if attempt == 2:
+            if last:
                 raise
             continue
-        log.warning(f"The step was interrupted: Bolt run {run_id} was cancelled")
         return
 
 
