@@ -1,7 +1,7 @@
 """``paradime-bolt-emulator`` (or ``python -m paradime_bolt_emulator``): serve until stopped.
 
-``add_arguments`` and ``run`` let another CLI offer the same options as a subcommand
-(``paradime-bolt emulator ...``); ``main`` is the standalone entry point. On start the endpoint
+``main(argv)`` is the entry point of both ``paradime-bolt-emulator`` and the client's
+``paradime-bolt emulator ...``, which hands it every argument untouched. On start the endpoint
 URL is printed alone on its own line; the secret is printed only when it is the development
 default, tokens never, and of each ``--webhook-url`` only the origin (its path may hold a shared
 secret).
@@ -108,6 +108,13 @@ def _workspace(text: str) -> tuple[str, Path | None]:
     return uid, Path(path) if separator else None
 
 
+def _environment(text: str) -> tuple[str, str]:
+    uid, separator, slug = text.rpartition("=")
+    if separator and not uid:
+        raise argparse.ArgumentTypeError(f"{text!r} is not SLUG or UID=SLUG")
+    return uid, slug
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the emulator's options to a parser (the standalone one, or a subcommand's)."""
     parser.add_argument(
@@ -171,6 +178,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         f"workspace, {DEFAULT_WORKSPACE})",
     )
     parser.add_argument(
+        "--environment",
+        type=_environment,
+        action="append",
+        default=[],
+        dest="environments",
+        metavar="[UID=]SLUG",
+        help="a Bolt environment of every workspace (UID=SLUG: of that one only); repeat for "
+        "several, the default one first (default: production)",
+    )
+    parser.add_argument(
         "--url-ttl",
         type=_positive_seconds,
         default=DEFAULT_URL_TTL,
@@ -222,6 +239,8 @@ def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> Em
         account_key=args.account_key,
         workspaces=tuple(uid for uid, _ in workspaces),
         workspace_schedules=tuple((uid, path) for uid, path in workspaces if path is not None),
+        environments=tuple(slug for uid, slug in args.environments if not uid),
+        workspace_environments=tuple((uid, slug) for uid, slug in args.environments if uid),
         host=args.host,
         port=args.port,
         db=args.db,

@@ -22,7 +22,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .api.auth import WORKSPACE_STATE
+from .api.auth import REACHABLE_STATE, WORKSPACE_STATE
 from .api.context import RequestContext
 from .api.service import BoltService, Download
 from .api.signing import Verdict
@@ -118,7 +118,10 @@ class Emulator:
         try:
             catalogs = {
                 workspace: ScheduleCatalog(
-                    self.store, loaded[config.schedules_of(workspace)], workspace=workspace
+                    self.store,
+                    loaded[config.schedules_of(workspace)],
+                    workspace=workspace,
+                    environments=config.environments_of(workspace),
                 )
                 for workspace in config.workspace_uids
             }
@@ -143,7 +146,13 @@ class Emulator:
         now = self.clock()
         self.service.advance(now)
         workspace = getattr(request.state, WORKSPACE_STATE, self.config.default_workspace)
-        return RequestContext(self.services[workspace], now, str(request.base_url))
+        reachable = getattr(request.state, REACHABLE_STATE, (workspace,))
+        return RequestContext(
+            self.services[workspace],
+            now,
+            str(request.base_url),
+            tuple(self.services[uid] for uid in reachable if uid in self.services),
+        )
 
     async def download(self, request: Request) -> Response:
         """Serve a resource behind a signed URL. Refusals are S3's: a 403 XML ``<Error>`` with

@@ -47,6 +47,20 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _environment_overrides(
+    environments: Sequence[str] | Mapping[str, Sequence[str]] | None,
+) -> dict[str, Any]:
+    """EmulatorConfig's environment fields for EmulatorServer's ``environments=``."""
+    if environments is None:
+        return {}
+    if isinstance(environments, str):
+        raise TypeError("environments must be a sequence of slugs, not one string")
+    if isinstance(environments, Mapping):
+        pairs = tuple((uid, slug) for uid, slugs in environments.items() for slug in slugs)
+        return {"workspace_environments": pairs}
+    return {"environments": tuple(environments)}
+
+
 class EmulatorServer:
     """A running emulator: ``endpoint``, ``base_url``, ``api_key`` and ``api_secret`` once started.
 
@@ -60,6 +74,8 @@ class EmulatorServer:
     ``webhook_urls`` receive ``bolt.run.started``/``completed`` POSTs naming ``endpoint`` as their
     ``api_url`` (see ``webhooks``); ``latency_ms`` delays every GraphQL request. ``outage()``
     makes the API stop answering for a while, to test what waits through it.
+    ``environments`` are every workspace's Bolt environment slugs, the default first, or a
+    mapping of workspace uid to its own (default: ``production`` alone).
     """
 
     def __init__(
@@ -79,6 +95,7 @@ class EmulatorServer:
         workspace_token: str | None = None,
         account_key: str | None = None,
         workspaces: (Sequence[str] | Mapping[str, str | os.PathLike[str] | None] | None) = None,
+        environments: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
         clock: Clock = time.time,
         listeners: Sequence[RunEventListener] = (),
     ) -> None:
@@ -107,6 +124,7 @@ class EmulatorServer:
                 (uid, Path(path)) for uid, path in own_schedules.items() if path is not None
             )
             or None,
+            **_environment_overrides(environments),
         }
         base = config if config is not None else EmulatorConfig(port=0, log_level="warning")
         self.config = dataclasses.replace(

@@ -254,8 +254,8 @@ class RunEngine:
             )
         catalog = self._catalogs.get(run.workspace)
         spec = None if catalog is None else catalog.spec(run.schedule_name)
-        if spec is None:  # cannot happen: stored schedules are never removed
-            raise RunNotFoundError(f"run {run_id} belongs to an unknown schedule")
+        if spec is None:  # its schedule was deleted (deleteBoltSchedule)
+            raise RunNotFoundError(f"run {run_id} belongs to a schedule that was deleted")
         start = 0
         if not all_commands:
             codes = {

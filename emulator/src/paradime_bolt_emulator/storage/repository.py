@@ -115,6 +115,16 @@ class Repository:
         )
         self._db.execute(sql, params)
 
+    def delete_schedule(self, workspace: str, name: str, runs_renamed_to: str) -> None:
+        """Delete a schedule; its runs are kept under ``runs_renamed_to``."""
+        self._db.execute(
+            "UPDATE runs SET schedule_name = ? WHERE workspace = ? AND schedule_name = ?",
+            (runs_renamed_to, workspace, name),
+        )
+        self._db.execute(
+            "DELETE FROM schedules WHERE workspace = ? AND name = ?", (workspace, name)
+        )
+
     def set_suspended(self, workspace: str, name: str, suspended: bool) -> None:
         """Record a suspension made through the API; it wins over the YAML's ``suspended``."""
         self._db.execute(
