@@ -15,7 +15,7 @@ GENERATED_DIR := src/paradime_bolt/_generated
 GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
 SOURCES := src emulator/src integrations/airflow/src integrations/dagster/src
 
-.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-dagster pytest-pythons test demo bench sdk-env
+.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-dagster pytest-dagster-real pytest-pythons test demo bench sdk-env
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -69,8 +69,13 @@ pytest-emulator: install ## The emulator's own tests (emulator/tests).
 
 # The Dagster integration's tests, from its folder with its own pytest settings, in the same
 # environment (dagster and apache-airflow 3 resolve together in the one workspace lock).
-pytest-dagster: install ## The Dagster integration's tests (integrations/dagster).
-	cd integrations/dagster && $(CURDIR)/$(UV) run --locked --all-extras --all-packages pytest
+pytest-dagster: install ## The Dagster integration's tests (integrations/dagster), in process.
+	cd integrations/dagster && $(CURDIR)/$(UV) run --locked --all-extras --all-packages pytest -m "not real_orchestrator"
+
+# The ring that runs Dagster as users do: `dagster asset materialize` / `dagster job execute`
+# processes on a real DAGSTER_HOME instance, against the emulator over HTTP (about 3 minutes).
+pytest-dagster-real: install ## The Dagster integration's real-process ring (tests/real).
+	cd integrations/dagster && $(CURDIR)/$(UV) run --locked --all-extras --all-packages pytest -m real_orchestrator
 
 # The Airflow provider's tests, from its own folder with its own pytest configuration: Airflow
 # really installed, AIRFLOW_HOME and a SQLite metadata DB in a temporary folder.
@@ -97,7 +102,7 @@ pytest-pythons: $(UV) ## Both suites minus the end-to-end ring on Python 3.10 an
 		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q emulator/tests || exit 1; \
 	done
 
-test: check-generated check-schema lint typecheck sdk-env pytest pytest-airflow pytest-dagster pytest-pythons ## Everything CI runs.
+test: check-generated check-schema lint typecheck sdk-env pytest pytest-airflow pytest-dagster pytest-dagster-real pytest-pythons ## Everything CI runs.
 
 BENCH := .bench
 # Every environment timed has compiled bytecode, as `make install` gives .venv: the shell may set

@@ -1,13 +1,13 @@
 """dagster-paradime-bolt: Paradime Bolt schedules as Dagster assets, checks, ops and sensors.
 
-from dagster import Definitions, EnvVar
+from dagster import Definitions
 from dagster_paradime_bolt import BoltResource, bolt_schedule_sensor, build_bolt_assets
 
 daily = build_bolt_assets(schedule_name="daily run", manifest="dbt/manifest.json")
 defs = Definitions(
     assets=[daily],
     sensors=[bolt_schedule_sensor("daily run", manifest="dbt/manifest.json")],
-    resources={"bolt": BoltResource(api_secret=EnvVar("PARADIME_API_SECRET"))},
+    resources={"bolt": BoltResource()},  # the client reads PARADIME_API_* in the step
 )
 """
 
@@ -17,7 +17,6 @@ from ._execution import TAG_PREFIX, run_tag
 from ._manifest import BoltProject, DbtNode, DbtTest, load_project
 from ._ops import BoltRunConfig, bolt_run_op, build_bolt_job, build_bolt_run_op
 from ._resource import BoltResource
-from ._results import run_url
 from ._sensor import bolt_schedule_sensor
 from ._version import __version__
 
@@ -39,5 +38,4 @@ __all__ = [
     "build_bolt_run_op",
     "load_project",
     "run_tag",
-    "run_url",
 ]
