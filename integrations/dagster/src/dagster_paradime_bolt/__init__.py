@@ -11,6 +11,8 @@ defs = Definitions(
 )
 """
 
+from paradime_bolt import __version__
+
 from ._assets import build_bolt_assets
 from ._errors import ArtifactFormatError, ManifestError, SensorCursorError
 from ._execution import TAG_PREFIX, run_tag
@@ -18,7 +20,6 @@ from ._manifest import BoltProject, DbtNode, DbtTest, load_project
 from ._ops import BoltRunConfig, bolt_run_op, build_bolt_job, build_bolt_run_op
 from ._resource import BoltResource
 from ._sensor import bolt_schedule_sensor
-from ._version import __version__
 
 __all__ = [
     "TAG_PREFIX",
