@@ -5,11 +5,11 @@ project is a git repository, else a copy of the working tree), made afresh for e
 workspace's folder (``work/<workspace>`` in the state folder: a workspace's runs take turns, and
 dbt's saved parse names absolute paths, so the place stays the same) and seeded with the
 workspace's latest ``partial_parse.msgpack``: dbt then re-parses only what changed. Its commands
-then run in order, each a real child process (see ``launcher``): ``git clone ...``, ``dbt deps``, then the
-requested ones, with Bolt's rule that a failed command skips the rest unless it allows errors
-(``continue_on_error``, and the exceptions in ``planner.runs_after_failure``). Output is stored
-line by line as dbt writes it, so logs can be followed live; every file a command writes under
-``target/``, and what it added to ``logs/dbt.log``, become its resources.
+then run in order, each a real child process (see ``launcher``): ``git clone ...``, ``dbt deps``,
+then the requested ones, with Bolt's rule that a failed command skips the rest unless it allows
+errors (``continue_on_error``, and the exceptions in ``planner.runs_after_failure``). Output is
+stored line by line as dbt writes it, so logs can be followed live; every file a command writes
+under ``target/``, and what it added to ``logs/dbt.log``, become its resources.
 
 A workspace's runs are queued and run one at a time (its DuckDB file takes one writer); runs stay
 STARTING while they wait. Cancelling sends SIGINT (dbt cancels its queries), then SIGKILL after
@@ -378,7 +378,8 @@ class RealRuns:
             entry.process = None
         if entry.cancel.is_set():
             self._write(command_id, stderr=entry.stop_line)
-        self._store_artifacts(command_id, workdir, before, log_file, log_offset)
+        if position > 1:  # as in Bolt, dbt deps (a set-up step) leaves no resources
+            self._store_artifacts(command_id, workdir, before, log_file, log_offset)
         self._finish(command_id, code)
         return code
 

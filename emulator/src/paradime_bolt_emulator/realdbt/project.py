@@ -51,7 +51,11 @@ def check_dbt_installed() -> str:
         version = importlib.metadata.version("dbt-core")
     except importlib.metadata.PackageNotFoundError:
         version = None
-    if version is None or importlib.util.find_spec("dbt.cli") is None:
+    try:
+        found = importlib.util.find_spec("dbt.cli") is not None
+    except (ImportError, ValueError):
+        found = False
+    if version is None or not found:
         raise DbtProjectError(
             f"--dbt-project needs dbt, which is not installed: {EXTRA} "
             "(dbt-core 1.11 and dbt-duckdb)"
