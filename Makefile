@@ -15,7 +15,7 @@ GENERATED_DIR := src/paradime_bolt/_generated
 GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
 SOURCES := src emulator/src integrations/airflow/src integrations/dagster/src
 
-.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-dagster pytest-pythons test demo bench
+.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-dagster pytest-pythons test demo demo-dbt bench
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -126,3 +126,8 @@ demo: $(UV) ## The main job: emulator, schedules, a daily run followed to the en
 	$(UV) sync --locked --all-extras --inexact --compile-bytecode
 	$(RUN_CLIENT) python -m compileall -q -j 0 src emulator/src
 	$(RUN_CLIENT) python examples/demo.py --output demo-output
+
+# The same flow with real dbt: the emulator runs examples/dbt_project (the [dbt] extra, which
+# `make install` brings) on DuckDB, so no warehouse or account is needed.
+demo-dbt: install ## The demo against the example dbt project, run by real dbt (dbt-core + DuckDB).
+	$(RUN) python examples/demo.py --dbt-project examples/dbt_project --output demo-output
