@@ -13,12 +13,12 @@ from dagster import AssetKey, DagsterInstance, materialize
 from dagster_paradime_bolt import BoltResource, build_bolt_assets
 from paradime_bolt_emulator.pytest_plugin import BoltEmulatorFactory
 
-from .conftest import BoltEmulator
+from .conftest import BoltEmulator, Polls
 
 pytestmark = pytest.mark.real_dbt
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "dbt_project"
-POLLS = {"poll_interval": 0.2, "max_poll_interval": 1.0}
+POLLS: Polls = {"poll_interval": 0.2, "max_poll_interval": 1.0}
 FAILING = "assert_order_amount_at_least_min"
 
 
