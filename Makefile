@@ -15,7 +15,7 @@ GENERATED_DIR := src/paradime_bolt/_generated
 GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
 SOURCES := src emulator/src integrations/airflow/src integrations/dagster/src
 
-.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-dagster pytest-dagster-real pytest-pythons test demo bench sdk-env
+.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-dagster pytest-dagster-real pytest-pythons test demo bench sdk-env demo-dbt
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -83,7 +83,8 @@ pytest-airflow: install ## Run the Airflow provider's tests (integrations/airflo
 	cd $(AIRFLOW_MEMBER) && $(abspath $(UV)) run --locked --all-extras --all-packages pytest
 
 # The other declared Pythons run everything but the end-to-end ring (tests/e2e, the CLI as a
-# process), the benchmark smoke test and the packaging test, which the main interpreter covers:
+# process), the benchmark smoke test, the packaging test and the real-dbt tests (their client-only
+# environment has no dbt: the emulator's [dbt] extra), which the main interpreter covers:
 # the client's suite and the emulator's. Client-only: the `emulator` extra brings the emulator member.
 OTHER_PYTHONS := 3.10 3.13
 RING := --ignore=tests/e2e --ignore=tests/cli/test_end_to_end.py --ignore=tests/test_bench_smoke.py \
@@ -99,7 +100,7 @@ pytest-pythons: $(UV) ## Both suites minus the end-to-end ring on Python 3.10 an
 		export UV_PROJECT_ENVIRONMENT=.venv-$$version; \
 		$(UV) sync -q --locked --all-extras --compile-bytecode --python "$$interpreter" || exit 1; \
 		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q $(RING) || exit 1; \
-		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q emulator/tests || exit 1; \
+		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q -m "not real_dbt" emulator/tests || exit 1; \
 	done
 
 test: check-generated check-schema lint typecheck sdk-env pytest pytest-airflow pytest-dagster pytest-dagster-real pytest-pythons ## Everything CI runs.
@@ -135,3 +136,8 @@ demo: $(UV) ## The main job: emulator, schedules, a daily run followed to the en
 	$(UV) sync --locked --all-extras --inexact --compile-bytecode
 	$(RUN_CLIENT) python -m compileall -q -j 0 src emulator/src
 	$(RUN_CLIENT) python examples/demo.py --output demo-output
+
+# The same flow with real dbt: the emulator runs examples/dbt_project (the [dbt] extra, which
+# `make install` brings) on DuckDB, so no warehouse or account is needed.
+demo-dbt: install ## The demo against the example dbt project, run by real dbt (dbt-core + DuckDB).
+	$(RUN) python examples/demo.py --dbt-project examples/dbt_project --output demo-output

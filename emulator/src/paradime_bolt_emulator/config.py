@@ -30,6 +30,7 @@ DEFAULT_WEBHOOK_BACKOFF = 0.2
 DEFAULT_WEBHOOK_DRAIN_TIMEOUT = 2.0
 # The Bolt (SCHEDULER) environment every workspace has unless told otherwise.
 DEFAULT_ENVIRONMENT = "production"
+DEFAULT_DBT_CANCEL_GRACE = 5.0
 
 
 def webhook_url_problem(url: str) -> str | None:
@@ -95,6 +96,13 @@ class EmulatorConfig:
     # (uid, slug) pairs giving a workspace environments of its own instead.
     environments: tuple[str, ...] = ()
     workspace_environments: tuple[tuple[str, str], ...] = ()
+    # A dbt project whose runs execute real dbt (see ``realdbt``); its profiles folder (None: a
+    # DuckDB profile written into the emulator's state) and target (None: the profile's).
+    dbt_project: Path | None = None
+    dbt_profiles_dir: Path | None = None
+    dbt_target: str | None = None
+    # Seconds a cancelled dbt command has after SIGINT before it is killed.
+    dbt_cancel_grace: float = DEFAULT_DBT_CANCEL_GRACE
 
     def __post_init__(self) -> None:
         # A list passed by a caller is frozen into a tuple, so the config stays hashable.
@@ -128,7 +136,11 @@ class EmulatorConfig:
             raise ValueError(f"webhook_timeout must be positive, got {self.webhook_timeout}")
         if isinstance(self.webhook_attempts, bool) or self.webhook_attempts < 1:
             raise ValueError(f"webhook_attempts must be at least 1, got {self.webhook_attempts}")
-        for name in ("webhook_backoff", "webhook_drain_timeout", "latency_ms"):
+        if self.dbt_project is None and (
+            self.dbt_profiles_dir is not None or self.dbt_target is not None
+        ):
+            raise ValueError("dbt_profiles_dir and dbt_target need dbt_project")
+        for name in ("webhook_backoff", "webhook_drain_timeout", "latency_ms", "dbt_cancel_grace"):
             value = getattr(self, name)
             if not (value >= 0 and math.isfinite(value)):
                 raise ValueError(f"{name} must be zero or more, got {value}")

@@ -76,6 +76,9 @@ class EmulatorServer:
     makes the API stop answering for a while, to test what waits through it.
     ``environments`` are every workspace's Bolt environment slugs, the default first, or a
     mapping of workspace uid to its own (default: ``production`` alone).
+
+    ``dbt_project`` runs every run's commands with real dbt in that project (``profiles_dir``,
+    ``target`` as dbt's options; see ``realdbt``); its schedules are then the project's.
     """
 
     def __init__(
@@ -96,6 +99,10 @@ class EmulatorServer:
         account_key: str | None = None,
         workspaces: (Sequence[str] | Mapping[str, str | os.PathLike[str] | None] | None) = None,
         environments: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
+        dbt_project: str | os.PathLike[str] | None = None,
+        profiles_dir: str | os.PathLike[str] | None = None,
+        target: str | None = None,
+        dbt_cancel_grace: float | None = None,
         clock: Clock = time.time,
         listeners: Sequence[RunEventListener] = (),
     ) -> None:
@@ -125,6 +132,10 @@ class EmulatorServer:
             )
             or None,
             **_environment_overrides(environments),
+            "dbt_project": None if dbt_project is None else Path(dbt_project),
+            "dbt_profiles_dir": None if profiles_dir is None else Path(profiles_dir),
+            "dbt_target": target,
+            "dbt_cancel_grace": dbt_cancel_grace,
         }
         base = config if config is not None else EmulatorConfig(port=0, log_level="warning")
         self.config = dataclasses.replace(
