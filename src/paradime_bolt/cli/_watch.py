@@ -178,8 +178,9 @@ def wait_and_report(
 
     guard = InterruptGuard(run_id)
     try:
-        output.note(note)
-        with output.live(tracker), _guarded(bolt, run_id, options) as guard:
+        # The guard first: an interrupt that lands once the note says we wait is one it sees.
+        with _guarded(bolt, run_id, options) as guard, output.live(tracker):
+            output.note(note)
             status = bolt.wait_for_run(
                 run_id,
                 timeout=options.timeout,
