@@ -49,6 +49,10 @@ class Sizes:
     wait_runs: int = 3
     wait_run_seconds: tuple[float, ...] = (3.0, 6.0, 9.0)
     simulated_run_seconds: float = 60.0
+    many_waits: int = 1000
+    many_waits_interval: float = 5.0
+    many_waits_window: float = 20.0
+    many_waits_rounds: int = 3
 
 
 SMOKE = Sizes(
@@ -66,6 +70,10 @@ SMOKE = Sizes(
     wait_runs=1,
     wait_run_seconds=(0.3,),
     simulated_run_seconds=5.0,
+    many_waits=5,
+    many_waits_interval=0.2,
+    many_waits_window=0.5,
+    many_waits_rounds=1,
 )
 
 

@@ -68,6 +68,7 @@ REPLACEMENTS: list[tuple[str, str]] = [
     (r"\bhttpx\.AsyncClient\b", "httpx.Client"),
     (r"\bAsyncIterator\b", "Iterator"),
     (".asleep(", ".sleep("),
+    ("contextlib.asynccontextmanager", "contextlib.contextmanager"),
     (r"\b__aenter__\b", "__enter__"),
     (r"\b__aexit__\b", "__exit__"),
     (r"\baclose\b", "close"),

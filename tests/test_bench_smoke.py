@@ -43,6 +43,8 @@ def test_every_benchmark_runs_once_with_tiny_sizes(tmp_path: Path) -> None:
         "BoltRunStatus round trip, emulator vs trivial ariadne server",
         "concurrent clients, emulator vs trivial ariadne server",
         "emulator p99 vs p50",
+        "many waits: resident memory per waiting trigger",
+        "many waits: CPU per poll",
     ):
         assert benchmark in table, benchmark
     assert "smoke run" in table

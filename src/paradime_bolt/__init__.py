@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ._exceptions import (
         AlreadyRunningError,
         APIError,
+        APIUnreachableError,
         ArtifactNotFoundError,
         AuthenticationError,
         BoltError,
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
     from ._links import DEFAULT_APP_URL, bolt_run_url
     from ._types import NOT_GIVEN, NotGiven, Timeout
     from ._views import RunState, parse_bolt_datetime
-    from ._waiting import FinishedRun
+    from ._waiting import DEFAULT_OUTAGE_TOLERANCE, FinishedRun, InterruptGuard
 
 # Every public name loads on first use, so that importing a subpackage (the CLI, the webhooks)
 # costs nothing. Names not listed here are the exceptions of `_exceptions`.
@@ -77,6 +78,8 @@ _LAZY = {
     "RunState": "._views",
     "parse_bolt_datetime": "._views",
     "FinishedRun": "._waiting",
+    "InterruptGuard": "._waiting",
+    "DEFAULT_OUTAGE_TOLERANCE": "._waiting",
     "DEFAULT_APP_URL": "._links",
     "bolt_run_url": "._links",
 }
@@ -97,8 +100,10 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "DEFAULT_APP_URL",
+    "DEFAULT_OUTAGE_TOLERANCE",
     "NOT_GIVEN",
     "APIError",
+    "APIUnreachableError",
     "AlreadyRunningError",
     "Artifact",
     "ArtifactNotFoundError",
@@ -117,6 +122,7 @@ __all__ = [
     "GraphQLErrorDetail",
     "GraphQLResponseError",
     "HTTPStatusError",
+    "InterruptGuard",
     "InvalidArgumentError",
     "InvalidResponseError",
     "LogChunk",

@@ -10,6 +10,7 @@ are built from those. Every failure is a `BoltError`.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import json
@@ -29,7 +30,9 @@ from ._clock import Clock
 from ._config import ClientConfig, RequestOptions, RequestSettings, resolve_config
 from ._downloads import MemorySink, destination, file_sink, storage_host
 from ._exceptions import (
+    APIError,
     ArtifactNotFoundError,
+    BoltError,
     InvalidResponseError,
     OperationFailedError,
     RunFailedError,
@@ -43,10 +46,14 @@ from ._lookups import lookup
 from ._transport import AsyncTransport, check_proxy
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import (
+    DEFAULT_OUTAGE_TOLERANCE,
     DEFAULT_WAIT_TIMEOUT,
     AsyncProgressCallback,
     FinishedRun,
+    InterruptGuard,
+    OutageWatch,
     check_async_on_progress,
+    outage_seconds,
     positive_seconds,
     report_async_progress,
     wait_backoff,
@@ -451,6 +458,7 @@ class AsyncBoltClient:
         cancel_on_timeout: bool = False,
         raise_on_failure: bool = False,
         on_progress: AsyncProgressCallback | None = None,
+        outage_tolerance: float = DEFAULT_OUTAGE_TOLERANCE,
         request_timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RunStatus:
@@ -462,18 +470,30 @@ class AsyncBoltClient:
         `raise_on_failure`, a run that ends ERROR, FAILED or CANCELED raises `RunFailedError`.
         `on_progress` is called with each polled `RunProgress` (state and commands, no logs);
         on the async client an async function works too (what it returns is awaited).
-        `request_timeout` and `max_retries` apply to each request.
+        An API that stops answering (no connection, timeouts, 429, 5xx) does not end the wait:
+        it keeps trying, backing off up to 30 s, until the failures have lasted
+        `outage_tolerance` seconds in a row (default 600; 0 gives up at once), then raises
+        `APIUnreachableError`. `request_timeout` and `max_retries` apply to each request.
         """
         backoff = wait_backoff(timeout, poll_interval, max_poll_interval)
+        tolerance = outage_seconds(outage_tolerance)
         check_async_on_progress(on_progress)
         bolt = self._per_call(request_timeout, max_retries)
         clock = self._transport.clock
         deadline = None if timeout is None else clock.now() + timeout
-        for interval in backoff.intervals():
-            progress = await bolt.bolt_run_progress(run_id)
+        outage = OutageWatch(run_id, tolerance, clock, deadline=deadline, timeout=timeout)
+        intervals = backoff.intervals()
+        while True:
+            try:
+                progress = await bolt.bolt_run_progress(run_id)
+            except APIError as exc:
+                await clock.asleep(outage.failed(exc))
+                continue
+            outage.answered(progress.state)
             await report_async_progress(on_progress, progress)
             if progress.run_state.is_terminal:
                 break
+            interval = next(intervals)
             remaining = None if deadline is None else deadline - clock.now()
             if (
                 remaining is not None
@@ -482,7 +502,14 @@ class AsyncBoltClient:
             ):
                 break
             await clock.asleep(interval if remaining is None else min(interval, remaining))
-        status = await bolt.bolt_run_status(run_id)
+        while True:
+            try:
+                status = await bolt.bolt_run_status(run_id)
+            except APIError as exc:
+                await clock.asleep(outage.failed(exc))
+                continue
+            break
+        outage.answered()
         if raise_on_failure and status.run_state.is_failure:
             raise RunFailedError.from_status(run_id, status)
         return status
@@ -519,6 +546,7 @@ class AsyncBoltClient:
         cancel_on_timeout: bool = False,
         raise_on_failure: bool = False,
         on_progress: AsyncProgressCallback | None = None,
+        outage_tolerance: float = DEFAULT_OUTAGE_TOLERANCE,
         request_timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> FinishedRun:
@@ -526,6 +554,7 @@ class AsyncBoltClient:
         what each argument does); returns the run's id with its final status. The waiting
         arguments are checked first, so no run is started that could not be waited for."""
         wait_backoff(timeout, poll_interval, max_poll_interval)
+        outage_seconds(outage_tolerance)
         check_async_on_progress(on_progress)
         bolt = self._per_call(request_timeout, max_retries)
         run = await bolt.trigger_bolt_run(
@@ -546,8 +575,54 @@ class AsyncBoltClient:
             cancel_on_timeout=cancel_on_timeout,
             raise_on_failure=raise_on_failure,
             on_progress=on_progress,
+            outage_tolerance=outage_tolerance,
         )
         return FinishedRun(run.run_id, status)
+
+    @contextlib.asynccontextmanager
+    async def cancel_on_interrupt(self, run_id: int) -> AsyncIterator[InterruptGuard]:
+        """Cancels run `run_id` when the block is interrupted, then lets the interrupt go on.
+
+        An interrupt is what is not an `Exception`: Ctrl-C, SIGTERM turned into one, SystemExit,
+        a cancelled task, an orchestrator stopping a step. Errors pass untouched. A second
+        interrupt that lands during the cancel (orchestrators repeat their signal) gets the
+        cancel sent once more. The guard it yields tells what happened:
+
+            with bolt.cancel_on_interrupt(run_id) as guard:
+                bolt.wait_for_run(run_id)
+        """
+        guard = InterruptGuard(run_id)
+        try:
+            yield guard
+        except Exception:
+            raise
+        except BaseException:
+            guard.interrupted = True
+            await self._cancel_interrupted(guard)
+            raise
+
+    async def _cancel_interrupted(self, guard: InterruptGuard) -> None:
+        for last in (False, True):
+            try:
+                await self.cancel_bolt_run(guard.run_id)
+            except OperationFailedError as exc:
+                guard.error = exc
+                logger.info("Interrupted: Bolt run %s had already ended", guard.run_id)
+            except BoltError as exc:
+                guard.error = exc
+                logger.warning(
+                    "Interrupted: cancelling Bolt run %s failed, so it may go on: %s",
+                    guard.run_id,
+                    exc,
+                )
+            except BaseException:
+                if last:
+                    raise
+                continue
+            else:
+                guard.canceled = True
+                logger.warning("Interrupted: Bolt run %s was cancelled", guard.run_id)
+            return
 
     async def iter_schedules(
         self,

@@ -19,6 +19,7 @@
         ├── GraphQLResponseError    the answer carried `errors`; keeps them all and partial data
         │   └── AlreadyRunningError the schedule already has a run in progress
         ├── InvalidResponseError    not JSON, no `data`, or a payload that does not fit the schema
+        ├── APIUnreachableError     a wait gave up: the API kept failing for `outage_tolerance`
         └── OperationFailedError    the payload said `ok: false`; names the operation and the ask
             └── NotFoundError       no such schedule, run, command or resource (`kind` says which)
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "APIError",
+    "APIUnreachableError",
     "AlreadyRunningError",
     "ArtifactNotFoundError",
     "AuthenticationError",
@@ -216,6 +218,30 @@ class InvalidResponseError(APIError):
         self.body = body[:_BODY_EXCERPT]
 
 
+class APIUnreachableError(APIError):
+    """Waiting for a run gave up: every request failed transiently (no connection, timeouts,
+    429, 5xx) for `unreachable_for` seconds, the wait's `outage_tolerance`. The run may go on.
+    `last_error` is the message of the last failure, which is also the `__cause__`."""
+
+    def __init__(
+        self,
+        run_id: int,
+        unreachable_for: float,
+        *,
+        last_error: str,
+        operation: str | None = None,
+    ) -> None:
+        self.run_id = run_id
+        self.unreachable_for = unreachable_for
+        self.last_error = last_error
+        super().__init__(
+            f"gave up waiting for run {run_id}: the Bolt API was unreachable for "
+            f"{unreachable_for:.0f}s (outage_tolerance); the run may still be going. "
+            f"Last error: {last_error}",
+            operation=operation,
+        )
+
+
 class OperationFailedError(APIError):
     """The payload said `ok: false`: the server did not do, or find, what was asked."""
 
@@ -313,6 +339,32 @@ class RunFailedError(BoltError):
     def output_tail(self) -> str:
         """The end of the failing command's stderr, or of its stdout when stderr is empty."""
         return self.stderr_tail or self.stdout_tail
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error as JSON-safe fields (an orchestrator's event, a queue message);
+        `from_dict` makes it again. The run's full `status` is not carried."""
+        return {
+            "run_id": self.run_id,
+            "state": self.state,
+            "command": self.command,
+            "command_id": self.command_id,
+            "return_code": self.return_code,
+            "stdout_tail": self.stdout_tail,
+            "stderr_tail": self.stderr_tail,
+        }
+
+    @classmethod
+    def from_dict(cls, fields: Mapping[str, Any]) -> RunFailedError:
+        """The error `to_dict` described (unknown keys are ignored, missing ones are empty)."""
+        return cls(
+            int(fields["run_id"]),
+            state=fields.get("state"),
+            command=fields.get("command"),
+            command_id=fields.get("command_id"),
+            return_code=fields.get("return_code"),
+            stdout_tail=fields.get("stdout_tail") or "",
+            stderr_tail=fields.get("stderr_tail") or "",
+        )
 
     @classmethod
     def from_status(cls, run_id: int, status: RunStatus) -> RunFailedError:

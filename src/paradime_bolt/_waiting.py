@@ -4,23 +4,41 @@ chunks a followed log arrives in."""
 from __future__ import annotations
 
 import inspect
+import logging
 import math
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
-from ._exceptions import InvalidArgumentError
+from ._exceptions import (
+    APIError,
+    APIUnreachableError,
+    BoltError,
+    HTTPStatusError,
+    InvalidArgumentError,
+    RunTimeoutError,
+    StorageError,
+    TransportError,
+)
 from .models import LogLine, RunCommand, RunProgress, RunProgressCommand, RunState, RunStatus
 
+if TYPE_CHECKING:
+    from ._clock import Clock
+
 __all__ = [
+    "DEFAULT_OUTAGE_TOLERANCE",
     "DEFAULT_WAIT_TIMEOUT",
     "AsyncProgressCallback",
     "FinishedRun",
+    "InterruptGuard",
     "LogChunk",
+    "OutageWatch",
     "PollBackoff",
     "ProgressCallback",
     "check_async_on_progress",
     "check_on_progress",
+    "is_transient",
+    "outage_seconds",
     "positive_seconds",
     "report_async_progress",
     "report_progress",
@@ -35,6 +53,15 @@ AsyncProgressCallback: TypeAlias = Callable[[RunProgress], Awaitable[object] | o
 when it is awaitable."""
 
 DEFAULT_WAIT_TIMEOUT = 3600.0
+
+DEFAULT_OUTAGE_TOLERANCE = 600.0
+"""How long (seconds) a wait keeps trying through an API that does not answer: a deploy, a DNS
+blip or a proxy restart must not fail a wait that can last hours."""
+
+OUTAGE_FIRST_PAUSE = 1.0
+OUTAGE_MAX_PAUSE = 30.0
+
+logger = logging.getLogger("paradime_bolt")
 
 
 @dataclass(frozen=True)
@@ -92,6 +119,115 @@ def wait_backoff(
         positive_seconds("poll_interval", poll_interval),
         positive_seconds("max_poll_interval", max_poll_interval),
     )
+
+
+def outage_seconds(value: object) -> float:
+    """`outage_tolerance` checked before any request: 0 or more finite seconds."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise InvalidArgumentError(
+            f"outage_tolerance must be 0 or more finite seconds, not {value!r}"
+        )
+    return float(value)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether a failed request says nothing about the run, only that the API did not answer:
+    no connection, a timeout, a dropped connection, 429 or any 5xx (not a download's storage)."""
+    if isinstance(error, TransportError):
+        return True
+    if isinstance(error, HTTPStatusError) and not isinstance(error, StorageError):
+        return error.status_code == 429 or 500 <= error.status_code <= 599
+    return False
+
+
+class OutageWatch:
+    """One wait's rule for an API that stops answering: keep trying, with pauses that double
+    from 1 s up to 30 s, until the failures have lasted `tolerance` seconds without a break
+    (then `APIUnreachableError`) or the wait's deadline passes (then `RunTimeoutError`).
+    Logs a warning when an outage starts and a line when it ends."""
+
+    def __init__(
+        self,
+        run_id: int,
+        tolerance: float,
+        clock: Clock,
+        *,
+        deadline: float | None,
+        timeout: float | None,
+    ) -> None:
+        self.run_id = run_id
+        self.tolerance = tolerance
+        self.clock = clock
+        self.deadline = deadline
+        self.timeout = timeout
+        self.last_state: str | None = None
+        self.outages = 0
+        self._since: float | None = None
+        self._pause = OUTAGE_FIRST_PAUSE
+
+    def failed(self, error: APIError) -> float:
+        """The pause before trying again after `error`; raises when the error is not transient
+        or the outage has lasted too long."""
+        if not is_transient(error):
+            raise error
+        now = self.clock.now()
+        if self._since is None:
+            self._since = now
+            self.outages += 1
+            if self.tolerance > 0:
+                logger.warning(
+                    "Bolt API unreachable while waiting for run %s (%s); trying again for up "
+                    "to %gs",
+                    self.run_id,
+                    error,
+                    self.tolerance,
+                )
+        lasted = now - self._since
+        if lasted >= self.tolerance:
+            raise APIUnreachableError(
+                self.run_id, lasted, last_error=str(error), operation=error.operation
+            ) from error
+        if self.deadline is not None and now >= self.deadline:
+            raise RunTimeoutError(
+                self.run_id, self.timeout or 0.0, state=self.last_state
+            ) from error
+        limit = self._since + self.tolerance
+        if self.deadline is not None:
+            limit = min(limit, self.deadline)
+        pause = min(self._pause, limit - now)
+        self._pause = min(self._pause * 2, OUTAGE_MAX_PAUSE)
+        return max(pause, 0.0)
+
+    def answered(self, state: str | None = None) -> None:
+        """A request went through: an outage in progress is over."""
+        if state is not None:
+            self.last_state = state
+        if self._since is None:
+            return
+        logger.info(
+            "Bolt API answering again after %.0fs; still waiting for run %s",
+            self.clock.now() - self._since,
+            self.run_id,
+        )
+        self._since = None
+        self._pause = OUTAGE_FIRST_PAUSE
+
+
+@dataclass
+class InterruptGuard:
+    """What `cancel_on_interrupt` did: whether the run was cancelled when the block was
+    interrupted, or the error that kept it from being cancelled (None: not interrupted, or
+    cancelled)."""
+
+    run_id: int
+    interrupted: bool = False
+    canceled: bool = False
+    error: BoltError | None = None
 
 
 def check_on_progress(callback: ProgressCallback | None) -> None:

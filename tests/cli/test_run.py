@@ -6,6 +6,7 @@ import json
 import signal
 from typing import Any
 
+import httpx
 import pytest
 
 import paradime_bolt
@@ -218,7 +219,14 @@ def test_a_timeout_without_cancel_says_how_to_cancel(invoke: Invoke, script: Gra
 
 
 @pytest.mark.parametrize(
-    "flag", [["--timeout", "5"], ["--cancel-on-timeout"], ["--cancel-on-interrupt"], ["--logs"]]
+    "flag",
+    [
+        ["--timeout", "5"],
+        ["--cancel-on-timeout"],
+        ["--cancel-on-interrupt"],
+        ["--logs"],
+        ["--outage-tolerance", "60"],
+    ],
 )
 def test_waiting_options_need_wait(invoke: Invoke, flag: list[str]) -> None:
     result = invoke("run", "daily run", *flag)
@@ -331,3 +339,36 @@ def test_cancel_on_interrupt_cancels_the_run(
     assert result.exit_code == 130
     assert ("CancelBoltRun", {"scheduleRunId": 23}) in script.calls
     assert "error: interrupted while waiting for run 23; it was cancelled" in result.stderr
+
+
+def test_an_outage_longer_than_the_tolerance_is_exit_5_with_the_way_back(
+    invoke: Invoke, script: GraphQLScript, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--outage-tolerance reaches the client's wait: with 0, one unanswered poll ends it."""
+    script.on("TriggerBoltRun", p.triggered(31))
+    script.on(
+        "BoltRunProgress",
+        p.progress("RUNNING", p.command(1, "dbt build", None)),
+        httpx.Response(503, text="upstream unavailable"),
+    )
+    result = invoke(
+        "--max-retries", "0", "run", "daily run", "--wait", "--outage-tolerance", "0", *FAST
+    )
+    assert result.exit_code == 5
+    assert "gave up waiting for run 31: the Bolt API was unreachable for 0s" in result.stderr
+    assert "hint: `paradime-bolt runs wait 31` takes the wait up again" in result.stderr
+    assert script.count("CancelBoltRun") == 0
+
+
+def test_a_short_outage_is_waited_through(invoke: Invoke, script: GraphQLScript) -> None:
+    script.on("TriggerBoltRun", p.triggered(32))
+    script.on(
+        "BoltRunProgress",
+        p.progress("RUNNING", p.command(1, "dbt build", None)),
+        httpx.Response(502, text="bad gateway"),
+        p.progress("SUCCESS", p.command(1, "dbt build", 0)),
+    )
+    script.on("BoltRunStatus", p.status("SUCCESS", p.command(1, "dbt build", 0)))
+    result = invoke("--max-retries", "0", "run", "daily run", "--wait", "--json", *FAST)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["state"] == "SUCCESS"

@@ -6,6 +6,10 @@ URL is printed alone on its own line; the secret is printed only when it is the 
 default, tokens never, and of each ``--webhook-url`` only the origin (its path may hold a shared
 secret).
 SIGINT and SIGTERM stop the server cleanly with exit status 0.
+
+``paradime-bolt-emulator outage SECONDS --endpoint URL [--mode refuse|unavailable]`` asks a
+running emulator to stop answering for a while (see ``api.outages``), with the credentials of
+``--api-key``/``--api-secret`` or ``PARADIME_API_KEY``/``PARADIME_API_SECRET``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from .api.outages import MODES, OUTAGE_PATH
 from .config import (
     ACCOUNT_KEY_PREFIX,
     API_KEY_ENV,
@@ -31,6 +36,7 @@ from .config import (
     DEFAULT_PORT,
     DEFAULT_URL_TTL,
     DEFAULT_WORKSPACE,
+    GRAPHQL_PATH,
     LOG_LEVELS,
     WORKSPACE_TOKEN_PREFIX,
     EmulatorConfig,
@@ -321,6 +327,63 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def build_outage_parser() -> argparse.ArgumentParser:
+    """The parser of ``paradime-bolt-emulator outage``."""
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} outage",
+        description="Make a running emulator stop answering for SECONDS, then serve again with "
+        "the same state: to test what waits through an API outage.",
+    )
+    parser.add_argument("seconds", type=_positive_seconds, metavar="SECONDS")
+    parser.add_argument(
+        "--endpoint",
+        required=True,
+        metavar="URL",
+        help="the emulator's GraphQL endpoint, as it printed it (http://HOST:PORT/graphql)",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default="refuse",
+        help="refuse: close the port (connections refused); unavailable: answer HTTP 503 "
+        "(default: %(default)s)",
+    )
+    parser.add_argument("--api-key", help=f"X-API-KEY (default: ${API_KEY_ENV})")
+    parser.add_argument("--api-secret", help=f"X-API-SECRET (default: ${API_SECRET_ENV})")
+    return parser
+
+
+def run_outage(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    """Asks the emulator at ``--endpoint`` for an outage; 0 once it said yes, 1 otherwise."""
+    import httpx
+
+    key, secret = resolve_credentials(args.api_key, args.api_secret, environ)
+    base = args.endpoint.removesuffix("/").removesuffix(GRAPHQL_PATH)
+    try:
+        answer = httpx.post(
+            base + OUTAGE_PATH,
+            json={"seconds": args.seconds, "mode": args.mode},
+            headers={"X-API-KEY": key, "X-API-SECRET": secret},
+            timeout=10,
+        )
+    except httpx.HTTPError as error:
+        print(f"{PROG} outage: error: cannot reach {base}: {error}", file=sys.stderr)
+        return 1
+    if answer.status_code != 202:
+        try:
+            said = answer.json()["errors"][0]["message"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            said = answer.text[:200]
+        print(f"{PROG} outage: error: HTTP {answer.status_code}: {said}", file=sys.stderr)
+        return 1
+    print(f"Outage started: {args.mode} for {args.seconds:g}s", flush=True)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse ``argv`` (default: sys.argv[1:]) and serve."""
-    return run(build_parser().parse_args(argv))
+    """Parse ``argv`` (default: sys.argv[1:]) and serve, or with ``outage`` first ask a running
+    emulator for an outage."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["outage"]:
+        return run_outage(build_outage_parser().parse_args(arguments[1:]), os.environ)
+    return run(build_parser().parse_args(arguments))

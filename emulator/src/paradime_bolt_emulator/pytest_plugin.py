@@ -10,6 +10,10 @@ nothing. This is the one module of the emulator that imports `paradime_bolt`, an
         run = bolt_emulator.client.trigger_and_wait("daily run")
         assert run.run_state.name == "SUCCESS"
 
+`bolt_emulator.outage(20)` makes it stop answering for 20 seconds (the port closed; or
+`mode="unavailable"`, every request answered 503), to test code that must wait through an
+API outage; runs go on meanwhile.
+
 Each test gets a fresh emulator on a free loopback port, with the built-in schedules and an
 in-memory database. Choose your own schedules file with a marker; a relative path is resolved
 against the test file's folder, then against pytest's rootdir:
@@ -35,7 +39,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +47,8 @@ import pytest
 
 if TYPE_CHECKING:
     from paradime_bolt import AsyncBoltClient, BoltClient
+
+    from .server import EmulatorServer
 
 __all__ = ["BoltEmulator", "BoltEmulatorFactory", "bolt_emulator", "bolt_emulator_factory"]
 
@@ -66,6 +72,21 @@ class BoltEmulator:
     workspace_token: str | None = None
     account_key: str | None = None
     workspaces: tuple[str, ...] = ()
+    server: EmulatorServer | None = field(default=None, compare=False)
+
+    def outage(self, seconds: float, *, mode: str = "refuse") -> None:
+        """Stops answering for `seconds` (at once), then serves again with the same runs:
+        `mode="refuse"` closes the port, `"unavailable"` answers 503. Returns at once."""
+        self._server().outage(seconds, mode=mode)
+
+    def wait_outage_over(self, timeout: float | None = None) -> bool:
+        """Waits until the emulator answers again; False if `timeout` passed first."""
+        return self._server().wait_outage_over(timeout)
+
+    def _server(self) -> EmulatorServer:
+        if self.server is None:
+            raise RuntimeError("this BoltEmulator was made without its server")
+        return self.server
 
     def __repr__(self) -> str:
         return f"BoltEmulator(endpoint={self.endpoint!r}, api_key={self.api_key!r})"
@@ -143,6 +164,7 @@ def _running(options: Mapping[str, Any], bases: tuple[Path, ...]) -> Iterator[Bo
             workspace_token=server.workspace_token,
             account_key=server.account_key,
             workspaces=server.workspaces,
+            server=server,
         )
 
 

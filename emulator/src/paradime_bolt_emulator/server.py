@@ -7,6 +7,7 @@ at once; ``start()`` returns only when the server is accepting requests.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import socket
 import threading
@@ -23,6 +24,8 @@ from .config import GRAPHQL_PATH, EmulatorConfig, http_base_url
 from .runs.events import RunEventListener
 from .runtime import Clock
 from .webhooks.sender import WebhookSender
+
+logger = logging.getLogger(__name__)
 
 _START_TIMEOUT = 15.0
 _STOP_TIMEOUT = 10.0
@@ -55,7 +58,8 @@ class EmulatorServer:
     config the defaults are a free port (0), an in-memory database, the built-in schedules and the
     development credentials; the environment is not consulted (the CLI does that).
     ``webhook_urls`` receive ``bolt.run.started``/``completed`` POSTs naming ``endpoint`` as their
-    ``api_url`` (see ``webhooks``); ``latency_ms`` delays every GraphQL request.
+    ``api_url`` (see ``webhooks``); ``latency_ms`` delays every GraphQL request. ``outage()``
+    makes the API stop answering for a while, to test what waits through it.
     """
 
     def __init__(
@@ -114,6 +118,11 @@ class EmulatorServer:
         self._server: uvicorn.Server | None = None
         self._webhooks: WebhookSender | None = None
         self._thread: threading.Thread | None = None
+        self._app: Any = None
+        self._outage_lock = threading.Lock()
+        self._refusing: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._closed = threading.Event()
         self.port: int | None = None
 
     @property
@@ -160,7 +169,7 @@ class EmulatorServer:
 
     def start(self) -> EmulatorServer:
         """Bind, start uvicorn in a thread and wait until it serves; raises if it cannot start."""
-        if self._thread is not None:
+        if self._thread is not None or self._app is not None:
             raise RuntimeError("the emulator server is already running")
         sock = _bind(self.config.host, self.config.port)
         try:
@@ -168,39 +177,57 @@ class EmulatorServer:
             app = create_app(
                 self.config, clock=self._clock, listeners=self._listeners, api_url=api_url
             )
-            server = uvicorn.Server(
-                uvicorn.Config(
-                    app,
-                    log_config=None,
-                    log_level=self.config.log_level,
-                    access_log=self.config.log_level == "debug",
-                    lifespan="on",
-                    timeout_graceful_shutdown=2,
-                )
+        except BaseException:
+            sock.close()
+            raise
+        emulator = app.state.emulator
+        try:
+            self._serve(app, sock)
+        except BaseException:
+            emulator.close()
+            raise
+        # The server, not uvicorn's lifespan, runs the ticker and closes the database: an
+        # outage that closes the port (``outage(mode="refuse")``) stops uvicorn, not the emulator.
+        emulator.ticker.start()
+        app.state.outages.refuser = self._refuse
+        self._app = app
+        self._webhooks = emulator.webhooks
+        self.port = sock.getsockname()[1]
+        return self
+
+    def _serve(self, app: Any, sock: socket.socket) -> None:
+        """uvicorn on ``sock`` in a thread, returning once it serves."""
+        server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                log_config=None,
+                log_level=self.config.log_level,
+                access_log=self.config.log_level == "debug",
+                lifespan="off",
+                timeout_graceful_shutdown=2,
             )
-            thread = threading.Thread(
-                target=server.run, kwargs={"sockets": [sock]}, name="bolt-emulator", daemon=True
-            )
+        )
+        thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name="bolt-emulator", daemon=True
+        )
+        try:
             thread.start()
             deadline = time.monotonic() + _START_TIMEOUT
             while not server.started:
                 if not thread.is_alive() or time.monotonic() > deadline:
                     server.should_exit = True
                     thread.join(_STOP_TIMEOUT)
-                    app.state.emulator.close()
                     raise RuntimeError("the emulator server failed to start; see the log")
                 time.sleep(0.005)
         except BaseException:
             sock.close()
             raise
         self._socket, self._server, self._thread = sock, server, thread
-        self._webhooks = app.state.emulator.webhooks
-        self.port = sock.getsockname()[1]
-        return self
 
-    def stop(self) -> None:
-        """Shut uvicorn down gracefully (closing the database) and release the port."""
+    def _shut(self) -> None:
+        """Stop uvicorn and close the port; the emulator itself goes on."""
         server, thread, sock = self._server, self._thread, self._socket
+        self._server = self._thread = self._socket = None
         if server is None or thread is None or sock is None:
             return
         server.should_exit = True
@@ -209,7 +236,89 @@ class EmulatorServer:
             server.force_exit = True
             thread.join(_STOP_TIMEOUT)
         sock.close()
-        self._server = self._thread = self._socket = None
+
+    # -- outages on purpose ----------------------------------------------------------------------
+
+    def outage(self, seconds: float, *, mode: str = "refuse") -> None:
+        """Stops answering for ``seconds``, then serves again with the same state; runs go on
+        meanwhile. ``mode="refuse"`` closes the port (connections are refused; this returns once
+        it is closed) and opens it again on the same port; ``"unavailable"`` answers every request
+        503. ``wait_outage_over()`` waits for the end. ValueError for a bad mode or duration."""
+        app = self._app
+        if app is None:
+            raise RuntimeError("the emulator server is not running")
+        self._closed.clear()
+        app.state.outages.begin(seconds, mode)
+        if mode == "refuse":  # return once the port is closed, so the caller sees the outage
+            self._closed.wait(_STOP_TIMEOUT * 2)
+
+    def wait_outage_over(self, timeout: float | None = None) -> bool:
+        """Waits until no outage is on (the port open again, 503s over); False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._outage_lock:
+            refusing = self._refusing
+        if refusing is not None:
+            refusing.join(timeout)
+            if refusing.is_alive():
+                return False
+        app = self._app
+        if app is not None:
+            left = app.state.outages.unavailable_for()
+            if deadline is not None and left > deadline - time.monotonic():
+                return False
+            if left > 0:
+                self._stopping.wait(left)
+        return True
+
+    def _refuse(self, seconds: float) -> None:
+        """Closes the port now and opens it again after ``seconds`` (in a thread of its own, as a
+        request may be what asked: it is answered first)."""
+        with self._outage_lock:
+            if self._refusing is not None and self._refusing.is_alive():
+                raise ValueError("the port is already closed by an outage")
+            self._refusing = threading.Thread(
+                target=self._closed_for, args=(seconds,), name="bolt-emulator-outage", daemon=True
+            )
+            self._refusing.start()
+
+    def _closed_for(self, seconds: float) -> None:
+        host, port, app = self.config.host, self.port, self._app
+        if port is None or app is None:
+            return
+        logger.warning("Emulated outage: refusing connections on port %s for %gs", port, seconds)
+        self._shut()
+        self._closed.set()
+        reopen = time.monotonic() + seconds
+        if self._stopping.wait(max(reopen - time.monotonic(), 0.0)):
+            return
+        for _attempt in range(200):  # the port is ours to take again; a moment if it lingers
+            try:
+                sock = _bind(host, port)
+                break
+            except OSError:
+                if self._stopping.wait(0.05):
+                    return
+        else:
+            logger.error("Emulated outage: port %s could not be opened again", port)
+            return
+        self._serve(app, sock)
+        logger.warning("Emulated outage over: serving again on port %s", port)
+
+    def stop(self) -> None:
+        """Shut uvicorn down gracefully, close the database and release the port."""
+        app = self._app
+        if app is None:
+            return
+        self._stopping.set()
+        with self._outage_lock:
+            refusing = self._refusing
+        if refusing is not None:
+            refusing.join(_STOP_TIMEOUT * 2)
+        self._shut()
+        app.state.emulator.close()
+        self._app = None
+        self._refusing = None
+        self._stopping = threading.Event()
         self._webhooks = None
         self.port = None
 

@@ -132,6 +132,12 @@ def classify(exc: BaseException, *, config: ClientConfig | None = None) -> Failu
             "it, and --cancel-on-timeout does so when waiting times out"
         )
         return Failure(ExitCode.TIMED_OUT, kind, _with_hint(str(exc), hint))
+    if isinstance(exc, bolt.APIUnreachableError):
+        hint = (
+            f"`paradime-bolt runs wait {exc.run_id}` takes the wait up again; "
+            "--outage-tolerance waits longer for the API"
+        )
+        return Failure(ExitCode.API, kind, _with_hint(str(exc), hint))
     if isinstance(exc, bolt.ClientClosedError):
         return Failure(ExitCode.CONFIGURATION, kind, (str(exc),))
     if isinstance(exc, bolt.ConfigurationError):

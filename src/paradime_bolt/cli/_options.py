@@ -25,6 +25,7 @@ __all__ = [
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_TIMEOUT = 3600.0
+DEFAULT_OUTAGE_TOLERANCE = 600.0  # the client's; not imported, so --help loads no client
 DEFAULT_POLL_INTERVAL = 1.0
 MAX_POLL_INTERVAL = 10.0
 REQUEST_TIMEOUT_ENV = "PARADIME_BOLT_REQUEST_TIMEOUT"
@@ -102,6 +103,17 @@ def _waiting_decorators(condition: str) -> list[Callable[[Any], Any]]:
             ),
         ),
         click.option(
+            "--outage-tolerance",
+            type=click.FloatRange(min=0),
+            callback=_finite,
+            metavar="SECONDS",
+            help=says(
+                "keep waiting through an API that does not answer (no connection, timeouts, "
+                f"429, 5xx) for this long in a row, then exit 5 (default "
+                f"{DEFAULT_OUTAGE_TOLERANCE:g}; 0 gives up at once)."
+            ),
+        ),
+        click.option(
             "--logs",
             is_flag=True,
             help=says("print each command's log as it is written."),
@@ -138,6 +150,7 @@ _WAITING_PARAMETERS = (
     "logs",
     "poll_interval",
     "cancel_on_interrupt",
+    "outage_tolerance",
 )
 
 
@@ -150,6 +163,7 @@ class WaitOptions:
     cancel_on_timeout: bool
     logs: bool
     cancel_on_interrupt: bool = False
+    outage_tolerance: float = DEFAULT_OUTAGE_TOLERANCE
 
     @property
     def max_poll_interval(self) -> float:
@@ -174,6 +188,7 @@ class WaitOptions:
         logs: bool,
         poll_interval: float,
         cancel_on_interrupt: bool,
+        outage_tolerance: float | None = None,
     ) -> WaitOptions:
         """The waiting the options ask for; no --timeout is the default, 0 no limit."""
         limit = DEFAULT_TIMEOUT if timeout is None else timeout
@@ -183,6 +198,9 @@ class WaitOptions:
             cancel_on_timeout=cancel_on_timeout,
             logs=logs,
             cancel_on_interrupt=cancel_on_interrupt,
+            outage_tolerance=(
+                DEFAULT_OUTAGE_TOLERANCE if outage_tolerance is None else outage_tolerance
+            ),
         )
 
     @classmethod
@@ -195,6 +213,7 @@ class WaitOptions:
         logs: bool,
         poll_interval: float,
         cancel_on_interrupt: bool = False,
+        outage_tolerance: float | None = None,
     ) -> WaitOptions | None:
         """The waiting asked for, or None without --wait; a usage error for waiting options
         given without --wait."""
@@ -205,6 +224,7 @@ class WaitOptions:
                     ("--timeout", timeout is not None),
                     ("--cancel-on-timeout", cancel_on_timeout),
                     ("--cancel-on-interrupt", cancel_on_interrupt),
+                    ("--outage-tolerance", outage_tolerance is not None),
                     ("--logs", logs),
                 )
                 if used
@@ -218,4 +238,5 @@ class WaitOptions:
             logs=logs,
             poll_interval=poll_interval,
             cancel_on_interrupt=cancel_on_interrupt,
+            outage_tolerance=outage_tolerance,
         )

@@ -9,7 +9,9 @@ a minute (at the first poll after it).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from ._errors import CliError, interruption
@@ -27,7 +29,13 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.spinner import Spinner
 
-    from paradime_bolt import BoltClient, LogChunk, RunFailedError, RunTimeoutError
+    from paradime_bolt import (
+        BoltClient,
+        InterruptGuard,
+        LogChunk,
+        RunFailedError,
+        RunTimeoutError,
+    )
     from paradime_bolt.models import RunProgress, RunProgressCommand, RunStatus
 
     from ._options import WaitOptions
@@ -154,7 +162,7 @@ def wait_and_report(
     SIGTERM end the waiting with the run's document and exit 130 or 143, after cancelling the
     run with --cancel-on-interrupt.
     """
-    from paradime_bolt import RunFailedError, RunLogs, RunTimeoutError
+    from paradime_bolt import InterruptGuard, RunFailedError, RunLogs, RunTimeoutError
 
     tracker = RunTracker(output, run_id, clock=bolt.clock.now)
     logs = RunLogs(bolt) if options.logs else None
@@ -168,9 +176,10 @@ def wait_and_report(
         tracker.update(progress)
         show_new_logs(progress.commands or [])
 
+    guard = InterruptGuard(run_id)
     try:
         output.note(note)
-        with output.live(tracker):
+        with output.live(tracker), _guarded(bolt, run_id, options) as guard:
             status = bolt.wait_for_run(
                 run_id,
                 timeout=options.timeout,
@@ -179,6 +188,7 @@ def wait_and_report(
                 cancel_on_timeout=options.cancel_on_timeout,
                 raise_on_failure=True,
                 on_progress=on_progress,
+                outage_tolerance=options.outage_tolerance,
             )
     except RunFailedError as failed:
         final: RunStatus = failed.status
@@ -189,32 +199,36 @@ def wait_and_report(
         _report_timeout(output, tracker, timed_out, **extra)
         raise
     except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM (`Terminated`)
-        raise _interrupted(bolt, output, tracker, interrupt, options, **extra) from None
+        raise _interrupted(output, tracker, interrupt, guard, **extra) from None
     show_new_logs(status.commands or [])
     report_run(output, run_id, status, elapsed=tracker.elapsed, **extra)
 
 
+def _guarded(
+    bolt: BoltClient, run_id: int, options: WaitOptions
+) -> AbstractContextManager[InterruptGuard]:
+    """With --cancel-on-interrupt the client's `cancel_on_interrupt`; else a guard that stays
+    as it is."""
+    from paradime_bolt import InterruptGuard
+
+    if options.cancel_on_interrupt:
+        return bolt.cancel_on_interrupt(run_id)
+    return contextlib.nullcontext(InterruptGuard(run_id))
+
+
 def _interrupted(
-    bolt: BoltClient,
     output: Output,
     tracker: RunTracker,
     interrupt: KeyboardInterrupt,
-    options: WaitOptions,
+    guard: InterruptGuard,
     **extra: Any,
 ) -> CliError:
-    """Cancels the run if asked, writes the run's document, and returns the error to raise."""
-    from paradime_bolt import BoltError
-
+    """Writes the run's document and returns the error to raise; the guard says whether the
+    run was cancelled (--cancel-on-interrupt)."""
     what, code = interruption(interrupt)
     run_id = tracker.run_id
-    canceled = False
-    could_not: str | None = None
-    if options.cancel_on_interrupt:
-        try:
-            bolt.cancel_bolt_run(run_id)
-            canceled = True
-        except BoltError as exc:
-            could_not = str(exc)
+    canceled = guard.canceled
+    could_not = None if guard.error is None else str(guard.error)
     if output.json_mode:
         record = run_record(
             run_id,

@@ -1,7 +1,8 @@
 """The emulator's ASGI app: the guarded GraphQL endpoint, signed downloads, a health check.
 
 Routes: ``POST``/``GET /graphql`` (credentials required, see ``auth``), ``GET /resources/{id}``
-(signed URL, no headers) and ``GET /healthz`` (no headers). The ASGI lifespan starts the
+(signed URL, no headers), ``GET /healthz`` (no headers) and ``POST /_emulator/outage``
+(credentials required; outages on purpose, see ``outages``). The ASGI lifespan starts the
 background ticker and closes the database; without it (``httpx.ASGITransport``) requests still
 advance runs.
 
@@ -22,7 +23,7 @@ from ariadne.asgi import GraphQL
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, request_response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from paradime_bolt_emulator.config import GRAPHQL_PATH, EmulatorConfig
@@ -33,6 +34,7 @@ from paradime_bolt_emulator.runtime import Clock, Emulator
 from .auth import ApiKeyGuard
 from .document_cache import DocumentCache
 from .http_handler import BoltHTTPHandler
+from .outages import OUTAGE_PATH, Outages, Unavailable, outage_endpoint
 from .schema import build_schema
 
 GRAPHQL_LOGGER = "paradime_bolt_emulator.graphql"
@@ -114,29 +116,35 @@ def create_app(
         finally:
             emulator.close()
 
+    def guarded(inner: ASGIApp) -> ApiKeyGuard:
+        return ApiKeyGuard(
+            inner,
+            config.api_key,
+            config.api_secret,
+            workspace_token=config.workspace_token,
+            account_key=config.account_key,
+            workspaces=config.workspace_uids,
+        )
+
+    outages = Outages()
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route(
                 GRAPHQL_PATH,
-                Latency(
-                    ApiKeyGuard(
-                        graphql,
-                        config.api_key,
-                        config.api_secret,
-                        workspace_token=config.workspace_token,
-                        account_key=config.account_key,
-                        workspaces=config.workspace_uids,
-                    ),
-                    config.latency_ms / 1000,
-                ),
+                Latency(guarded(graphql), config.latency_ms / 1000),
                 methods=["GET", "POST"],
+            ),
+            Route(
+                OUTAGE_PATH, guarded(request_response(outage_endpoint(outages))), methods=["POST"]
             ),
             Route("/resources/{resource_id:int}", emulator.download, methods=["GET"]),
             Route("/resources/{resource_id:int}/{name}", emulator.download, methods=["GET"]),
         ],
         lifespan=lifespan,
     )
+    app.add_middleware(Unavailable, outages=outages)
     app.state.emulator = emulator
     app.state.documents = documents
+    app.state.outages = outages
     return app
