@@ -6,6 +6,7 @@ which drive Airflow through its REST API (/api/v2) and wait on states, never on 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -117,8 +118,12 @@ class Service:
 
     def start(self) -> None:
         with self.log.open("ab") as out:
-            self.process = subprocess.Popen(  # noqa: S603 - Airflow's CLI, our arguments
-                self.argv, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            self.process = subprocess.Popen(
+                self.argv,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
 
     def alive(self) -> bool:
@@ -135,10 +140,8 @@ class Service:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        try:  # children left behind (task runners, api workers)
+        with contextlib.suppress(ProcessLookupError):  # children left (task runners, workers)
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process = None
 
     def tail(self, lines: int = 40) -> str:
@@ -195,7 +198,7 @@ class Airflow:
         self.http = httpx.Client(base_url=f"{self.base}/api/v2", timeout=60)
 
     def start(self) -> None:
-        subprocess.run(  # noqa: S603 - Airflow's CLI
+        subprocess.run(
             self.migrate, env=self.env, check=True, capture_output=True, timeout=START_BOUND
         )
         for service in self.services.values():

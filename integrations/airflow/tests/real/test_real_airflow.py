@@ -109,6 +109,11 @@ def test_the_example_dags_triggered_by_hand(ring: Ring) -> None:
     failed = runs["paradime_bolt_failed_run_artifacts"]
     tasks = {
         task: ring.airflow.task("paradime_bolt_failed_run_artifacts", failed, task)["state"]
-        for task in ("tests", "run_results", "failed_nodes")
+        for task in ("tests", "run_results", "failed_nodes", "run_succeeded")
     }
-    assert tasks == {"tests": "failed", "run_results": "success", "failed_nodes": "success"}
+    assert tasks == {
+        "tests": "failed",
+        "run_results": "success",
+        "failed_nodes": "success",
+        "run_succeeded": "upstream_failed",
+    }
