@@ -16,16 +16,17 @@ import functools
 import json
 import logging
 import os
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from ._arguments import graphql_int, schedule_selector, trigger_arguments
 from ._artifacts import Artifact, rank_commands
+from ._async_transport import AsyncTransport
 from ._clock import Clock
 from ._config import ClientConfig, RequestOptions, RequestSettings, resolve_config
 from ._downloads import MemorySink, destination, file_sink, storage_host
@@ -43,7 +44,7 @@ from ._generated.async_client import AsyncBoltGraphQLClient
 from ._generated.base_model import UNSET
 from ._generated.input_types import BoltScheduleFilter
 from ._lookups import lookup
-from ._transport import AsyncTransport, check_proxy
+from ._transport import check_proxy
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import (
     DEFAULT_OUTAGE_TOLERANCE,
@@ -82,6 +83,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncBoltClient"]
 
 logger = logging.getLogger("paradime_bolt")
+T = TypeVar("T")
 
 
 class AsyncBoltClient:
@@ -484,11 +486,7 @@ class AsyncBoltClient:
         outage = OutageWatch(run_id, tolerance, clock, deadline=deadline, timeout=timeout)
         intervals = backoff.intervals()
         while True:
-            try:
-                progress = await bolt.bolt_run_progress(run_id)
-            except APIError as exc:
-                await clock.asleep(outage.failed(exc))
-                continue
+            progress = await bolt._through_outages(outage, lambda: bolt.bolt_run_progress(run_id))
             outage.answered(progress.state)
             await report_async_progress(on_progress, progress)
             if progress.run_state.is_terminal:
@@ -502,17 +500,19 @@ class AsyncBoltClient:
             ):
                 break
             await clock.asleep(interval if remaining is None else min(interval, remaining))
-        while True:
-            try:
-                status = await bolt.bolt_run_status(run_id)
-            except APIError as exc:
-                await clock.asleep(outage.failed(exc))
-                continue
-            break
+        status = await bolt._through_outages(outage, lambda: bolt.bolt_run_status(run_id))
         outage.answered()
         if raise_on_failure and status.run_state.is_failure:
             raise RunFailedError.from_status(run_id, status)
         return status
+
+    async def _through_outages(self, outage: OutageWatch, request: Callable[[], Awaitable[T]]) -> T:
+        """`request()`, sent again after each transient failure until `outage` gives up."""
+        while True:
+            try:
+                return await request()
+            except APIError as exc:
+                await self._transport.clock.asleep(outage.failed(exc))
 
     async def _timed_out(
         self, run_id: int, timeout: float, progress: RunProgress, cancel: bool
@@ -527,6 +527,8 @@ class AsyncBoltClient:
             if latest.run_state.is_terminal:
                 return False
             raise RunTimeoutError(run_id, timeout, state=latest.state) from None
+        except APIError as exc:  # the API did not answer the cancel: the timeout still stands
+            raise RunTimeoutError(run_id, timeout, state=progress.state) from exc
         raise RunTimeoutError(run_id, timeout, state=progress.state, canceled=True)
 
     async def trigger_and_wait(

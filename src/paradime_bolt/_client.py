@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -43,7 +43,8 @@ from ._generated.base_model import UNSET
 from ._generated.client import BoltGraphQLClient
 from ._generated.input_types import BoltScheduleFilter
 from ._lookups import lookup
-from ._transport import SyncTransport, check_proxy
+from ._sync_transport import SyncTransport
+from ._transport import check_proxy
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import (
     DEFAULT_OUTAGE_TOLERANCE,
@@ -82,6 +83,7 @@ if TYPE_CHECKING:
 __all__ = ["BoltClient"]
 
 logger = logging.getLogger("paradime_bolt")
+T = TypeVar("T")
 
 
 class BoltClient:
@@ -478,11 +480,7 @@ class BoltClient:
         outage = OutageWatch(run_id, tolerance, clock, deadline=deadline, timeout=timeout)
         intervals = backoff.intervals()
         while True:
-            try:
-                progress = bolt.bolt_run_progress(run_id)
-            except APIError as exc:
-                clock.sleep(outage.failed(exc))
-                continue
+            progress = bolt._through_outages(outage, lambda: bolt.bolt_run_progress(run_id))
             outage.answered(progress.state)
             report_progress(on_progress, progress)
             if progress.run_state.is_terminal:
@@ -496,17 +494,19 @@ class BoltClient:
             ):
                 break
             clock.sleep(interval if remaining is None else min(interval, remaining))
-        while True:
-            try:
-                status = bolt.bolt_run_status(run_id)
-            except APIError as exc:
-                clock.sleep(outage.failed(exc))
-                continue
-            break
+        status = bolt._through_outages(outage, lambda: bolt.bolt_run_status(run_id))
         outage.answered()
         if raise_on_failure and status.run_state.is_failure:
             raise RunFailedError.from_status(run_id, status)
         return status
+
+    def _through_outages(self, outage: OutageWatch, request: Callable[[], T]) -> T:
+        """`request()`, sent again after each transient failure until `outage` gives up."""
+        while True:
+            try:
+                return request()
+            except APIError as exc:
+                self._transport.clock.sleep(outage.failed(exc))
 
     def _timed_out(self, run_id: int, timeout: float, progress: RunProgress, cancel: bool) -> bool:
         """Raises `RunTimeoutError`, or returns False when the run ended while we cancelled."""
@@ -519,6 +519,8 @@ class BoltClient:
             if latest.run_state.is_terminal:
                 return False
             raise RunTimeoutError(run_id, timeout, state=latest.state) from None
+        except APIError as exc:  # the API did not answer the cancel: the timeout still stands
+            raise RunTimeoutError(run_id, timeout, state=progress.state) from exc
         raise RunTimeoutError(run_id, timeout, state=progress.state, canceled=True)
 
     def trigger_and_wait(

@@ -1,7 +1,7 @@
 """``paradime-bolt-emulator`` (or ``python -m paradime_bolt_emulator``): serve until stopped.
 
-``add_arguments`` and ``run`` let another CLI offer the same options as a subcommand
-(``paradime-bolt emulator ...``); ``main`` is the standalone entry point. On start the endpoint
+``main(argv)`` is the entry point of both ``paradime-bolt-emulator`` and the client's
+``paradime-bolt emulator ...``, which hands it every argument untouched. On start the endpoint
 URL is printed alone on its own line; the secret is printed only when it is the development
 default, tokens never, and of each ``--webhook-url`` only the origin (its path may hold a shared
 secret).
