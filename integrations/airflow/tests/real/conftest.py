@@ -310,6 +310,20 @@ class Ring:
         return wait_for(f"Bolt run {run_id} in {sorted(states)}", reached, bound)
 
 
+_RUNNING: list[Ring] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed ring test's report ends with the tail of each service's log."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call" and report.failed:
+        for ring in _RUNNING:
+            for service in ring.airflow.services.values():
+                report.sections.append((f"airflow {service.name} (log tail)", service.tail(80)))
+
+
 @pytest.fixture(scope="session")
 def ring() -> Iterator[Ring]:
     folder = Path(tempfile.mkdtemp(prefix="airflow-ring-"))
@@ -321,9 +335,11 @@ def ring() -> Iterator[Ring]:
         airflow = Airflow(folder / "airflow-home", emulator)
         airflow.start()
         ring = Ring(emulator, airflow)
+        _RUNNING.append(ring)
         yield ring
     finally:
         if ring is not None:
+            _RUNNING.remove(ring)
             ring.bolt.close()
         if airflow is not None:
             airflow.stop()

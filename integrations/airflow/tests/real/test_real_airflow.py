@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from .conftest import API_SECRET, Ring
+from .conftest import API_SECRET, Ring, wait_for
 
 pytestmark = pytest.mark.real_orchestrator
 
@@ -16,11 +16,19 @@ ENDED = {"success", "failed", "up_for_retry", "skipped"}
 
 def started(ring: Ring, dag_id: str, schedule: str) -> tuple[str, int]:
     """Triggers the DAG by hand; returns its DAG run and the Bolt run its task waits for, once
-    the task is deferred and the run is RUNNING."""
+    the task is deferred, the run RUNNING and the trigger running in the triggerer (it has
+    logged the run's progress): a task killed before a triggerer runs its trigger never gets
+    the trigger's on_kill."""
     dag_run = ring.airflow.trigger(dag_id)
-    ring.airflow.wait_task(dag_id, dag_run, {"deferred"})
+    ti = ring.airflow.wait_task(dag_id, dag_run, {"deferred"})
     [bolt_run] = ring.runs(schedule)
     ring.wait_run_state(bolt_run.id, {"RUNNING"})
+    line = f"Bolt run {bolt_run.id} is RUNNING"
+
+    def polled() -> bool | None:
+        return True if line in ring.airflow.task_log(dag_id, dag_run, ti["try_number"]) else None
+
+    wait_for(f"the trigger of {dag_id} to poll its run", polled)
     return dag_run, bolt_run.id
 
 
