@@ -303,10 +303,11 @@ def _trigger_bolt_run_and_wait_for_completion(
             run_ids.append(run_id)
 
 
-_sync_flow: Flow[..., BoltRunSummary] = Flow(
+# Each module name is its flow, so a deployment's entrypoint (module:function) loads it.
+_trigger_bolt_run_and_wait_for_completion = Flow(  # type: ignore[assignment]
     _trigger_bolt_run_and_wait_for_completion, name=FLOW_NAME
 )
 trigger_bolt_run_and_wait_for_completion = BoltFlow(  # type: ignore[assignment]
     trigger_bolt_run_and_wait_for_completion, name=FLOW_NAME
 )
-trigger_bolt_run_and_wait_for_completion.sync = _sync_flow
+trigger_bolt_run_and_wait_for_completion.sync = _trigger_bolt_run_and_wait_for_completion
