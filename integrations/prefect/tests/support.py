@@ -26,6 +26,7 @@ __all__ = [
     "flow_run",
     "logs_of",
     "newest_run",
+    "task_states",
     "wait_for",
 ]
 
@@ -94,3 +95,18 @@ def newest_run(bolt: BoltClient, schedule: str) -> tuple[int, RunState] | None:
     """The id and state of a schedule's newest run, or None before its first."""
     runs = bolt.list_bolt_runs(schedule, limit=1).runs or []
     return (runs[0].id, runs[0].run_state) if runs else None
+
+
+def task_states(flow_run_id: UUID) -> dict[str, str]:
+    """The state of each task run of a flow run, by task name (the latest run of each)."""
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    return {
+        run.name.rsplit("-", 1)[0]: run.state.type.value
+        for run in sorted(runs, key=lambda r: r.expected_start_time or r.created)
+        if run.state is not None
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from prefect.blocks.core import Block
-from pydantic import Field, SecretStr
+from pydantic import ConfigDict, Field, SecretStr
 
 from paradime_bolt import DEFAULT_APP_URL, AsyncBoltClient, BoltClient, bolt_run_url
 
@@ -26,6 +26,10 @@ class BoltCredentials(Block):
             print(bolt.list_bolt_schedules())
         ```
     """
+
+    # Unknown keys are refused: with every field optional, a deployment parameter that names a
+    # saved block ({"$ref": ...}) would otherwise also validate as a block of its own.
+    model_config = ConfigDict(extra="forbid")
 
     _block_type_name: ClassVar[str | None] = "Paradime Bolt Credentials"
     _block_type_slug: ClassVar[str | None] = "paradime-bolt-credentials"
