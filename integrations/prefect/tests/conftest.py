@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from prefect_paradime_bolt import BoltCredentials
-
 from paradime_bolt_emulator.pytest_plugin import BoltEmulator, BoltEmulatorFactory
+from prefect_paradime_bolt import BoltCredentials
 
 HERE = Path(__file__).parent
 

@@ -9,7 +9,12 @@ from typing import TypedDict, TypeVar
 from uuid import UUID
 
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, LogFilter, LogFilterFlowRunId
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterKey,
+    LogFilter,
+    LogFilterFlowRunId,
+)
 from prefect.client.schemas.objects import Artifact, FlowRun, Log
 from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
 from prefect.events.schemas.events import ReceivedEvent
@@ -18,8 +23,8 @@ from paradime_bolt import BoltClient, RunState
 from paradime_bolt_emulator.pytest_plugin import BoltEmulator
 
 __all__ = [
-    "FAST",
     "BOUND",
+    "FAST",
     "BoltEmulator",
     "artifact",
     "events_of",

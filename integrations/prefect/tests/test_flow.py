@@ -53,9 +53,7 @@ def test_an_async_flow_awaits_the_same_name(
 ) -> None:
     @flow
     async def nightly() -> Any:
-        return await trigger_bolt_run_and_wait_for_completion(
-            credentials, "async success", **FAST
-        )
+        return await trigger_bolt_run_and_wait_for_completion(credentials, "async success", **FAST)
 
     summary = asyncio.run(nightly())
     assert summary["state"] == "SUCCESS"
@@ -100,10 +98,7 @@ def test_a_failed_run_fails_the_flow_with_the_command_return_code_and_log_tail(
     run_id = state.state_details.flow_run_id
     failed = wait_for(
         "the failed materialization of fct_orders",
-        lambda: [
-            e.resource.id
-            for e in events_of(run_id, "prefect.asset.materialization.failed")
-        ],
+        lambda: [e.resource.id for e in events_of(run_id, "prefect.asset.materialization.failed")],
     )
     assert failed == [FCT_ORDERS]
     built = {e.resource.id for e in events_of(run_id, "prefect.asset.materialization.succeeded")}

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
+from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL
 from prefect.states import Cancelling, State
 
@@ -64,7 +65,7 @@ def served(credentials_block: str, tmp_path_factory: pytest.TempPathFactory) -> 
                 try:
                     for name in (ASYNC_DEPLOYMENT, SYNC_DEPLOYMENT):
                         client.read_deployment_by_name(f"{FLOW}/{name}")
-                except Exception:
+                except ObjectNotFound:
                     return False
                 return True
 
@@ -107,7 +108,10 @@ def test_cancelling_the_flow_run_cancels_the_bolt_run(
         timeout=0,
     )
     # Cancel once the flow run waits for the Bolt run, as a person does in the UI.
-    wait_for("the wait for the Bolt run", lambda: task_states(started.id).get("wait_for_bolt_run") == "RUNNING")
+    wait_for(
+        "the wait for the Bolt run",
+        lambda: task_states(started.id).get("wait_for_bolt_run") == "RUNNING",
+    )
     found = newest_run(emulator.client, schedule)
     assert found is not None and not found[1].is_terminal
     with get_client(sync_client=True) as client:
@@ -146,7 +150,9 @@ def _run_until_timed_out(
     raise AssertionError("the flow never started its Bolt run before timing out")
 
 
-def test_a_flow_timeout_cancels_the_bolt_run(emulator: BoltEmulator, credentials: BoltCredentials) -> None:
+def test_a_flow_timeout_cancels_the_bolt_run(
+    emulator: BoltEmulator, credentials: BoltCredentials
+) -> None:
     def run(seconds: float) -> State:
         timed = trigger_bolt_run_and_wait_for_completion.with_options(timeout_seconds=seconds)
         state: State = timed(credentials, "until timed out", return_state=True, **FAST)
@@ -165,7 +171,9 @@ def test_an_async_flow_timeout_cancels_the_bolt_run(
     def run(seconds: float) -> State:
         async def main() -> State:
             timed = trigger_bolt_run_and_wait_for_completion.with_options(timeout_seconds=seconds)
-            state: State = await timed(credentials, "until timed out async", return_state=True, **FAST)
+            state: State = await timed(
+                credentials, "until timed out async", return_state=True, **FAST
+            )
             return state
 
         return asyncio.run(main())
@@ -180,9 +188,14 @@ def test_the_waits_own_timeout_cancels_the_run_and_fails_the_flow(
     from paradime_bolt import RunTimeoutError
 
     with pytest.raises(RunTimeoutError) as raised:
-        trigger_bolt_run_and_wait_for_completion(credentials, "until wait timeout", timeout=1, **FAST)
+        trigger_bolt_run_and_wait_for_completion(
+            credentials, "until wait timeout", timeout=1, **FAST
+        )
     assert raised.value.canceled
-    assert wait_for("the Bolt run to end", lambda: _ended(emulator, raised.value.run_id)) is RunState.CANCELED
+    assert (
+        wait_for("the Bolt run to end", lambda: _ended(emulator, raised.value.run_id))
+        is RunState.CANCELED
+    )
 
 
 # -- an API outage mid-wait ------------------------------------------------------------------

@@ -18,7 +18,8 @@ from paradime_bolt import AsyncBoltClient, InterruptGuard
 
 __all__ = ["BoltFlow", "BoltTask", "cancelling_on_interrupt", "in_async_context"]
 
-T = TypeVar("T", bound="Task[..., Any]")
+S = TypeVar("S", bound="Task[..., Any]")
+A = TypeVar("A", bound="Task[..., Any]")
 
 
 def in_async_context() -> bool:
@@ -35,18 +36,19 @@ def in_async_context() -> bool:
     return bool(getattr(owner, "isasync", True))
 
 
-class BoltTask(Generic[T]):
+class BoltTask(Generic[S, A]):
     """A task with a sync twin (`.sync`) and an async one (`.aio`); calling it picks one."""
 
-    def __init__(self, sync: T, aio: T) -> None:
+    def __init__(self, sync: S, aio: A) -> None:
         self.sync = sync
         self.aio = aio
         self.name = sync.name
         self.__doc__ = sync.fn.__doc__
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        task = self.aio if in_async_context() else self.sync
-        return task(*args, **kwargs)
+        if in_async_context():
+            return self.aio(*args, **kwargs)
+        return self.sync(*args, **kwargs)
 
     def __repr__(self) -> str:
         return f"BoltTask({self.name!r})"

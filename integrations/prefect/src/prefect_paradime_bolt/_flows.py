@@ -304,10 +304,10 @@ def _trigger_bolt_run_and_wait_for_completion(
 
 
 # Each module name is its flow, so a deployment's entrypoint (module:function) loads it.
-_trigger_bolt_run_and_wait_for_completion = Flow(  # type: ignore[assignment]
+_trigger_bolt_run_and_wait_for_completion = Flow(
     _trigger_bolt_run_and_wait_for_completion, name=FLOW_NAME
 )
-trigger_bolt_run_and_wait_for_completion = BoltFlow(  # type: ignore[assignment]
+trigger_bolt_run_and_wait_for_completion = BoltFlow(
     trigger_bolt_run_and_wait_for_completion, name=FLOW_NAME
 )
 trigger_bolt_run_and_wait_for_completion.sync = _trigger_bolt_run_and_wait_for_completion

@@ -59,9 +59,7 @@ class _ProgressLog:
 def _finished(credentials: BoltCredentials, run_id: int, status: RunStatus) -> None:
     logger = _logger()
     level = logging.ERROR if status.run_state.is_failure else logging.INFO
-    logger.log(
-        level, "Bolt run %s ended %s: %s", run_id, status.state, credentials.run_url(run_id)
-    )
+    logger.log(level, "Bolt run %s ended %s: %s", run_id, status.state, credentials.run_url(run_id))
 
 
 # -- trigger_bolt_run -------------------------------------------------------------------------
@@ -79,9 +77,7 @@ async def _atrigger_bolt_run(
     """Starts a run of a Bolt schedule (by name or slug) and returns its id; `commands` and
     `branch` replace the schedule's for this run only."""
     async with credentials.get_async_client() as bolt:
-        run = await bolt.trigger_bolt_run(
-            schedule_name, commands, branch, slug=slug, reason=reason
-        )
+        run = await bolt.trigger_bolt_run(schedule_name, commands, branch, slug=slug, reason=reason)
     _logger().info(
         "Triggered Bolt run %s of schedule %s: %s",
         run.run_id,
@@ -292,7 +288,9 @@ async def _aget_bolt_run_artifact(
             if RunState.parse(status.state).is_failure:
                 failing = _failing_command_id(status)
                 if failing is not None:
-                    found = {a.command_id for a in await bolt.list_artifacts(run_id) if a.path == path}
+                    found = {
+                        a.command_id for a in await bolt.list_artifacts(run_id) if a.path == path
+                    }
                     command_id = failing if failing in found else None
         return await bolt.download_json_artifact(run_id, path, command_id=command_id)
 
@@ -319,18 +317,18 @@ def _get_bolt_run_artifact(
 
 # Never cached: a status read from a cache is how waits stop seeing a run end.
 trigger_bolt_run = BoltTask(
-    task(_trigger_bolt_run, name="trigger_bolt_run", cache_policy=NO_CACHE),
-    task(_atrigger_bolt_run, name="trigger_bolt_run", cache_policy=NO_CACHE),
+    task(name="trigger_bolt_run", cache_policy=NO_CACHE)(_trigger_bolt_run),
+    task(name="trigger_bolt_run", cache_policy=NO_CACHE)(_atrigger_bolt_run),
 )
 wait_for_bolt_run = BoltTask(
-    task(_wait_for_bolt_run, name="wait_for_bolt_run", cache_policy=NO_CACHE),
-    task(_await_for_bolt_run, name="wait_for_bolt_run", cache_policy=NO_CACHE),
+    task(name="wait_for_bolt_run", cache_policy=NO_CACHE)(_wait_for_bolt_run),
+    task(name="wait_for_bolt_run", cache_policy=NO_CACHE)(_await_for_bolt_run),
 )
 retry_bolt_run = BoltTask(
-    task(_retry_bolt_run, name="retry_bolt_run", cache_policy=NO_CACHE),
-    task(_aretry_bolt_run, name="retry_bolt_run", cache_policy=NO_CACHE),
+    task(name="retry_bolt_run", cache_policy=NO_CACHE)(_retry_bolt_run),
+    task(name="retry_bolt_run", cache_policy=NO_CACHE)(_aretry_bolt_run),
 )
 get_bolt_run_artifact = BoltTask(
-    task(_get_bolt_run_artifact, name="get_bolt_run_artifact", cache_policy=NO_CACHE),
-    task(_aget_bolt_run_artifact, name="get_bolt_run_artifact", cache_policy=NO_CACHE),
+    task(name="get_bolt_run_artifact", cache_policy=NO_CACHE)(_get_bolt_run_artifact),
+    task(name="get_bolt_run_artifact", cache_policy=NO_CACHE)(_aget_bolt_run_artifact),
 )
