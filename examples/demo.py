@@ -4,6 +4,9 @@ Starts the emulator as its own process, lists the schedules, triggers `daily run
 to the end, prints each command with its return code, downloads target/manifest.json and
 target/run_results.json, summarises them, and stops the emulator. `make demo` runs it.
 
+With `--dbt-project DIR` the emulator runs real dbt in that project (`make demo-dbt`: the example
+project in examples/dbt_project, its `daily build` schedule).
+
 It signs in the way Paradime recommends, with an account API key and a workspace uid;
 `--credential workspace-token` or `--credential api-key` uses the other kinds instead.
 """
@@ -36,13 +39,13 @@ CREDENTIALS: dict[str, tuple[str | None, str, str | None]] = {
 
 
 @contextmanager
-def emulator() -> Iterator[str]:
+def emulator(*extra: str) -> Iterator[str]:
     """The emulator in its own process on a free port, accepting all three kinds of credential;
     yields its endpoint."""
     with EmulatorProcess(
         "--log-level", "warning", "--api-key", KEY, "--api-secret", SECRET,
         "--workspace-token", WORKSPACE_TOKEN, "--account-key", ACCOUNT_KEY,
-        "--workspace", WORKSPACE,
+        "--workspace", WORKSPACE, *extra,
     ) as process:  # fmt: skip
         print(f"emulator  {process.endpoint}  (pid {process.pid})")
         yield process.endpoint
@@ -84,13 +87,16 @@ def summarise(manifest: dict[str, Any], run_results: dict[str, Any]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", type=Path, default=Path("demo-output"))
-    parser.add_argument("--schedule", default="daily run")
+    parser.add_argument("--schedule", default=None, help="default: daily run (daily build)")
+    parser.add_argument("--dbt-project", type=Path, help="run real dbt in this dbt project")
     parser.add_argument("--credential", choices=list(CREDENTIALS), default="account-key")
     args = parser.parse_args()
+    extra = () if args.dbt_project is None else ("--dbt-project", str(args.dbt_project))
+    schedule_name = args.schedule or ("daily run" if args.dbt_project is None else "daily build")
 
     api_key, api_secret, workspace_uid = CREDENTIALS[args.credential]
     with (
-        emulator() as endpoint,
+        emulator(*extra) as endpoint,
         BoltClient(
             endpoint=endpoint, api_key=api_key, api_secret=api_secret, workspace_uid=workspace_uid
         ) as bolt,
@@ -105,10 +111,10 @@ def main() -> int:
             state = schedule.last_run_state or "never run"
             print(f"  {schedule.name:<24} {schedule.schedule:<14} {state:<10} {schedule.source}")
 
-        print(f"\ntriggering {args.schedule!r}")
+        print(f"\ntriggering {schedule_name!r}")
         run = bolt.trigger_and_wait(
-            args.schedule,
-            timeout=120,
+            schedule_name,
+            timeout=120 if args.dbt_project is None else 900,
             poll_interval=0.2,
             max_poll_interval=1.0,
             on_progress=Progress(),

@@ -36,10 +36,18 @@ Written by scripts/unasync.py from `_async_logs.py`; do not edit.
 """
 '''
 
+TRANSPORT_HEADER = '''"""`SyncTransport`: sends operations over an `httpx.Client`, with retries.
+
+Written by scripts/unasync.py from `_async_transport.py`; do not edit. What the two transports
+share is in `_transport.py`.
+"""
+'''
+
 # Each asynchronous source, the synchronous twin written from it, and the twin's docstring.
 TWINS = [
     (PACKAGE / "_async_client.py", PACKAGE / "_client.py", CLIENT_HEADER),
     (PACKAGE / "_async_logs.py", PACKAGE / "_logs.py", LOGS_HEADER),
+    (PACKAGE / "_async_transport.py", PACKAGE / "_sync_transport.py", TRANSPORT_HEADER),
 ]
 
 # Whole phrases first, then identifiers, then keywords.
@@ -57,6 +65,11 @@ REPLACEMENTS: list[tuple[str, str]] = [
     (r"\bAsyncBoltClient\b", "BoltClient"),
     (r"\bAsyncRunLogs\b", "RunLogs"),
     ("._async_client import", "._client import"),
+    ("._async_transport import AsyncTransport", "._sync_transport import SyncTransport"),
+    (r"\b_AsyncPool\b", "_Pool"),
+    ("Awaitable[T]", "T"),
+    (".aread()", ".read()"),
+    (r"\baiter_bytes\b", "iter_bytes"),
     (r"\bAsyncTransport\b", "SyncTransport"),
     (r"\bAsyncProgressCallback\b", "ProgressCallback"),
     (r"\bcheck_async_on_progress\b", "check_on_progress"),

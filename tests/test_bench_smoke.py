@@ -45,6 +45,7 @@ def test_every_benchmark_runs_once_with_tiny_sizes(tmp_path: Path) -> None:
         "emulator p99 vs p50",
         "many waits: resident memory per waiting trigger",
         "many waits: CPU per poll",
+        "dbt build of the example project: trigger -> SUCCESS through the emulator",
     ):
         assert benchmark in table, benchmark
     assert "smoke run" in table

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from http.cookiejar import CookieJar
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,3 +62,21 @@ def test_a_cookie_an_answer_sets_is_kept_and_sent_back(
     requests = httpx_mock.get_requests()
     assert ["Cookie" in r.headers for r in requests] == [False, True, False, True]
     assert requests[1].headers["Cookie"] == requests[3].headers["Cookie"] == "lb=node-2"
+
+
+def test_the_httpx_internals_the_cookie_override_relies_on_are_still_there() -> None:
+    """`_SkipsCookielessAnswers` replaces httpx's `cookies` property and relies on httpx reading
+    an answer's cookies through `self.cookies.extract_cookies(response)` and building each
+    request's Cookie header from `self.cookies`. An httpx that changes either must fail here,
+    loudly, before users see cookies parsed again or lost."""
+    import inspect
+
+    import httpx
+
+    why = "httpx changed how clients hold cookies: revisit _SkipsCookielessAnswers in _transport.py"
+    for client in (httpx.Client, httpx.AsyncClient):
+        prop = inspect.getattr_static(client, "cookies")
+        assert isinstance(prop, property) and prop.fset is not None, why
+    source = Path(httpx._client.__file__).read_text(encoding="utf-8")
+    assert source.count("self.cookies.extract_cookies(response)") == 2, why  # sync and async
+    assert "merged_cookies = Cookies(self.cookies)" in source, why

@@ -123,6 +123,17 @@ def test_the_wait_timeout_bounds_the_outage(twin: Twin, script: GraphQLScript) -
     assert twin.clock.now() == 20.0
 
 
+def test_a_timeout_whose_cancel_finds_no_api_is_still_a_timeout(
+    twin: Twin, script: GraphQLScript
+) -> None:
+    script.on("BoltRunProgress", p.progress("RUNNING"))
+    script.on("CancelBoltRun", refused)
+    with pytest.raises(RunTimeoutError) as info:
+        twin.call("wait_for_run", 7, timeout=3, cancel_on_timeout=True, **FAST)
+    assert (info.value.state, info.value.canceled) == ("RUNNING", False)
+    assert script.count("CancelBoltRun") == 1
+
+
 def test_the_final_status_is_read_through_an_outage_too(twin: Twin, script: GraphQLScript) -> None:
     script.on("BoltRunProgress", p.progress("SUCCESS"))
     script.on("BoltRunStatus", refused, refused, answer(504), p.status("SUCCESS"))

@@ -85,14 +85,12 @@ def test_dangerous_changes_are_reported() -> None:
 
 
 def test_coverage_marks_unused_root_fields() -> None:
-    schema = load_schema(
-        changed("type Query {\n", "type Query {\n  listAllScheduleNames: [String!]\n")
-    )
+    schema = load_schema(changed("type Query {\n", "type Query {\n  unusedProbe: [String!]\n"))
     rows = {(r.root, r.field): r for r in coverage(schema, QUERIES, ROOT)}
-    assert rows[("Query", "listAllScheduleNames")].used is False
+    assert rows[("Query", "unusedProbe")].used is False
     assert rows[("Query", "boltRunStatus")].operations == ("BoltRunProgress", "BoltRunStatus")
     assert rows[("Mutation", "triggerBoltRun")].operations == ("TriggerBoltRun",)
-    assert all(r.used for k, r in rows.items() if k != ("Query", "listAllScheduleNames"))
+    assert all(r.used for k, r in rows.items() if k != ("Query", "unusedProbe"))
 
 
 def test_duplicate_and_anonymous_operations_are_problems(tmp_path: Path) -> None:

@@ -81,7 +81,7 @@ def served_schema(api: Api) -> GraphQLSchema:
     return build_client_schema(api.data(get_introspection_query()))
 
 
-def seed(api: Api, clock: FakeClock) -> dict[str, int]:
+def seed(api: Api, clock: FakeClock) -> dict[str, Any]:
     """A finished successful run, a failed run with a retry (and a PR), and known ids."""
     success = api.trigger("daily run")
     clock.advance(60)
@@ -103,7 +103,7 @@ def seed(api: Api, clock: FakeClock) -> dict[str, int]:
     }
 
 
-QUERY_ARGUMENTS: dict[str, Callable[[dict[str, int]], dict[str, Any]]] = {
+QUERY_ARGUMENTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "listBoltSchedules": lambda ids: {"offset": 0, "limit": 100, "showInactive": True},
     "boltScheduleName": lambda ids: {"scheduleName": "daily run"},
     "listBoltRuns": lambda ids: {"slug": "broken-tests", "offset": 0, "limit": 10},
@@ -111,9 +111,11 @@ QUERY_ARGUMENTS: dict[str, Callable[[dict[str, int]], dict[str, Any]]] = {
     "boltCommand": lambda ids: {"commandId": ids["dbt_run"]},
     "boltCommandLogs": lambda ids: {"commandId": ids["failing_test"], "cursor": None},
     "boltResourceUrl": lambda ids: {"resourceId": ids["resource"]},
+    "listAllScheduleNames": lambda ids: {},
+    "environments": lambda ids: {"environmentType": "SCHEDULER"},
 }
 # In order: later mutations use what earlier ones returned (in ``ids``).
-MUTATION_ARGUMENTS: dict[str, Callable[[dict[str, int]], dict[str, Any]]] = {
+MUTATION_ARGUMENTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "triggerBoltRun": lambda ids: {
         "scheduleName": "flaky snapshot",
         "commands": ["dbt snapshot"],
@@ -127,6 +129,16 @@ MUTATION_ARGUMENTS: dict[str, Callable[[dict[str, int]], dict[str, Any]]] = {
     "retryAllBoltRun": lambda ids: {"scheduleRunId": ids["success"]},
     "retryBoltRunFromFailure": lambda ids: {"slug": "broken-tests"},
     "suspendBoltSchedule": lambda ids: {"scheduleName": "old nightly", "suspend": False},
+    "createBoltSchedule": lambda ids: {
+        "schedule": {
+            "name": "all fields",
+            "schedule": "OFF",
+            "environment": "production",
+            "commands": ["dbt run"],
+        }
+    },
+    "deleteBoltSchedule": lambda ids: {"slug": ids["createBoltSchedule"]},
+    "createScheduleSlugs": lambda ids: {"displayNames": ["All Fields"]},
 }
 
 
@@ -151,6 +163,8 @@ def test_every_field_of_every_root_field_resolves(api: Api, clock: FakeClock) ->
         record_values(data[name], field.type, name, seen, not_ok)
         if "runId" in data[name]:
             ids[name] = data[name]["runId"]
+        if "slug" in data[name]:
+            ids[name] = data[name]["slug"]
         if name != "triggerBoltRun":  # the trigger's run must still be going for the cancel
             clock.advance(60)
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from paradime_bolt_emulator import EmulatorServer
-from paradime_bolt_emulator.api.limits import MAX_BODY_BYTES, MAX_JSON_DEPTH
+from paradime_bolt_emulator.api.limits import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_JSON_DEPTH
 
 from .support import HEADERS, InProcessClient
 
@@ -198,3 +198,17 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(
     assert sent[0]["type"] == "http.response.start"
     assert sent[0]["status"] == 413
     assert received == []
+
+
+def test_very_large_header_fields_get_431_with_a_json_error(http: httpx.Client) -> None:
+    """A 1 MB header value is refused as real servers do (it was answered 200 before)."""
+    response = http.post(
+        "/graphql",
+        json={"query": QUERY},
+        headers={"X-Padding": "x" * 1_048_576},
+    )
+    error = error_of(response, 431)
+    assert error["extensions"]["code"] == "REQUEST_HEADER_FIELDS_TOO_LARGE"
+    assert f"{MAX_HEADER_BYTES:,}" in error["message"]
+    # Under the limit, the same request is answered, on the same kind of connection.
+    assert http.post("/graphql", json={"query": QUERY}).json() == ANSWER

@@ -139,8 +139,8 @@ def test_slugs(name: str, slug: str) -> None:
             "schedules[0] ('x').timezone: unknown IANA timezone 'Mars/Base'",
         ),
         (
-            "schedules: [{name: x, commands: [dbt run], environment: dev}]",
-            "schedules[0] ('x').environment: only 'production' is supported",
+            "schedules: [{name: x, slug: Not A Slug, commands: [dbt run]}]",
+            "schedules[0] ('x').slug: must be lowercase letters, digits and single dashes",
         ),
         (
             "schedules: [{name: x, commands: [dbt run], source: api}]",

@@ -15,11 +15,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._httpx_cli import defer_httpx_cli
 from ._version import __version__
 
-defer_httpx_cli()
-
+# Every public name loads on first use (PEP 562), so importing a subpackage (the CLI, the webhooks)
+# costs nothing. The imports below are what type checkers read, and the one table of what is
+# public: the section after them is written from it.
 if TYPE_CHECKING:
     from ._artifacts import Artifact, default_artifacts
     from ._async_client import AsyncBoltClient
@@ -53,40 +53,64 @@ if TYPE_CHECKING:
         TransportError,
     )
     from ._links import DEFAULT_APP_URL, bolt_run_url
+    from ._logs import RunLogs
     from ._types import NOT_GIVEN, NotGiven, Timeout
     from ._views import RunState, parse_bolt_datetime
-    from ._waiting import DEFAULT_OUTAGE_TOLERANCE, FinishedRun, InterruptGuard
+    from ._waiting import DEFAULT_OUTAGE_TOLERANCE, FinishedRun, InterruptGuard, LogChunk
 
-# Every public name loads on first use, so that importing a subpackage (the CLI, the webhooks)
-# costs nothing. Names not listed here are the exceptions of `_exceptions`.
+# -- written by scripts/lazy_exports.py from the imports above; do not edit --
+
 _LAZY = {
-    "NOT_GIVEN": "._types",
-    "NotGiven": "._types",
-    "Timeout": "._types",
     "Artifact": "._artifacts",
     "default_artifacts": "._artifacts",
     "AsyncBoltClient": "._async_client",
     "AsyncRunLogs": "._async_logs",
-    "RunLogs": "._logs",
-    "LogChunk": "._waiting",
     "BoltClient": "._client",
     "Clock": "._clock",
     "SimulatedClock": "._clock",
     "ClientConfig": "._config",
     "CredentialKind": "._config",
     "Secret": "._config",
-    "RunState": "._views",
-    "parse_bolt_datetime": "._views",
-    "FinishedRun": "._waiting",
-    "InterruptGuard": "._waiting",
-    "DEFAULT_OUTAGE_TOLERANCE": "._waiting",
+    "AlreadyRunningError": "._exceptions",
+    "APIError": "._exceptions",
+    "APIUnreachableError": "._exceptions",
+    "ArtifactNotFoundError": "._exceptions",
+    "AuthenticationError": "._exceptions",
+    "BoltError": "._exceptions",
+    "ClientClosedError": "._exceptions",
+    "ConfigurationError": "._exceptions",
+    "DestinationError": "._exceptions",
+    "GraphQLErrorDetail": "._exceptions",
+    "GraphQLResponseError": "._exceptions",
+    "HTTPStatusError": "._exceptions",
+    "InvalidArgumentError": "._exceptions",
+    "InvalidResponseError": "._exceptions",
+    "NotFoundError": "._exceptions",
+    "OperationFailedError": "._exceptions",
+    "RateLimitError": "._exceptions",
+    "RequestTimeoutError": "._exceptions",
+    "RunFailedError": "._exceptions",
+    "RunTimeoutError": "._exceptions",
+    "ServerError": "._exceptions",
+    "StorageError": "._exceptions",
+    "TransportError": "._exceptions",
     "DEFAULT_APP_URL": "._links",
     "bolt_run_url": "._links",
+    "RunLogs": "._logs",
+    "NOT_GIVEN": "._types",
+    "NotGiven": "._types",
+    "Timeout": "._types",
+    "RunState": "._views",
+    "parse_bolt_datetime": "._views",
+    "DEFAULT_OUTAGE_TOLERANCE": "._waiting",
+    "FinishedRun": "._waiting",
+    "InterruptGuard": "._waiting",
+    "LogChunk": "._waiting",
 }
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name, "._exceptions" if name in __all__ else None)
+    module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'paradime_bolt' has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)

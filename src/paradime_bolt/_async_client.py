@@ -16,16 +16,17 @@ import functools
 import json
 import logging
 import os
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from ._arguments import graphql_int, schedule_selector, trigger_arguments
 from ._artifacts import Artifact, rank_commands
+from ._async_transport import AsyncTransport
 from ._clock import Clock
 from ._config import ClientConfig, RequestOptions, RequestSettings, resolve_config
 from ._downloads import MemorySink, destination, file_sink, storage_host
@@ -33,6 +34,7 @@ from ._exceptions import (
     APIError,
     ArtifactNotFoundError,
     BoltError,
+    InvalidArgumentError,
     InvalidResponseError,
     OperationFailedError,
     RunFailedError,
@@ -43,7 +45,7 @@ from ._generated.async_client import AsyncBoltGraphQLClient
 from ._generated.base_model import UNSET
 from ._generated.input_types import BoltScheduleFilter
 from ._lookups import lookup
-from ._transport import AsyncTransport, check_proxy
+from ._transport import check_proxy
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import (
     DEFAULT_OUTAGE_TOLERANCE,
@@ -59,9 +61,14 @@ from ._waiting import (
     wait_backoff,
 )
 from .models import (
+    AllScheduleNames,
     CancelResult,
     CommandDetails,
     CommandInput,
+    CreatedSchedule,
+    DeleteResult,
+    EnvironmentList,
+    EnvironmentType,
     LogLine,
     LogPage,
     ResourceUrl,
@@ -71,7 +78,9 @@ from .models import (
     RunStatus,
     Schedule,
     ScheduleDetails,
+    ScheduleInput,
     SchedulePage,
+    ScheduleSlugs,
     SuspendResult,
     TriggeredRun,
 )
@@ -82,6 +91,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncBoltClient"]
 
 logger = logging.getLogger("paradime_bolt")
+T = TypeVar("T")
 
 
 class AsyncBoltClient:
@@ -441,6 +451,85 @@ class AsyncBoltClient:
                 suspend=suspend, **selector, options=RequestOptions(timeout, max_retries)
             )
 
+    async def create_bolt_schedule(
+        self,
+        schedule: ScheduleInput,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CreatedSchedule:
+        """Creates an API schedule and returns its `slug`, the name every other method takes
+        as `slug=`. Never retried unless the request provably did not reach the server."""
+        if not isinstance(schedule, ScheduleInput):
+            raise InvalidArgumentError(
+                f"schedule must be a paradime_bolt.models.ScheduleInput, not {schedule!r}"
+            )
+        return await self._graphql.create_bolt_schedule(
+            schedule=schedule, options=RequestOptions(timeout, max_retries)
+        )
+
+    async def delete_bolt_schedule(
+        self,
+        slug: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> DeleteResult:
+        """Deletes an API (or UI) schedule. Unknown: `NotFoundError`; a YAML schedule is refused
+        by the API (`GraphQLResponseError`): remove it from its file instead."""
+        asked = schedule_selector(None, slug)
+        with lookup("schedule", asked):
+            return await self._graphql.delete_bolt_schedule(
+                slug=asked["slug"], options=RequestOptions(timeout, max_retries)
+            )
+
+    async def list_all_schedule_names(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AllScheduleNames:
+        """Every schedule's name with its workspace's, across the workspaces this credential
+        reaches: what a `run_after`/`schedule_trigger` in another workspace may name."""
+        return await self._graphql.list_all_schedule_names(
+            options=RequestOptions(timeout, max_retries)
+        )
+
+    async def list_bolt_environments(
+        self,
+        environment_type: EnvironmentType = EnvironmentType.SCHEDULER,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> EnvironmentList:
+        """The workspace's environments of a type (Bolt's: SCHEDULER); a schedule's
+        `environment` names one of their slugs."""
+        try:
+            kind = EnvironmentType(environment_type)
+        except ValueError:
+            choices = ", ".join(member.value for member in EnvironmentType)
+            raise InvalidArgumentError(
+                f"environment_type must be one of {choices}, not {environment_type!r}"
+            ) from None
+        return await self._graphql.list_bolt_environments(
+            environment_type=kind, options=RequestOptions(timeout, max_retries)
+        )
+
+    async def create_schedule_slugs(
+        self,
+        display_names: Sequence[str],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ScheduleSlugs:
+        """Mints a unique slug for each display name, in the same order."""
+        if isinstance(display_names, str) or not display_names:
+            raise InvalidArgumentError("display_names= takes a non-empty list of names")
+        names = [schedule_selector(name, None)["schedule_name"] for name in display_names]
+        return await self._graphql.create_schedule_slugs(
+            display_names=names, options=RequestOptions(timeout, max_retries)
+        )
+
     # -- workflows ---------------------------------------------------------------------------
     #
     # Each sends its requests as this client does (`with_options` included), or with the
@@ -484,11 +573,7 @@ class AsyncBoltClient:
         outage = OutageWatch(run_id, tolerance, clock, deadline=deadline, timeout=timeout)
         intervals = backoff.intervals()
         while True:
-            try:
-                progress = await bolt.bolt_run_progress(run_id)
-            except APIError as exc:
-                await clock.asleep(outage.failed(exc))
-                continue
+            progress = await bolt._through_outages(outage, lambda: bolt.bolt_run_progress(run_id))
             outage.answered(progress.state)
             await report_async_progress(on_progress, progress)
             if progress.run_state.is_terminal:
@@ -502,17 +587,19 @@ class AsyncBoltClient:
             ):
                 break
             await clock.asleep(interval if remaining is None else min(interval, remaining))
-        while True:
-            try:
-                status = await bolt.bolt_run_status(run_id)
-            except APIError as exc:
-                await clock.asleep(outage.failed(exc))
-                continue
-            break
+        status = await bolt._through_outages(outage, lambda: bolt.bolt_run_status(run_id))
         outage.answered()
         if raise_on_failure and status.run_state.is_failure:
             raise RunFailedError.from_status(run_id, status)
         return status
+
+    async def _through_outages(self, outage: OutageWatch, request: Callable[[], Awaitable[T]]) -> T:
+        """`request()`, sent again after each transient failure until `outage` gives up."""
+        while True:
+            try:
+                return await request()
+            except APIError as exc:
+                await self._transport.clock.asleep(outage.failed(exc))
 
     async def _timed_out(
         self, run_id: int, timeout: float, progress: RunProgress, cancel: bool
@@ -527,6 +614,8 @@ class AsyncBoltClient:
             if latest.run_state.is_terminal:
                 return False
             raise RunTimeoutError(run_id, timeout, state=latest.state) from None
+        except APIError as exc:  # the API did not answer the cancel: the timeout still stands
+            raise RunTimeoutError(run_id, timeout, state=progress.state) from exc
         raise RunTimeoutError(run_id, timeout, state=progress.state, canceled=True)
 
     async def trigger_and_wait(

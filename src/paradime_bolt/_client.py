@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -33,6 +33,7 @@ from ._exceptions import (
     APIError,
     ArtifactNotFoundError,
     BoltError,
+    InvalidArgumentError,
     InvalidResponseError,
     OperationFailedError,
     RunFailedError,
@@ -43,7 +44,8 @@ from ._generated.base_model import UNSET
 from ._generated.client import BoltGraphQLClient
 from ._generated.input_types import BoltScheduleFilter
 from ._lookups import lookup
-from ._transport import SyncTransport, check_proxy
+from ._sync_transport import SyncTransport
+from ._transport import check_proxy
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import (
     DEFAULT_OUTAGE_TOLERANCE,
@@ -59,9 +61,14 @@ from ._waiting import (
     wait_backoff,
 )
 from .models import (
+    AllScheduleNames,
     CancelResult,
     CommandDetails,
     CommandInput,
+    CreatedSchedule,
+    DeleteResult,
+    EnvironmentList,
+    EnvironmentType,
     LogLine,
     LogPage,
     ResourceUrl,
@@ -71,7 +78,9 @@ from .models import (
     RunStatus,
     Schedule,
     ScheduleDetails,
+    ScheduleInput,
     SchedulePage,
+    ScheduleSlugs,
     SuspendResult,
     TriggeredRun,
 )
@@ -82,6 +91,7 @@ if TYPE_CHECKING:
 __all__ = ["BoltClient"]
 
 logger = logging.getLogger("paradime_bolt")
+T = TypeVar("T")
 
 
 class BoltClient:
@@ -435,6 +445,83 @@ class BoltClient:
                 suspend=suspend, **selector, options=RequestOptions(timeout, max_retries)
             )
 
+    def create_bolt_schedule(
+        self,
+        schedule: ScheduleInput,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CreatedSchedule:
+        """Creates an API schedule and returns its `slug`, the name every other method takes
+        as `slug=`. Never retried unless the request provably did not reach the server."""
+        if not isinstance(schedule, ScheduleInput):
+            raise InvalidArgumentError(
+                f"schedule must be a paradime_bolt.models.ScheduleInput, not {schedule!r}"
+            )
+        return self._graphql.create_bolt_schedule(
+            schedule=schedule, options=RequestOptions(timeout, max_retries)
+        )
+
+    def delete_bolt_schedule(
+        self,
+        slug: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> DeleteResult:
+        """Deletes an API (or UI) schedule. Unknown: `NotFoundError`; a YAML schedule is refused
+        by the API (`GraphQLResponseError`): remove it from its file instead."""
+        asked = schedule_selector(None, slug)
+        with lookup("schedule", asked):
+            return self._graphql.delete_bolt_schedule(
+                slug=asked["slug"], options=RequestOptions(timeout, max_retries)
+            )
+
+    def list_all_schedule_names(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AllScheduleNames:
+        """Every schedule's name with its workspace's, across the workspaces this credential
+        reaches: what a `run_after`/`schedule_trigger` in another workspace may name."""
+        return self._graphql.list_all_schedule_names(options=RequestOptions(timeout, max_retries))
+
+    def list_bolt_environments(
+        self,
+        environment_type: EnvironmentType = EnvironmentType.SCHEDULER,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> EnvironmentList:
+        """The workspace's environments of a type (Bolt's: SCHEDULER); a schedule's
+        `environment` names one of their slugs."""
+        try:
+            kind = EnvironmentType(environment_type)
+        except ValueError:
+            choices = ", ".join(member.value for member in EnvironmentType)
+            raise InvalidArgumentError(
+                f"environment_type must be one of {choices}, not {environment_type!r}"
+            ) from None
+        return self._graphql.list_bolt_environments(
+            environment_type=kind, options=RequestOptions(timeout, max_retries)
+        )
+
+    def create_schedule_slugs(
+        self,
+        display_names: Sequence[str],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ScheduleSlugs:
+        """Mints a unique slug for each display name, in the same order."""
+        if isinstance(display_names, str) or not display_names:
+            raise InvalidArgumentError("display_names= takes a non-empty list of names")
+        names = [schedule_selector(name, None)["schedule_name"] for name in display_names]
+        return self._graphql.create_schedule_slugs(
+            display_names=names, options=RequestOptions(timeout, max_retries)
+        )
+
     # -- workflows ---------------------------------------------------------------------------
     #
     # Each sends its requests as this client does (`with_options` included), or with the
@@ -478,11 +565,7 @@ class BoltClient:
         outage = OutageWatch(run_id, tolerance, clock, deadline=deadline, timeout=timeout)
         intervals = backoff.intervals()
         while True:
-            try:
-                progress = bolt.bolt_run_progress(run_id)
-            except APIError as exc:
-                clock.sleep(outage.failed(exc))
-                continue
+            progress = bolt._through_outages(outage, lambda: bolt.bolt_run_progress(run_id))
             outage.answered(progress.state)
             report_progress(on_progress, progress)
             if progress.run_state.is_terminal:
@@ -496,17 +579,19 @@ class BoltClient:
             ):
                 break
             clock.sleep(interval if remaining is None else min(interval, remaining))
-        while True:
-            try:
-                status = bolt.bolt_run_status(run_id)
-            except APIError as exc:
-                clock.sleep(outage.failed(exc))
-                continue
-            break
+        status = bolt._through_outages(outage, lambda: bolt.bolt_run_status(run_id))
         outage.answered()
         if raise_on_failure and status.run_state.is_failure:
             raise RunFailedError.from_status(run_id, status)
         return status
+
+    def _through_outages(self, outage: OutageWatch, request: Callable[[], T]) -> T:
+        """`request()`, sent again after each transient failure until `outage` gives up."""
+        while True:
+            try:
+                return request()
+            except APIError as exc:
+                self._transport.clock.sleep(outage.failed(exc))
 
     def _timed_out(self, run_id: int, timeout: float, progress: RunProgress, cancel: bool) -> bool:
         """Raises `RunTimeoutError`, or returns False when the run ended while we cancelled."""
@@ -519,6 +604,8 @@ class BoltClient:
             if latest.run_state.is_terminal:
                 return False
             raise RunTimeoutError(run_id, timeout, state=latest.state) from None
+        except APIError as exc:  # the API did not answer the cancel: the timeout still stands
+            raise RunTimeoutError(run_id, timeout, state=progress.state) from exc
         raise RunTimeoutError(run_id, timeout, state=progress.state, canceled=True)
 
     def trigger_and_wait(

@@ -1,4 +1,5 @@
-"""The HTTP side of the client: headers, timeouts, retries and error mapping, sync and async.
+"""The HTTP side of the client: headers, timeouts, retries and error mapping, shared by the
+sync and async transports (`_async_transport.py`, and `_sync_transport.py` written from it).
 
 The generated client hands every operation to `execute()`; nothing else in the package speaks
 HTTP to the GraphQL endpoint. Per-call `timeout=` and `max_retries=` arrive here as a
@@ -16,7 +17,7 @@ import logging
 import platform
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -25,7 +26,6 @@ import pydantic
 
 from ._clock import Clock
 from ._config import ClientConfig, RequestOptions, RequestSettings, credential_headers
-from ._downloads import check_complete, storage_error
 from ._exceptions import (
     APIError,
     ClientClosedError,
@@ -35,10 +35,10 @@ from ._exceptions import (
 )
 from ._logging import http_logger, logger, setup_from_env
 from ._response import Reply, parse_reply, read_graphql_response, status_error
-from ._retry import RetryPolicy, never_reached_server
+from ._retry import RetryPolicy
 from ._version import __version__
 
-__all__ = ["AsyncTransport", "SyncTransport", "check_proxy", "user_agent"]
+__all__ = ["NO_OPTIONS", "check_proxy", "user_agent"]
 
 T = TypeVar("T")
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
@@ -303,305 +303,3 @@ def _payload(query: str, operation_name: str | None, variables: dict[str, Any]) 
         parts += [b',"operationName":', _json(operation_name)]
     parts.append(b"}")
     return b"".join(parts)
-
-
-class SyncTransport(_TransportCore):
-    """Sends operations over an `httpx.Client`, its own or one the caller owns."""
-
-    def __init__(
-        self,
-        config: ClientConfig,
-        http_client: httpx.Client | None = None,
-        *,
-        clock: Clock | None = None,
-        policy: RetryPolicy | None = None,
-        settings: RequestSettings | None = None,
-        parent: SyncTransport | None = None,
-        proxy: str | None = None,
-    ) -> None:
-        super().__init__(
-            config,
-            owns_client=http_client is None,
-            policy=policy or RetryPolicy(),
-            clock=clock or Clock(),
-            settings=settings,
-            parent=parent,
-        )
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise ConfigurationError(
-                f"http_client= must be an httpx.Client, not {type(http_client).__name__}"
-            )
-        self.pool: httpx.Client | None = http_client
-        self.proxy = check_proxy(proxy, None)
-        if self.proxy is not None:  # made now, so a proxy httpx cannot use fails here
-            self.pool = self.make_pool()
-
-    def make_pool(self) -> httpx.Client:
-        return _proxied(_Pool, self.proxy, timeout=self.config.timeout, follow_redirects=False)
-
-    @property
-    def http(self) -> httpx.Client:
-        """The connection pool. One the client owns is made on first use: an httpx client
-        loads the TLS certificates when it is made, most of the cost of building a client."""
-        if isinstance(self.parent, SyncTransport):
-            return self.parent.http
-        if self.pool is None:
-            with _MAKING_POOL:
-                if self.pool is None:
-                    self.pool = self.make_pool()
-        return self.pool
-
-    def sharing(
-        self, config: ClientConfig, settings: RequestSettings | None = None
-    ) -> SyncTransport:
-        """A transport with other settings over this one's connection pool, which it never
-        closes (closing this one closes it for both); the clock and the retry policy are shared
-        too. Its requests are sent with `settings`, by default this one's."""
-        return SyncTransport(
-            config,
-            None,
-            clock=self.clock,
-            policy=self.policy,
-            settings=settings or self.settings,
-            parent=self,
-        )
-
-    def execute(
-        self,
-        query: str,
-        operation_name: str | None,
-        variables: dict[str, Any],
-        *,
-        options: RequestOptions = NO_OPTIONS,
-    ) -> Reply:
-        self.check_open()
-        settings = self.settings.override(options)
-        payload = _payload(query, operation_name, variables)
-
-        number = 0
-
-        def attempt() -> Reply:
-            nonlocal number
-            number += 1
-            started = time.perf_counter()
-            try:
-                response = self.http.post(
-                    self.url,
-                    content=payload,
-                    headers=self.headers(),
-                    timeout=settings.timeout,
-                )
-            except httpx.HTTPError as exc:
-                self.log_attempt(operation_name, number, started, type(exc).__name__)
-                raise
-            self.log_attempt(operation_name, number, started, response.status_code)
-            return self.reply(response, operation_name)
-
-        return self.with_retries(
-            attempt,
-            operation_name,
-            is_mutation=_is_mutation(query),
-            max_retries=settings.max_retries,
-        )
-
-    def with_retries(
-        self,
-        attempt: Callable[[], T],
-        operation: str | None,
-        *,
-        is_mutation: bool,
-        max_retries: int,
-        target: str | None = None,
-    ) -> T:
-        """Runs `attempt` until it succeeds or the retry policy gives up; errors are ours
-        (naming `target`, by default the endpoint, as the server)."""
-        number = 0
-        while True:
-            try:
-                return attempt()
-            except httpx.HTTPError as exc:
-                error = self.wrap_exception(exc, operation, target)
-                sent = not never_reached_server(exc)
-            except APIError as exc:
-                error, sent = exc, True
-            delay = self.retry_or_raise(
-                error, attempt=number, max_retries=max_retries, is_mutation=is_mutation, sent=sent
-            )
-            self.clock.sleep(delay)
-            number += 1
-
-    def stream_get(
-        self, url: str, write: Callable[[bytes], object], *, timeout: Any, operation: str
-    ) -> int:
-        """GETs a download URL (no API credentials: it is pre-signed) into `write`; returns the
-        number of bytes written. A non-2xx answer is a `StorageError`."""
-        self.check_open()
-        with self.http.stream(
-            "GET", url, headers={"User-Agent": self.user_agent}, timeout=timeout
-        ) as response:
-            if not response.is_success:
-                response.read()
-                raise storage_error(response, operation=operation, secret=self.secret)
-            preloaded = response.is_stream_consumed  # a mock's body, already in memory
-            written = 0
-            for chunk in response.iter_bytes():
-                write(chunk)
-                written += len(chunk)
-            check_complete(response, operation, decoded=written, preloaded=preloaded)
-            return written
-
-    def close(self) -> None:
-        self.closed = True
-        if self.owns_client and self.pool is not None:
-            self.pool.close()
-
-
-class AsyncTransport(_TransportCore):
-    """Sends operations over an `httpx.AsyncClient`, its own or one the caller owns."""
-
-    def __init__(
-        self,
-        config: ClientConfig,
-        http_client: httpx.AsyncClient | None = None,
-        *,
-        clock: Clock | None = None,
-        policy: RetryPolicy | None = None,
-        settings: RequestSettings | None = None,
-        parent: AsyncTransport | None = None,
-        proxy: str | None = None,
-    ) -> None:
-        super().__init__(
-            config,
-            owns_client=http_client is None,
-            policy=policy or RetryPolicy(),
-            clock=clock or Clock(),
-            settings=settings,
-            parent=parent,
-        )
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise ConfigurationError(
-                f"http_client= must be an httpx.AsyncClient, not {type(http_client).__name__}"
-            )
-        self.pool: httpx.AsyncClient | None = http_client
-        self.proxy = check_proxy(proxy, None)
-        if self.proxy is not None:  # made now, so a proxy httpx cannot use fails here
-            self.pool = self.make_pool()
-
-    def make_pool(self) -> httpx.AsyncClient:
-        return _proxied(_AsyncPool, self.proxy, timeout=self.config.timeout, follow_redirects=False)
-
-    @property
-    def http(self) -> httpx.AsyncClient:
-        """The connection pool. One the client owns is made on first use: an httpx client
-        loads the TLS certificates when it is made, most of the cost of building a client."""
-        if isinstance(self.parent, AsyncTransport):
-            return self.parent.http
-        if self.pool is None:
-            with _MAKING_POOL:
-                if self.pool is None:
-                    self.pool = self.make_pool()
-        return self.pool
-
-    def sharing(
-        self, config: ClientConfig, settings: RequestSettings | None = None
-    ) -> AsyncTransport:
-        """A transport with other settings over this one's connection pool, which it never
-        closes (closing this one closes it for both); the clock and the retry policy are shared
-        too. Its requests are sent with `settings`, by default this one's."""
-        return AsyncTransport(
-            config,
-            None,
-            clock=self.clock,
-            policy=self.policy,
-            settings=settings or self.settings,
-            parent=self,
-        )
-
-    async def execute(
-        self,
-        query: str,
-        operation_name: str | None,
-        variables: dict[str, Any],
-        *,
-        options: RequestOptions = NO_OPTIONS,
-    ) -> Reply:
-        self.check_open()
-        settings = self.settings.override(options)
-        payload = _payload(query, operation_name, variables)
-
-        number = 0
-
-        async def attempt() -> Reply:
-            nonlocal number
-            number += 1
-            started = time.perf_counter()
-            try:
-                response = await self.http.post(
-                    self.url,
-                    content=payload,
-                    headers=self.headers(),
-                    timeout=settings.timeout,
-                )
-            except httpx.HTTPError as exc:
-                self.log_attempt(operation_name, number, started, type(exc).__name__)
-                raise
-            self.log_attempt(operation_name, number, started, response.status_code)
-            return self.reply(response, operation_name)
-
-        return await self.with_retries(
-            attempt,
-            operation_name,
-            is_mutation=_is_mutation(query),
-            max_retries=settings.max_retries,
-        )
-
-    async def with_retries(
-        self,
-        attempt: Callable[[], Awaitable[T]],
-        operation: str | None,
-        *,
-        is_mutation: bool,
-        max_retries: int,
-        target: str | None = None,
-    ) -> T:
-        """Runs `attempt` until it succeeds or the retry policy gives up; errors are ours
-        (naming `target`, by default the endpoint, as the server)."""
-        number = 0
-        while True:
-            try:
-                return await attempt()
-            except httpx.HTTPError as exc:
-                error = self.wrap_exception(exc, operation, target)
-                sent = not never_reached_server(exc)
-            except APIError as exc:
-                error, sent = exc, True
-            delay = self.retry_or_raise(
-                error, attempt=number, max_retries=max_retries, is_mutation=is_mutation, sent=sent
-            )
-            await self.clock.asleep(delay)
-            number += 1
-
-    async def stream_get(
-        self, url: str, write: Callable[[bytes], object], *, timeout: Any, operation: str
-    ) -> int:
-        """GETs a download URL (no API credentials: it is pre-signed) into `write`; returns the
-        number of bytes written. A non-2xx answer is a `StorageError`."""
-        self.check_open()
-        async with self.http.stream(
-            "GET", url, headers={"User-Agent": self.user_agent}, timeout=timeout
-        ) as response:
-            if not response.is_success:
-                await response.aread()
-                raise storage_error(response, operation=operation, secret=self.secret)
-            preloaded = response.is_stream_consumed  # a mock's body, already in memory
-            written = 0
-            async for chunk in response.aiter_bytes():
-                write(chunk)
-                written += len(chunk)
-            check_complete(response, operation, decoded=written, preloaded=preloaded)
-            return written
-
-    async def aclose(self) -> None:
-        self.closed = True
-        if self.owns_client and self.pool is not None:
-            await self.pool.aclose()

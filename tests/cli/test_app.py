@@ -372,7 +372,7 @@ def modules_loaded_by(args: list[str]) -> list[str]:
 
 def test_help_imports_only_click_and_the_cli() -> None:
     loaded = modules_loaded_by(["--help"])
-    ours = {"paradime_bolt", "paradime_bolt._version", "paradime_bolt._httpx_cli"}
+    ours = {"paradime_bolt", "paradime_bolt._version"}
     assert "httpx" not in loaded  # `httpx._main` is the stand-in that keeps httpx's CLI unloaded
     foreign = [
         name

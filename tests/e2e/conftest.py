@@ -14,7 +14,7 @@ import pytest
 
 from paradime_bolt_emulator.pytest_plugin import BoltEmulator, BoltEmulatorFactory
 from paradime_bolt_emulator.schedules.spec import builtin_schedules_text
-from tests.support.e2e import UNTIL_CANCELLED
+from tests.support.e2e import UNTIL_CANCELLED, live_twin
 from tests.support.twins import Twin
 
 _EXTRA_SCHEDULE = f"""
@@ -37,23 +37,13 @@ def shared_emulator(
     return bolt_emulator_factory(schedules=Path(schedules))
 
 
-def _twin(kind: str, emulator: BoltEmulator) -> Twin:
-    return Twin(
-        kind,
-        simulated_time=False,
-        endpoint=emulator.endpoint,
-        api_key=emulator.api_key,
-        api_secret=emulator.api_secret,
-    )
-
-
 @pytest.fixture(params=["sync", "async"])
 def live(request: pytest.FixtureRequest, shared_emulator: BoltEmulator) -> Twin:
     """A sync or async client for the session's shared emulator, called the same way."""
-    return _twin(request.param, shared_emulator)
+    return live_twin(request.param, shared_emulator)
 
 
 @pytest.fixture(params=["sync", "async"])
 def fresh_live(request: pytest.FixtureRequest, bolt_emulator: BoltEmulator) -> Twin:
     """A sync or async client for an emulator of its own: built-in schedules, no runs yet."""
-    return _twin(request.param, bolt_emulator)
+    return live_twin(request.param, bolt_emulator)

@@ -14,8 +14,7 @@ from paradime_bolt import APIUnreachableError, BoltClient
 from paradime_bolt.models import RunProgress, RunState
 from paradime_bolt_emulator.pytest_plugin import BoltEmulator, BoltEmulatorFactory
 from paradime_bolt_emulator.schedules.spec import builtin_schedules_text
-from tests.support.e2e import UNTIL_CANCELLED
-from tests.support.twins import Twin
+from tests.support.e2e import UNTIL_CANCELLED, live_twin
 
 OUTAGE = 3.0
 POLL = {"poll_interval": 0.2, "max_poll_interval": 0.2}
@@ -37,16 +36,6 @@ def emulator(bolt_emulator_factory: BoltEmulatorFactory, tmp_path: Path) -> Bolt
     return bolt_emulator_factory(schedules=schedules)
 
 
-def _twin(kind: str, emulator: BoltEmulator) -> Twin:
-    return Twin(
-        kind,
-        simulated_time=False,
-        endpoint=emulator.endpoint,
-        api_key=emulator.api_key,
-        api_secret=emulator.api_secret,
-    )
-
-
 @pytest.mark.parametrize("kind", ["sync", "async"])
 def test_a_wait_goes_on_through_the_port_being_closed(
     kind: str, emulator: BoltEmulator, caplog: pytest.LogCaptureFixture
@@ -63,7 +52,7 @@ def test_a_wait_goes_on_through_the_port_being_closed(
             with BoltClient(**_credentials(emulator)) as bolt:
                 bolt.cancel_bolt_run(run_id)
 
-    status = _twin(kind, emulator).call("wait_for_run", run_id, on_progress=on_progress, **POLL)
+    status = live_twin(kind, emulator).call("wait_for_run", run_id, on_progress=on_progress, **POLL)
 
     assert status.run_state is RunState.CANCELED
     messages = [r.getMessage() for r in caplog.records if r.name == "paradime_bolt"]
@@ -83,7 +72,7 @@ def test_an_outage_longer_than_the_tolerance_gives_up_with_its_length(
         emulator.outage(600, mode="unavailable")
 
     with pytest.raises(APIUnreachableError) as info:
-        _twin(kind, emulator).call(
+        live_twin(kind, emulator).call(
             "wait_for_run", run_id, on_progress=on_progress, outage_tolerance=1, **POLL
         )
     assert info.value.run_id == run_id

@@ -85,9 +85,9 @@ def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
     )
 
 
-def run_python(code: str) -> dict[str, object]:
+def run_python(code: str, *, expect_exit: int | None = 0) -> dict[str, object]:
     """Runs `code` in a fresh interpreter from the repository root (so it can import `tests`);
-    it prints one JSON document last, returned here."""
+    it prints one JSON document last, returned here. `expect_exit=None` takes any exit code."""
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
@@ -95,6 +95,6 @@ def run_python(code: str) -> dict[str, object]:
         check=False,
         cwd=ROOT,
     )
-    assert result.returncode == 0, result.stderr
+    assert expect_exit is None or result.returncode == expect_exit, result.stderr
     document: dict[str, object] = json.loads(result.stdout.splitlines()[-1])
     return document

@@ -1,9 +1,6 @@
-"""The documented `bolt.run.completed` webhook body, rebuilt from the docs facts.
-
-The client-side tests (webhook follow-ups) take it from here. tests/webhooks/conftest.py holds
-the same example for the webhook tests, which stay as they are while the emulator's side of
-them moves; it should import this module once that move has landed.
-"""
+"""The documented `bolt.run.completed` webhook body, rebuilt from the docs facts: the one copy
+that the webhook tests (tests/webhooks) and the follow-up tests
+(tests/test_webhook_followups.py) import."""
 
 from __future__ import annotations
 

@@ -61,6 +61,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# Names load on first use (PEP 562): loading the pytest plugin, a submodule of this package, must
+# not pay for uvicorn, ariadne and httpx.
 if TYPE_CHECKING:
     from .api.app import create_app
     from .cli import build_parser, main
@@ -73,8 +75,8 @@ if TYPE_CHECKING:
     from .webhooks.payload import build_payload
     from .webhooks.sender import DeliveryCounts, WebhookSender
 
-# Names load on first use (PEP 562): loading the pytest plugin, a submodule of this package, must
-# not pay for uvicorn, ariadne and httpx.
+# -- written by scripts/lazy_exports.py from the imports above; do not edit --
+
 _LAZY = {
     "create_app": ".api.app",
     "build_parser": ".cli",
@@ -84,14 +86,14 @@ _LAZY = {
     "DEFAULT_API_SECRET": ".config",
     "GRAPHQL_PATH": ".config",
     "EmulatorConfig": ".config",
+    "EmulatorProcess": ".process",
     "RunEvent": ".runs.events",
     "RunEventListener": ".runs.events",
-    "EmulatorProcess": ".process",
     "ScheduleFileError": ".schedules.spec",
     "EmulatorServer": ".server",
+    "build_payload": ".webhooks.payload",
     "DeliveryCounts": ".webhooks.sender",
     "WebhookSender": ".webhooks.sender",
-    "build_payload": ".webhooks.payload",
 }
 
 

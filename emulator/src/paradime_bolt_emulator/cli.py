@@ -1,7 +1,7 @@
 """``paradime-bolt-emulator`` (or ``python -m paradime_bolt_emulator``): serve until stopped.
 
-``add_arguments`` and ``run`` let another CLI offer the same options as a subcommand
-(``paradime-bolt emulator ...``); ``main`` is the standalone entry point. On start the endpoint
+``main(argv)`` is the entry point of both ``paradime-bolt-emulator`` and the client's
+``paradime-bolt emulator ...``, which hands it every argument untouched. On start the endpoint
 URL is printed alone on its own line; the secret is printed only when it is the development
 default, tokens never, and of each ``--webhook-url`` only the origin (its path may hold a shared
 secret).
@@ -108,8 +108,33 @@ def _workspace(text: str) -> tuple[str, Path | None]:
     return uid, Path(path) if separator else None
 
 
+def _environment(text: str) -> tuple[str, str]:
+    uid, separator, slug = text.rpartition("=")
+    if separator and not uid:
+        raise argparse.ArgumentTypeError(f"{text!r} is not SLUG or UID=SLUG")
+    return uid, slug
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the emulator's options to a parser (the standalone one, or a subcommand's)."""
+    parser.add_argument(
+        "--dbt-project",
+        type=Path,
+        metavar="DIR",
+        help="run every run's commands with real dbt in this dbt project (each run in its own "
+        "copy; schedules from its paradime_schedules.yml and .bolt/; needs "
+        "'paradime-bolt-emulator[dbt]')",
+    )
+    parser.add_argument(
+        "--profiles-dir",
+        type=Path,
+        metavar="DIR",
+        help="with --dbt-project: the folder of your profiles.yml (default: a DuckDB profile the "
+        "emulator writes, one database per workspace)",
+    )
+    parser.add_argument(
+        "--target", metavar="NAME", help="with --dbt-project: the dbt target to run against"
+    )
     parser.add_argument(
         "--host", default=DEFAULT_HOST, help="interface to bind (default: %(default)s)"
     )
@@ -130,7 +155,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         "--schedules",
         type=Path,
         metavar="FILE",
-        help="schedules YAML in the paradime_schedules.yml shape (default: the built-in set)",
+        help="schedules YAML in the paradime_schedules.yml shape (default: the --dbt-project's "
+        "own schedules, else the built-in set)",
     )
     parser.add_argument(
         "--print-schedules",
@@ -169,6 +195,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         "first is the default one, the only one the API key and the workspace token reach. "
         f"=FILE serves that schedules file there instead of --schedules (default: one "
         f"workspace, {DEFAULT_WORKSPACE})",
+    )
+    parser.add_argument(
+        "--environment",
+        type=_environment,
+        action="append",
+        default=[],
+        dest="environments",
+        metavar="[UID=]SLUG",
+        help="a Bolt environment of every workspace (UID=SLUG: of that one only); repeat for "
+        "several, the default one first (default: production)",
     )
     parser.add_argument(
         "--url-ttl",
@@ -222,6 +258,8 @@ def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> Em
         account_key=args.account_key,
         workspaces=tuple(uid for uid, _ in workspaces),
         workspace_schedules=tuple((uid, path) for uid, path in workspaces if path is not None),
+        environments=tuple(slug for uid, slug in args.environments if not uid),
+        workspace_environments=tuple((uid, slug) for uid, slug in args.environments if uid),
         host=args.host,
         port=args.port,
         db=args.db,
@@ -232,6 +270,9 @@ def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> Em
         log_level=args.log_level,
         webhook_urls=tuple(args.webhook_urls),
         latency_ms=args.latency_ms,
+        dbt_project=args.dbt_project,
+        dbt_profiles_dir=args.profiles_dir,
+        dbt_target=args.target,
     )
 
 
@@ -245,6 +286,8 @@ def banner(server: EmulatorServer) -> str:
     )
     database = "in memory (lost on exit)" if config.db is None else str(config.db)
     schedules = "built-in set" if config.schedules is None else str(config.schedules)
+    if config.schedules is None and config.dbt_project is not None:
+        schedules = "the dbt project's paradime_schedules.yml and .bolt/"
     lines = [
         "Paradime Bolt API emulator is serving on:",
         server.endpoint,
@@ -257,6 +300,13 @@ def banner(server: EmulatorServer) -> str:
         lines.append("Account API key: (as configured)")
     others = "".join(f", {uid}" for uid in config.workspace_uids[1:])
     lines.append(f"Workspaces: {config.default_workspace} (default){others}")
+    if config.dbt_project is not None:
+        profile = (
+            "DuckDB, one database per workspace (written by the emulator)"
+            if config.dbt_profiles_dir is None
+            else f"profiles.yml in {config.dbt_profiles_dir}"
+        )
+        lines.append(f"dbt project: {config.dbt_project} (real dbt; profile: {profile})")
     lines += [
         f"Database: {database}",
         f"Schedules: {schedules}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,9 @@ DEFAULT_WEBHOOK_TIMEOUT = 5.0
 DEFAULT_WEBHOOK_ATTEMPTS = 3
 DEFAULT_WEBHOOK_BACKOFF = 0.2
 DEFAULT_WEBHOOK_DRAIN_TIMEOUT = 2.0
+# The Bolt (SCHEDULER) environment every workspace has unless told otherwise.
+DEFAULT_ENVIRONMENT = "production"
+DEFAULT_DBT_CANCEL_GRACE = 5.0
 
 
 def webhook_url_problem(url: str) -> str | None:
@@ -88,6 +92,17 @@ class EmulatorConfig:
     workspaces: tuple[str, ...] = ()
     # (uid, schedules file) of workspaces that do not serve ``schedules``.
     workspace_schedules: tuple[tuple[str, Path], ...] = ()
+    # Bolt environment slugs of every workspace, the default one first (none: production), and
+    # (uid, slug) pairs giving a workspace environments of its own instead.
+    environments: tuple[str, ...] = ()
+    workspace_environments: tuple[tuple[str, str], ...] = ()
+    # A dbt project whose runs execute real dbt (see ``realdbt``); its profiles folder (None: a
+    # DuckDB profile written into the emulator's state) and target (None: the profile's).
+    dbt_project: Path | None = None
+    dbt_profiles_dir: Path | None = None
+    dbt_target: str | None = None
+    # Seconds a cancelled dbt command has after SIGINT before it is killed.
+    dbt_cancel_grace: float = DEFAULT_DBT_CANCEL_GRACE
 
     def __post_init__(self) -> None:
         # A list passed by a caller is frozen into a tuple, so the config stays hashable.
@@ -97,6 +112,12 @@ class EmulatorConfig:
             self,
             "workspace_schedules",
             tuple((uid, Path(path)) for uid, path in self.workspace_schedules),
+        )
+        object.__setattr__(self, "environments", tuple(self.environments))
+        object.__setattr__(
+            self,
+            "workspace_environments",
+            tuple((uid, slug) for uid, slug in self.workspace_environments),
         )
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be between 0 and 65535, got {self.port}")
@@ -115,7 +136,11 @@ class EmulatorConfig:
             raise ValueError(f"webhook_timeout must be positive, got {self.webhook_timeout}")
         if isinstance(self.webhook_attempts, bool) or self.webhook_attempts < 1:
             raise ValueError(f"webhook_attempts must be at least 1, got {self.webhook_attempts}")
-        for name in ("webhook_backoff", "webhook_drain_timeout", "latency_ms"):
+        if self.dbt_project is None and (
+            self.dbt_profiles_dir is not None or self.dbt_target is not None
+        ):
+            raise ValueError("dbt_profiles_dir and dbt_target need dbt_project")
+        for name in ("webhook_backoff", "webhook_drain_timeout", "latency_ms", "dbt_cancel_grace"):
             value = getattr(self, name)
             if not (value >= 0 and math.isfinite(value)):
                 raise ValueError(f"{name} must be zero or more, got {value}")
@@ -163,6 +188,18 @@ class EmulatorConfig:
         for uid, _ in self.workspace_schedules:
             if uid not in self.workspace_uids:
                 raise ValueError(f"schedules are given for workspace {uid!r}, which is not served")
+        for uid, slug in (
+            *(("", slug) for slug in self.environments),
+            *self.workspace_environments,
+        ):
+            if uid and uid not in self.workspace_uids:
+                raise ValueError(
+                    f"environments are given for workspace {uid!r}, which is not served"
+                )
+            if not isinstance(slug, str) or not _ENVIRONMENT_SLUG.fullmatch(slug):
+                raise ValueError(
+                    f"environment slug {slug!r} must be lowercase letters, digits, - and _"
+                )
 
     @property
     def workspace_uids(self) -> tuple[str, ...]:
@@ -178,10 +215,18 @@ class EmulatorConfig:
         """The schedules file a workspace serves (None: the built-in set)."""
         return dict(self.workspace_schedules).get(workspace, self.schedules)
 
+    def environments_of(self, workspace: str) -> tuple[str, ...]:
+        """A workspace's Bolt environment slugs, its default one first."""
+        own = tuple(slug for uid, slug in self.workspace_environments if uid == workspace)
+        return tuple(dict.fromkeys(own or self.environments or (DEFAULT_ENVIRONMENT,)))
+
     @property
     def uses_default_secret(self) -> bool:
         """Whether the secret is the published development default, which is safe to print."""
         return self.api_secret == DEFAULT_API_SECRET
+
+
+_ENVIRONMENT_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def _header_safe(value: str) -> bool:

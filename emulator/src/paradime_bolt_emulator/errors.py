@@ -54,3 +54,10 @@ class InvalidArgumentsError(BoltApiError):
 
     exception_name = "InvalidArgumentsException"
     code = "BAD_USER_INPUT"
+
+
+class YamlScheduleError(BoltApiError):
+    """A delete named a schedule defined in YAML, which only its file can remove."""
+
+    exception_name = "YamlScheduleException"
+    code = "BAD_REQUEST"

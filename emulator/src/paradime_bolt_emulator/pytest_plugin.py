@@ -20,6 +20,14 @@ against the test file's folder, then against pytest's rootdir:
 
     @pytest.mark.bolt_emulator(schedules="paradime_schedules.yml")
 
+To run your dbt project's real dbt in every run (needs `paradime-bolt-emulator[dbt]`), with its
+own schedules (`paradime_schedules.yml`, `.bolt/`) and a DuckDB database the emulator writes:
+
+    @pytest.mark.bolt_emulator(dbt_project="../my_dbt_project")   # profiles_dir=, target= too
+
+A dbt project takes seconds to start (`dbt parse`) and each run seconds more: share one through
+`bolt_emulator_factory(dbt_project=...)` (below) across the tests that can.
+
 It accepts the key pair, a workspace token and an account API key (`workspace_token`,
 `account_key`); the markers `workspace_token=`, `account_key=` and `workspaces=["ws-a", "ws-b"]`
 (the default workspace first) change them.
@@ -56,7 +64,7 @@ _KEY = "pytest-emulator-key"
 _SECRET = "pytest-emulator-secret"
 _WORKSPACE_TOKEN = "prdm_wsp_pytest-emulator-token"
 _ACCOUNT_KEY = "prdm_cmp_pytest-emulator-key"
-_PATH_OPTIONS = ("schedules", "db")
+_PATH_OPTIONS = ("schedules", "db", "dbt_project", "profiles_dir")
 _INSTALL = "pip install 'paradime-bolt[emulator]'"
 
 
@@ -186,8 +194,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "bolt_emulator(schedules=PATH, db=PATH, workspace_token=TOKEN, account_key=KEY, "
-        "workspaces=[UID, ...]): configure the bolt_emulator fixture "
+        "workspaces=[UID, ...], dbt_project=DIR, profiles_dir=DIR, target=NAME): configure "
+        "the bolt_emulator fixture "
         "(relative paths from the test file's folder, then the rootdir)",
+    )
+    config.addinivalue_line(
+        "markers",
+        "real_dbt: the test runs real dbt through the emulator (--dbt-project; needs "
+        "'paradime-bolt-emulator[dbt]')",
     )
 
 

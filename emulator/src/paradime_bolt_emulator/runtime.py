@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -22,11 +24,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .api.auth import WORKSPACE_STATE
+from .api.auth import REACHABLE_STATE, WORKSPACE_STATE
 from .api.context import RequestContext
 from .api.service import BoltService, Download
 from .api.signing import Verdict
 from .config import GRAPHQL_PATH, EmulatorConfig, http_base_url
+from .realdbt.executor import RealRuns, parse_at_start
+from .realdbt.launcher import LauncherError, default_launcher
+from .realdbt.project import DbtProject, DbtProjectError
 from .runs.engine import RunEngine
 from .runs.events import RunEventListener
 from .schedules.catalog import ScheduleCatalog
@@ -90,13 +95,25 @@ class Emulator:
         listeners: Sequence[RunEventListener] = (),
         api_url: str | None = None,
     ) -> None:
+        self.project: DbtProject | None = None
+        self._own_state: Path | None = None
+        if config.dbt_project is not None:
+            self.project = self._open_project(config)
         loaded: dict[Path | None, list[ScheduleSpec]] = {}
-        for workspace in config.workspace_uids:
-            path = config.schedules_of(workspace)
-            if path not in loaded:
-                loaded[path] = list(
-                    load_builtin_schedules() if path is None else load_schedules_file(path)
-                )
+        try:
+            for workspace in config.workspace_uids:
+                path = config.schedules_of(workspace)
+                if path not in loaded:
+                    if path is not None:
+                        loaded[path] = load_schedules_file(path)
+                    elif self.project is not None:
+                        loaded[path] = self.project.schedules()
+                    else:
+                        loaded[path] = load_builtin_schedules()
+        except BaseException:
+            self._remove_state()
+            raise
+        self.real: RealRuns | None = None
         self.config = config
         self.clock = clock
         self.api_url = api_url or http_base_url(config.host, config.port) + GRAPHQL_PATH
@@ -114,15 +131,22 @@ class Emulator:
             self.store = Store(config.db, default_workspace=config.default_workspace)
         except BaseException:
             self._close_webhooks()
+            self._remove_state()
             raise
         try:
             catalogs = {
                 workspace: ScheduleCatalog(
-                    self.store, loaded[config.schedules_of(workspace)], workspace=workspace
+                    self.store,
+                    loaded[config.schedules_of(workspace)],
+                    workspace=workspace,
+                    environments=config.environments_of(workspace),
                 )
                 for workspace in config.workspace_uids
             }
             engine = RunEngine(self.store, catalogs, listeners)
+            if self.project is not None:
+                self.real = self._start_real(self.project, engine, clock)
+                engine.real = self.real
             self.services = {
                 workspace: BoltService(self.store, catalog, engine, url_ttl=config.url_ttl)
                 for workspace, catalog in catalogs.items()
@@ -132,10 +156,59 @@ class Emulator:
             # Catch up with runs that progressed while the emulator was stopped.
             self.service.advance(clock())
         except BaseException:
+            if self.real is not None:
+                self.real.close()
             self._close_webhooks()
             self.store.close()
+            self._remove_state()
             raise
         self.ticker = Ticker(self.service.advance, clock, config.tick_interval)
+
+    @staticmethod
+    def state_folder(config: EmulatorConfig) -> Path | None:
+        """Where a dbt project's state is kept: beside ``--db`` (None: a temporary folder)."""
+        return None if config.db is None else config.db.with_name(config.db.name + ".dbt")
+
+    def _open_project(self, config: EmulatorConfig) -> DbtProject:
+        assert config.dbt_project is not None
+        state = self.state_folder(config)
+        if state is None:
+            state = self._own_state = Path(tempfile.mkdtemp(prefix="bolt-emulator-dbt-"))
+        try:
+            return DbtProject.open(
+                config.dbt_project,
+                profiles_dir=config.dbt_profiles_dir,
+                target=config.dbt_target,
+                state=state,
+            )
+        except BaseException:
+            self._remove_state()
+            raise
+
+    def _start_real(self, project: DbtProject, engine: RunEngine, clock: Clock) -> RealRuns:
+        """Start dbt's fork server, check the project parses, and the executor of runs."""
+        try:
+            launcher = default_launcher()
+        except LauncherError as error:
+            raise DbtProjectError(str(error)) from error
+        try:
+            parse_at_start(project, launcher, self.config.default_workspace)
+            return RealRuns(
+                self.store,
+                project,
+                launcher,
+                publish=engine.publish,
+                clock=clock,
+                grace=self.config.dbt_cancel_grace,
+            )
+        except BaseException:
+            launcher.close()
+            raise
+
+    def _remove_state(self) -> None:
+        if self._own_state is not None:
+            shutil.rmtree(self._own_state, ignore_errors=True)
+            self._own_state = None
 
     def context_for(self, request: Request, _data: Any) -> RequestContext:
         """The GraphQL context of one request: its workspace's service, runs advanced to now,
@@ -143,7 +216,13 @@ class Emulator:
         now = self.clock()
         self.service.advance(now)
         workspace = getattr(request.state, WORKSPACE_STATE, self.config.default_workspace)
-        return RequestContext(self.services[workspace], now, str(request.base_url))
+        reachable = getattr(request.state, REACHABLE_STATE, (workspace,))
+        return RequestContext(
+            self.services[workspace],
+            now,
+            str(request.base_url),
+            tuple(self.services[uid] for uid in reachable if uid in self.services),
+        )
 
     async def download(self, request: Request) -> Response:
         """Serve a resource behind a signed URL. Refusals are S3's: a 403 XML ``<Error>`` with
@@ -174,8 +253,11 @@ class Emulator:
     def close(self) -> None:
         """Stop the ticker, let queued webhooks go out (briefly), and close the database."""
         self.ticker.stop()
+        if self.real is not None:
+            self.real.close()  # cancels what runs: its events still go out below
         self._close_webhooks()
         self.store.close()
+        self._remove_state()
 
     def _close_webhooks(self) -> None:
         if self.webhooks is not None:

@@ -47,6 +47,20 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _environment_overrides(
+    environments: Sequence[str] | Mapping[str, Sequence[str]] | None,
+) -> dict[str, Any]:
+    """EmulatorConfig's environment fields for EmulatorServer's ``environments=``."""
+    if environments is None:
+        return {}
+    if isinstance(environments, str):
+        raise TypeError("environments must be a sequence of slugs, not one string")
+    if isinstance(environments, Mapping):
+        pairs = tuple((uid, slug) for uid, slugs in environments.items() for slug in slugs)
+        return {"workspace_environments": pairs}
+    return {"environments": tuple(environments)}
+
+
 class EmulatorServer:
     """A running emulator: ``endpoint``, ``base_url``, ``api_key`` and ``api_secret`` once started.
 
@@ -60,6 +74,11 @@ class EmulatorServer:
     ``webhook_urls`` receive ``bolt.run.started``/``completed`` POSTs naming ``endpoint`` as their
     ``api_url`` (see ``webhooks``); ``latency_ms`` delays every GraphQL request. ``outage()``
     makes the API stop answering for a while, to test what waits through it.
+    ``environments`` are every workspace's Bolt environment slugs, the default first, or a
+    mapping of workspace uid to its own (default: ``production`` alone).
+
+    ``dbt_project`` runs every run's commands with real dbt in that project (``profiles_dir``,
+    ``target`` as dbt's options; see ``realdbt``); its schedules are then the project's.
     """
 
     def __init__(
@@ -79,6 +98,11 @@ class EmulatorServer:
         workspace_token: str | None = None,
         account_key: str | None = None,
         workspaces: (Sequence[str] | Mapping[str, str | os.PathLike[str] | None] | None) = None,
+        environments: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
+        dbt_project: str | os.PathLike[str] | None = None,
+        profiles_dir: str | os.PathLike[str] | None = None,
+        target: str | None = None,
+        dbt_cancel_grace: float | None = None,
         clock: Clock = time.time,
         listeners: Sequence[RunEventListener] = (),
     ) -> None:
@@ -107,6 +131,11 @@ class EmulatorServer:
                 (uid, Path(path)) for uid, path in own_schedules.items() if path is not None
             )
             or None,
+            **_environment_overrides(environments),
+            "dbt_project": None if dbt_project is None else Path(dbt_project),
+            "dbt_profiles_dir": None if profiles_dir is None else Path(profiles_dir),
+            "dbt_target": target,
+            "dbt_cancel_grace": dbt_cancel_grace,
         }
         base = config if config is not None else EmulatorConfig(port=0, log_level="warning")
         self.config = dataclasses.replace(

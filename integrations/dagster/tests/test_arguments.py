@@ -25,6 +25,8 @@ from paradime_bolt import BoltError, InvalidArgumentError
         ({"poll_interval": -1}, "poll_interval must be a positive"),
         ({"poll_interval": 5, "max_poll_interval": 1}, "max_poll_interval must be at least"),
         ({"schedule_name": " "}, "schedule_name must be a non-empty string"),
+        ({"outage_tolerance": -1}, "outage_tolerance must be a finite number of seconds, 0 or"),
+        ({"outage_tolerance": float("inf")}, "outage_tolerance must be a finite number"),
     ],
 )
 def test_bad_waiting_arguments_are_refused_when_definitions_are_built(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from dagster import AssetKey, AssetSelection, DagsterInstance, materialize
@@ -168,3 +169,82 @@ def test_a_failing_model_fails_the_step_with_the_others_materialized(
     assert kinds.index("STEP_FAILURE") > max(
         index for index, kind in enumerate(kinds) if kind == "ASSET_MATERIALIZATION"
     )
+
+
+def _warnings(instance: DagsterInstance, run_id: str) -> list[str]:
+    return [
+        entry.user_message
+        for entry in instance.all_logs(run_id)
+        if entry.level == logging.WARNING and entry.dagster_event is None
+    ]
+
+
+def test_selected_assets_the_run_did_not_build_are_named_in_a_warning(
+    manifest: dict[str, Any], bolt: BoltResource
+) -> None:
+    # "job schedule" runs `dbt run` and `dbt test`: the seed and the snapshot are never built.
+    assets = build_bolt_assets(schedule_name="job schedule", manifest=manifest, **FAST)
+    instance = DagsterInstance.ephemeral()
+    result = materialize([assets], resources={"bolt": bolt}, instance=instance)
+    assert result.success
+    materialized = {m.asset_key for m in result.asset_materializations_for_node(assets.op.name)}
+    assert materialized == set(map(AssetKey, MODELS))
+    run_id = _bolt_run(result, assets.op.name)
+    assert _warnings(instance, result.run_id) == [
+        f"2 of 8 selected assets were not materialized by Bolt run {run_id} of schedule "
+        "'job schedule': no dbt command of the run built country_codes, orders_snapshot."
+    ]
+
+
+def test_no_warning_when_the_run_built_every_selected_asset(
+    manifest: dict[str, Any], bolt: BoltResource
+) -> None:
+    assets = build_bolt_assets(schedule_name="subset refresh", manifest=manifest, **FAST)
+    instance = DagsterInstance.ephemeral()
+    selection = AssetSelection.assets("stg_orders", "country_codes")
+    result = materialize([assets], selection=selection, resources={"bolt": bolt}, instance=instance)
+    assert result.success
+    assert len(result.asset_materializations_for_node(assets.op.name)) == 2
+    assert _warnings(instance, result.run_id) == []
+
+
+def _with_app_url(bolt: BoltResource, app_url: str) -> BoltResource:
+    return BoltResource(
+        endpoint=bolt.endpoint, api_key=bolt.api_key, api_secret=bolt.api_secret, app_url=app_url
+    )
+
+
+def test_run_links_point_to_the_resources_app_url(
+    manifest: dict[str, Any], bolt: BoltResource
+) -> None:
+    assets = build_bolt_assets(schedule_name="subset refresh", manifest=manifest, **FAST)
+    other_app = _with_app_url(bolt, "https://paradime.example.com/")
+    result = materialize(
+        [assets],
+        selection=AssetSelection.assets("stg_orders"),
+        resources={"bolt": other_app},
+        instance=DagsterInstance.ephemeral(),
+    )
+    run_id = _bolt_run(result, assets.op.name)
+    (materialization,) = result.asset_materializations_for_node(assets.op.name)
+    url = materialization.metadata["bolt_run_url"].value
+    assert url == f"https://paradime.example.com/bolt/run_id/{run_id}"
+
+
+def test_an_unusable_app_url_fails_the_step_before_a_run_starts(
+    manifest: dict[str, Any], bolt: BoltResource, emulator: BoltEmulator
+) -> None:
+    assets = build_bolt_assets(schedule_name="never run", manifest=manifest, **FAST)
+    broken = _with_app_url(bolt, "app.paradime.io")
+    result = materialize(
+        [assets],
+        resources={"bolt": broken},
+        instance=DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    assert not result.success
+    event = next(event for event in result.all_events if event.is_step_failure)
+    error = event.step_failure_data.error
+    assert error is not None
+    assert "app_url must be an http(s) URL" in error.to_string()
+    assert emulator.client.list_bolt_runs("never run").runs == []

@@ -76,6 +76,8 @@ def test_an_interrupted_step_cancels_its_bolt_run(
     assert found, "the step never tagged its Dagster run with the Bolt run"
     assert emulator.client.bolt_run_status(found[0]).state == "CANCELED"
     assert result.asset_materializations_for_node(assets.op.name) == []
+    messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
+    assert f"The step was interrupted: Bolt run {found[0]} was cancelled" in messages
 
 
 def test_a_timeout_cancels_the_run_and_says_so(
@@ -102,3 +104,47 @@ def test_a_timeout_cancels_the_run_and_says_so(
     )
     assert "it was cancelled in Bolt" in description
     assert emulator.client.bolt_run_status(run_id).state == "CANCELED"
+
+
+def test_outage_tolerance_reaches_the_clients_wait(
+    manifest: dict[str, Any], bolt: BoltResource, emulator: BoltEmulator
+) -> None:
+    """With outage_tolerance=0 the first unreachable poll fails the step with the client's
+    APIUnreachableError (the default, 600 s, waits through it: the real-process ring)."""
+    assets = build_bolt_assets(
+        schedule_name="until timed out",
+        manifest=manifest,
+        outage_tolerance=0,
+        run_timeout=600,  # a bound, should the step never see the outage
+        **FAST,
+    )
+    instance = DagsterInstance.ephemeral()
+    found: list[int] = []
+
+    def outage_once_tagged() -> None:
+        while not found:
+            try:  # the in-memory instance is written by the step at the same time
+                run_id = _bolt_run_id(instance)
+            except Exception:  # noqa: BLE001 - "database table is locked": read again
+                run_id = None
+            if run_id is not None:
+                found.append(run_id)
+            else:
+                time.sleep(0.01)
+        emulator.outage(3)
+
+    thread = threading.Thread(target=outage_once_tagged, daemon=True)
+    thread.start()
+    try:
+        result = materialize(
+            [assets], resources={"bolt": bolt}, instance=instance, raise_on_error=False
+        )
+    finally:
+        thread.join()
+        emulator.wait_outage_over()
+        emulator.client.cancel_bolt_run(found[0])
+    assert not result.success
+    event = next(event for event in result.all_events if event.is_step_failure)
+    error = event.step_failure_data.error
+    assert error is not None
+    assert "APIUnreachableError" in error.to_string()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import runpy
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +136,68 @@ def test_two_nodes_with_one_asset_key_are_refused(manifest: dict[str, Any]) -> N
     }
     with pytest.raises(ManifestError, match="have the same asset key 'fct_orders'"):
         load_project(changed)
+
+
+DEFINITIONS = """
+from dagster import Definitions
+from dagster_paradime_bolt import BoltResource, bolt_schedule_sensor, build_bolt_assets
+
+daily = build_bolt_assets(schedule_name="daily run", manifest="dbt/manifest.json")
+sensor = bolt_schedule_sensor("daily run", manifest="dbt/manifest.json")
+defs = Definitions(assets=[daily], sensors=[sensor], resources={"bolt": BoltResource()})
+"""
+
+
+def _project(tmp_path: Path, manifest: dict[str, Any] | None) -> Path:
+    """A folder with definitions.py and, when given, dbt/manifest.json beside it."""
+    folder = tmp_path / "project"
+    (folder / "dbt").mkdir(parents=True)
+    (folder / "definitions.py").write_text(DEFINITIONS)
+    if manifest is not None:
+        (folder / "dbt" / "manifest.json").write_text(json.dumps(manifest))
+    return folder
+
+
+def test_a_relative_manifest_path_is_read_beside_the_definitions_file_whatever_the_cwd(
+    manifest: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _project(tmp_path, manifest)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    namespace = runpy.run_path(str(folder / "definitions.py"))
+    Definitions.validate_loadable(namespace["defs"])
+    assert len(namespace["daily"].keys) == 8
+
+
+def test_a_missing_relative_manifest_names_the_absolute_path_tried(
+    manifest: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _project(tmp_path, None)
+    # The working directory has a manifest at that relative path: the error points at it.
+    (tmp_path / "dbt").mkdir()
+    (tmp_path / "dbt" / "manifest.json").write_text(json.dumps(manifest))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ManifestError) as caught:
+        runpy.run_path(str(folder / "definitions.py"))
+    message = str(caught.value)
+    assert f"cannot read the manifest {str(folder / 'dbt' / 'manifest.json')!r}" in message
+    assert f"'dbt/manifest.json' read from the folder {str(folder)!r}" in message
+    assert f"{str(tmp_path / 'dbt' / 'manifest.json')!r} exists" in message
+
+
+def test_load_project_reads_a_relative_path_from_the_working_directory_or_relative_to(
+    manifest: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    monkeypatch.chdir(tmp_path)
+    assert len(load_project("manifest.json").nodes) == 8
+    other = tmp_path / "other"
+    other.mkdir()
+    with pytest.raises(ManifestError) as caught:
+        load_project("manifest.json", relative_to=other)
+    assert repr(str(other / "manifest.json")) in str(caught.value)
+    monkeypatch.chdir(other)
+    with pytest.raises(ManifestError, match="read from the working directory") as caught:
+        load_project("manifest.json")
+    assert repr(str(other / "manifest.json")) in str(caught.value)

@@ -15,7 +15,13 @@ if TYPE_CHECKING:
     from .bolt_run_status import BoltRunStatusBoltRunStatus
     from .bolt_schedule_name import BoltScheduleNameBoltScheduleName
     from .cancel_bolt_run import CancelBoltRunCancelBoltRun
-    from .input_types import BoltCommandInput, BoltScheduleFilter
+    from .create_bolt_schedule import CreateBoltScheduleCreateBoltSchedule
+    from .create_schedule_slugs import CreateScheduleSlugsCreateScheduleSlugs
+    from .delete_bolt_schedule import DeleteBoltScheduleDeleteBoltSchedule
+    from .enums import BoltEnvironmentType
+    from .input_types import BoltCommandInput, BoltScheduleFilter, BoltScheduleInput
+    from .list_all_schedule_names import ListAllScheduleNamesListAllScheduleNames
+    from .list_bolt_environments import ListBoltEnvironmentsEnvironments
     from .list_bolt_runs import ListBoltRunsListBoltRuns
     from .list_bolt_schedules import ListBoltSchedulesListBoltSchedules
     from .retry_all_bolt_run import RetryAllBoltRunRetryAllBoltRun
@@ -221,6 +227,121 @@ class AsyncBoltGraphQLClient(AsyncBaseClient):
             query=query, operation_name="CancelBoltRun", variables=variables, **kwargs
         )
         return self.parse_result(CancelBoltRun, response).cancel_bolt_run
+
+    async def create_bolt_schedule(
+        self, schedule: "BoltScheduleInput", **kwargs: Any
+    ) -> "CreateBoltScheduleCreateBoltSchedule":
+        from .create_bolt_schedule import CreateBoltSchedule
+
+        query = gql("""
+            mutation CreateBoltSchedule($schedule: BoltScheduleInput!) {
+              createBoltSchedule(schedule: $schedule) {
+                slug
+              }
+            }
+            """)
+        variables: dict[str, object] = {"schedule": schedule}
+        response = await self.execute(
+            query=query,
+            operation_name="CreateBoltSchedule",
+            variables=variables,
+            **kwargs,
+        )
+        return self.parse_result(CreateBoltSchedule, response).create_bolt_schedule
+
+    async def create_schedule_slugs(
+        self, display_names: list[str], **kwargs: Any
+    ) -> "CreateScheduleSlugsCreateScheduleSlugs":
+        from .create_schedule_slugs import CreateScheduleSlugs
+
+        query = gql("""
+            mutation CreateScheduleSlugs($displayNames: [String!]!) {
+              createScheduleSlugs(displayNames: $displayNames) {
+                ok
+                slugs
+              }
+            }
+            """)
+        variables: dict[str, object] = {"displayNames": display_names}
+        response = await self.execute(
+            query=query,
+            operation_name="CreateScheduleSlugs",
+            variables=variables,
+            **kwargs,
+        )
+        return self.parse_result(CreateScheduleSlugs, response).create_schedule_slugs
+
+    async def delete_bolt_schedule(
+        self, slug: str, **kwargs: Any
+    ) -> "DeleteBoltScheduleDeleteBoltSchedule":
+        from .delete_bolt_schedule import DeleteBoltSchedule
+
+        query = gql("""
+            mutation DeleteBoltSchedule($slug: String!) {
+              deleteBoltSchedule(slug: $slug) {
+                ok
+              }
+            }
+            """)
+        variables: dict[str, object] = {"slug": slug}
+        response = await self.execute(
+            query=query,
+            operation_name="DeleteBoltSchedule",
+            variables=variables,
+            **kwargs,
+        )
+        return self.parse_result(DeleteBoltSchedule, response).delete_bolt_schedule
+
+    async def list_all_schedule_names(
+        self, **kwargs: Any
+    ) -> "ListAllScheduleNamesListAllScheduleNames":
+        from .list_all_schedule_names import ListAllScheduleNames
+
+        query = gql("""
+            query ListAllScheduleNames {
+              listAllScheduleNames {
+                ok
+                schedules {
+                  name
+                  workspaceName
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(
+            query=query,
+            operation_name="ListAllScheduleNames",
+            variables=variables,
+            **kwargs,
+        )
+        return self.parse_result(ListAllScheduleNames, response).list_all_schedule_names
+
+    async def list_bolt_environments(
+        self, environment_type: "BoltEnvironmentType", **kwargs: Any
+    ) -> "ListBoltEnvironmentsEnvironments":
+        from .list_bolt_environments import ListBoltEnvironments
+
+        query = gql("""
+            query ListBoltEnvironments($environmentType: BoltEnvironmentType!) {
+              environments(environmentType: $environmentType) {
+                ok
+                environments {
+                  slug
+                  displayName
+                  isDefault
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"environmentType": environment_type}
+        response = await self.execute(
+            query=query,
+            operation_name="ListBoltEnvironments",
+            variables=variables,
+            **kwargs,
+        )
+        return self.parse_result(ListBoltEnvironments, response).environments
 
     async def list_bolt_runs(
         self,

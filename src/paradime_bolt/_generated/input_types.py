@@ -8,6 +8,160 @@ from pydantic import Field
 from .base_model import BaseModel
 
 
+class BoltScheduleInput(BaseModel):
+    """A schedule to create; the nested inputs are the settings of the UI's schedule form."""
+
+    name: str
+    schedule: str
+    "A cron expression, or OFF for a schedule that only runs when triggered."
+    environment: str
+    "The slug of one of the workspace's SCHEDULER environments."
+    commands: list[str]
+    git_branch: Optional[str] = Field(alias="gitBranch", default=None)
+    description: Optional[str] = None
+    timezone: Optional[str] = None
+    "An IANA timezone name for the cron; UTC when left out."
+    owner_email: Optional[str] = Field(alias="ownerEmail", default=None)
+    suspended: Optional[bool] = None
+    sla_seconds: Optional[int] = Field(alias="slaSeconds", default=None)
+    trigger_on_merge: Optional[bool] = Field(alias="triggerOnMerge", default=None)
+    notifications: Optional["BoltNotificationsInput"] = None
+    integrations: Optional["BoltIntegrationsInput"] = None
+    self_healing: Optional["BoltSelfHealingConfigInput"] = Field(
+        alias="selfHealing", default=None
+    )
+    turbo_ci: Optional["BoltDeferredScheduleConfigInput"] = Field(
+        alias="turboCi", default=None
+    )
+    deferred_schedule: Optional["BoltDeferredScheduleConfigInput"] = Field(
+        alias="deferredSchedule", default=None
+    )
+    schedule_trigger: Optional["BoltScheduleTriggerInput"] = Field(
+        alias="scheduleTrigger", default=None
+    )
+    env_vars: Optional[list["BoltEnvironmentVariableInput"]] = Field(
+        alias="envVars", default=None
+    )
+
+
+class BoltNotificationsInput(BaseModel):
+    """Where a schedule's notifications go; the output type names Teams msTeamsNotifications."""
+
+    email_notifications: Optional[list["BoltNotificationChannelInput"]] = Field(
+        alias="emailNotifications", default=None
+    )
+    slack_notifications: Optional[list["BoltNotificationChannelInput"]] = Field(
+        alias="slackNotifications", default=None
+    )
+    teams_notifications: Optional[list["BoltNotificationChannelInput"]] = Field(
+        alias="teamsNotifications", default=None
+    )
+
+
+class BoltNotificationChannelInput(BaseModel):
+    """One channel or address and the events (failed, passed, sla) that notify it."""
+
+    channel: str
+    events: list[str]
+    template_slug: Optional[str] = Field(alias="templateSlug", default=None)
+
+
+class BoltIntegrationsInput(BaseModel):
+    incident_io: Optional[list["BoltIncidentIoConfigInput"]] = Field(
+        alias="incidentIo", default=None
+    )
+    pagerduty: Optional[list["BoltPagerDutyConfigInput"]] = None
+    datadog: Optional[list["BoltDatadogConfigInput"]] = None
+    new_relic: Optional[list["BoltNewRelicConfigInput"]] = Field(
+        alias="newRelic", default=None
+    )
+
+
+class BoltIncidentIoConfigInput(BaseModel):
+    visibility: str
+    status_id: Optional[str] = Field(alias="statusId", default=None)
+    status: Optional[str] = None
+    type_id: Optional[str] = Field(alias="typeId", default=None)
+    type_: Optional[str] = Field(alias="type", default=None)
+    mode: Optional[str] = None
+    severity_id: Optional[str] = Field(alias="severityId", default=None)
+    severity: Optional[str] = None
+
+
+class BoltPagerDutyConfigInput(BaseModel):
+    from_email: str = Field(alias="fromEmail")
+    service_id: str = Field(alias="serviceId")
+    service_name: str = Field(alias="serviceName")
+    incident_type_display_name: str = Field(alias="incidentTypeDisplayName")
+    incident_type_name: str = Field(alias="incidentTypeName")
+    priority_id: Optional[str] = Field(alias="priorityId", default=None)
+    priority_name: Optional[str] = Field(alias="priorityName", default=None)
+    urgency: Optional[str] = None
+    escalation_policy_id: Optional[str] = Field(
+        alias="escalationPolicyId", default=None
+    )
+    escalation_policy_name: Optional[str] = Field(
+        alias="escalationPolicyName", default=None
+    )
+    assignee_ids: Optional[list[str]] = Field(alias="assigneeIds", default=None)
+    assignee_names: Optional[list[str]] = Field(alias="assigneeNames", default=None)
+
+
+class BoltDatadogConfigInput(BaseModel):
+    severity: str
+    severity_name: str = Field(alias="severityName")
+    customer_impacted: bool = Field(alias="customerImpacted")
+    state: Optional[str] = None
+    state_name: Optional[str] = Field(alias="stateName", default=None)
+    commander_user_id: Optional[str] = Field(alias="commanderUserId", default=None)
+    commander_user_name: Optional[str] = Field(alias="commanderUserName", default=None)
+    notification_handles: Optional[list[str]] = Field(
+        alias="notificationHandles", default=None
+    )
+
+
+class BoltNewRelicConfigInput(BaseModel):
+    environment: str
+
+
+class BoltSelfHealingConfigInput(BaseModel):
+    enabled: bool
+    slack_channel: Optional[str] = Field(alias="slackChannel", default=None)
+    agent_name: Optional[str] = Field(alias="agentName", default=None)
+
+
+class BoltDeferredScheduleConfigInput(BaseModel):
+    """A Turbo CI or deferred schedule: defer to one schedule, or to an environment, not both."""
+
+    enabled: bool
+    successful_run_only: bool = Field(alias="successfulRunOnly")
+    deferred_schedule_name: Optional[str] = Field(
+        alias="deferredScheduleName", default=None
+    )
+    "Deprecated: carries a slug; deferredScheduleSlug wins."
+    deferred_schedule_slug: Optional[str] = Field(
+        alias="deferredScheduleSlug", default=None
+    )
+    defer_environment_slug: Optional[str] = Field(
+        alias="deferEnvironmentSlug", default=None
+    )
+
+
+class BoltScheduleTriggerInput(BaseModel):
+    """Run this schedule when another one (in this or another workspace) ends."""
+
+    enabled: bool
+    schedule_name: Optional[str] = Field(alias="scheduleName", default=None)
+    workspace_name: Optional[str] = Field(alias="workspaceName", default=None)
+    trigger_on: Optional[list[str]] = Field(alias="triggerOn", default=None)
+    "Events of the parent run: failed, passed, sla."
+
+
+class BoltEnvironmentVariableInput(BaseModel):
+    key: str
+    value: str
+
+
 class BoltScheduleFilter(BaseModel):
     """Narrows listBoltSchedules; an omitted or null field means no filter on it."""
 

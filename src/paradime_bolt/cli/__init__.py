@@ -18,14 +18,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Runs the command line with `argv` (default: `sys.argv[1:]`) and exits with its code.
 
     As the `paradime-bolt` process (no `argv`), it loads no pydantic plugin unless
-    PYDANTIC_DISABLE_PLUGINS says otherwise: finding them reads the metadata of every installed
+    PYDANTIC_DISABLE_PLUGINS says otherwise (finding them reads the metadata of every installed
     distribution, a cost each CI step would pay for the client's models, with no plugin of the
-    user's there to observe them. Called with `argv`, inside someone's process, it changes
-    nothing."""
+    user's there to observe them), and httpx's own command line loads only if used (see
+    `cli/_httpx_cli.py`). Called with `argv`, inside someone's process, it changes nothing."""
     if argv is None:
         import os
 
+        from ._httpx_cli import defer_httpx_cli
+
         os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+        defer_httpx_cli()
     from ._app import cli
 
     cli.main(args=None if argv is None else list(argv), prog_name="paradime-bolt")

@@ -23,7 +23,16 @@ __all__ = ["REGISTRY", "BoltCli", "cli"]
 # adding its line here.
 REGISTRY = (
     LazyCommand(
-        "schedules", "paradime_bolt.cli.schedules_cmd", "schedules", "List schedules, show one."
+        "schedules",
+        "paradime_bolt.cli.schedules_cmd",
+        "schedules",
+        "List schedules, show one; validate, export, create and delete them.",
+    ),
+    LazyCommand(
+        "environments",
+        "paradime_bolt.cli.environments_cmd",
+        "environments",
+        "The workspace's Bolt environments.",
     ),
     LazyCommand(
         "run", "paradime_bolt.cli.run_cmd", "run", "Trigger a schedule's run; optionally wait."

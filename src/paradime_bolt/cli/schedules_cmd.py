@@ -1,4 +1,4 @@
-"""`paradime-bolt schedules list` and `paradime-bolt schedules show NAME`."""
+"""`paradime-bolt schedules list|show|validate|export|create|delete`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ._options import json_option
-from ._state import session
+from ._state import get_state, session
 
 if TYPE_CHECKING:
     from paradime_bolt.models import Schedule
@@ -19,13 +19,15 @@ __all__ = ["schedules"]
 
 @click.group("schedules")
 def schedules() -> None:
-    """List the Bolt schedules, or show one.
+    """List the Bolt schedules, show one; check, export, create and delete them.
 
     \b
     Examples:
       paradime-bolt schedules list
       paradime-bolt schedules list --all --json | jq -r '.schedules[].name'
       paradime-bolt schedules show "daily run"
+      paradime-bolt schedules validate .            # paradime_schedules.yml and .bolt/
+      paradime-bolt schedules export -o paradime_schedules.yml
     """
 
 
@@ -149,3 +151,187 @@ def show_schedule(ctx: click.Context, name: str, slug: bool, as_json: bool) -> N
             *(("", command) for command in commands[1:]),
         ]
     )
+
+
+def _schedules_module() -> Any:
+    """`paradime_bolt.schedules`, or a usage error naming the extra that brings PyYAML."""
+    from ._errors import CliError, ExitCode
+
+    try:
+        import paradime_bolt.schedules as module
+    except ImportError as error:
+        raise CliError(
+            f"schedules as code needs {error.name or 'PyYAML and croniter'}",
+            ExitCode.CONFIGURATION,
+            hint="pip install 'paradime-bolt[cli]'",
+        ) from None
+    return module
+
+
+@schedules.command("validate")
+@click.argument("path", default=".", type=click.Path(exists=True))
+@click.option(
+    "--remote",
+    is_flag=True,
+    help="Also check references and environments against the API (needs credentials).",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@json_option
+@click.pass_context
+def validate_schedules(
+    ctx: click.Context, path: str, remote: bool, strict: bool, as_json: bool
+) -> None:
+    """Check schedule YAML before Paradime reads it: every error, each as
+    FILE:LINE:COLUMN: schedule NAME: message. Exit 1 when there is any.
+
+    PATH is a file, or a project folder with paradime_schedules.yml and/or .bolt/ (default:
+    the current folder). Warnings (what Paradime accepts but is likely a mistake) do not fail
+    unless --strict.
+
+    \b
+    Examples:
+      paradime-bolt schedules validate
+      paradime-bolt schedules validate .bolt/finance.yml --json
+      paradime-bolt schedules validate --remote     # names and environments from the API
+    """
+    module = _schedules_module()
+    facts = None
+    if remote:
+        with session(ctx, json_mode=as_json) as (out, bolt):
+            facts = module.remote_facts(bolt)
+    else:
+        out = get_state(ctx).open_output(json_mode=as_json)
+    report = module.validate_path(path, remote=facts)
+    failed = bool(report.errors) or (strict and bool(report.warnings))
+    if as_json:
+        out.document(
+            {
+                "valid": not failed,
+                "errors": len(report.errors),
+                "warnings": len(report.warnings),
+                "files": [str(f) for f in report.files],
+                "findings": [f.to_dict() for f in report.findings],
+            }
+        )
+    else:
+        for finding in report.findings:
+            out.line(str(finding))
+        summary = (
+            f"{len(report.files)} file(s): {len(report.errors)} error(s), "
+            f"{len(report.warnings)} warning(s)"
+        )
+        out.note(summary)
+    if failed:
+        ctx.exit(1)
+
+
+@schedules.command("export")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write."
+)
+@click.pass_context
+def export_schedules(ctx: click.Context, output: str | None) -> None:
+    """Write the workspace's schedules (from the API) as a paradime_schedules.yml.
+
+    \b
+    Example:
+      paradime-bolt schedules export -o paradime_schedules.yml
+    """
+    module = _schedules_module()
+    with session(ctx) as (out, bolt):
+        text = module.export_yaml(bolt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from pathlib import Path
+
+    Path(output).write_text(text, encoding="utf-8")
+    out.note(f"wrote {output}")
+
+
+@schedules.command("create")
+@click.option("--file", "file", type=click.Path(exists=True), help="A schedules file or folder.")
+@click.option("--name", required=True, help="The schedule's name (in --file: its name or slug).")
+@click.option("--schedule", "cron", help="A cron expression, or OFF (without --file).")
+@click.option("--environment", default="production", show_default=True, help="Without --file.")
+@click.option("--command", "commands", multiple=True, help="A command; repeat for several.")
+@click.option("--git-branch", help="Without --file.")
+@click.option("--timezone", help="An IANA timezone (without --file).")
+@click.option("--owner-email", help="Without --file.")
+@click.option("--description", help="Without --file.")
+@click.option("--suspended", is_flag=True, help="Create it suspended (without --file).")
+@json_option
+@click.pass_context
+def create_schedule(
+    ctx: click.Context,
+    file: str | None,
+    name: str,
+    cron: str | None,
+    environment: str,
+    commands: tuple[str, ...],
+    git_branch: str | None,
+    timezone: str | None,
+    owner_email: str | None,
+    description: str | None,
+    suspended: bool,
+    as_json: bool,
+) -> None:
+    """Create an API schedule from a YAML file's schedule, or from options; print its slug.
+
+    \b
+    Examples:
+      paradime-bolt schedules create --file paradime_schedules.yml --name nightly
+      paradime-bolt schedules create --name nightly --schedule "0 2 * * *" \\
+          --command "dbt build"
+    """
+    from ._errors import CliError, ExitCode
+
+    if file is not None:
+        if cron or commands:
+            raise click.UsageError("--schedule and --command go without --file")
+        module = _schedules_module()
+        schedule = module.schedule_input(module.load_entry(file, name))
+    else:
+        if not cron or not commands:
+            raise click.UsageError("give --file, or --schedule and at least one --command")
+        from paradime_bolt.models import ScheduleInput
+
+        given = {
+            "name": name,
+            "schedule": cron,
+            "environment": environment,
+            "commands": list(commands),
+            "gitBranch": git_branch,
+            "timezone": timezone,
+            "ownerEmail": owner_email,
+            "description": description,
+            "suspended": True if suspended else None,
+        }
+        schedule = ScheduleInput.model_validate({k: v for k, v in given.items() if v is not None})
+    with session(ctx, json_mode=as_json) as (out, bolt):
+        created = bolt.create_bolt_schedule(schedule)
+    if not created.slug:
+        raise CliError("the API returned no slug", ExitCode.API)
+    if as_json:
+        out.document({"name": schedule.name, "slug": created.slug})
+    else:
+        out.line(created.slug)
+
+
+@schedules.command("delete")
+@click.argument("slug")
+@json_option
+@click.pass_context
+def delete_schedule(ctx: click.Context, slug: str, as_json: bool) -> None:
+    """Delete an API or UI schedule by its slug (a YAML one: remove it from its file).
+
+    \b
+    Example:
+      paradime-bolt schedules delete nightly-build-3f9a1c
+    """
+    with session(ctx, json_mode=as_json) as (out, bolt):
+        bolt.delete_bolt_schedule(slug)
+    if as_json:
+        out.document({"slug": slug, "deleted": True})
+    else:
+        out.note(f"deleted {slug}")

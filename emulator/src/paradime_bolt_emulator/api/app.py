@@ -33,7 +33,7 @@ from paradime_bolt_emulator.runtime import Clock, Emulator
 
 from .auth import ApiKeyGuard
 from .document_cache import DocumentCache
-from .http_handler import BoltHTTPHandler
+from .http_handler import BoltHTTPHandler, HeaderLimit
 from .outages import OUTAGE_PATH, Outages, Unavailable, outage_endpoint
 from .schema import build_schema
 
@@ -144,6 +144,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.add_middleware(Unavailable, outages=outages)
+    app.add_middleware(HeaderLimit)  # outermost: before anything reads the request
     app.state.emulator = emulator
     app.state.documents = documents
     app.state.outages = outages

@@ -46,6 +46,8 @@ FORBIDDEN_MESSAGE = (
 )
 # Where the guard leaves the workspace for the GraphQL context (``request.state``).
 WORKSPACE_STATE = "bolt_workspace"
+# ... and every workspace the credential reaches (listAllScheduleNames).
+REACHABLE_STATE = "bolt_reachable_workspaces"
 
 
 def _body(message: str, code: str) -> dict[str, Any]:
@@ -111,6 +113,14 @@ class ApiKeyGuard:
         # The key pair and a workspace token belong to the default workspace alone.
         return default if named in (None, default) else _forbidden()
 
+    def reachable(self, headers: Headers) -> tuple[str, ...]:
+        """The workspaces an authorised request's credential reaches: all of them for the
+        account key, the default one for the key pair and the workspace token."""
+        scheme, _, token = (headers.get("authorization") or "").partition(" ")
+        if scheme.lower() == "bearer" and _matches(token.strip(), self._account_key):
+            return self._workspaces
+        return self._workspaces[:1]
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Reject unauthorised HTTP requests and any websocket; pass the rest through."""
         if scope["type"] == "websocket":
@@ -121,7 +131,9 @@ class ApiKeyGuard:
             if not isinstance(decided, str):
                 await decided(scope, receive, send)
                 return
-            scope.setdefault("state", {})[WORKSPACE_STATE] = decided
+            state = scope.setdefault("state", {})
+            state[WORKSPACE_STATE] = decided
+            state[REACHABLE_STATE] = self.reachable(Headers(scope=scope))
         await self._app(scope, receive, send)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graphql import GraphQLResolveInfo
 
@@ -16,6 +16,8 @@ class RequestContext:
     service: BoltService
     now: float
     base_url: str
+    # The services of every workspace the request's credential reaches (its own included).
+    reachable: tuple[BoltService, ...] = field(default=())
 
 
 def context_of(info: GraphQLResolveInfo) -> RequestContext:

@@ -26,8 +26,9 @@ from ariadne import graphql_sync
 from ariadne.asgi.handlers import GraphQLHTTPHandler
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .limits import MAX_BODY_BYTES, MAX_JSON_DEPTH, json_depth_exceeds
+from .limits import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_JSON_DEPTH, json_depth_exceeds
 
 JSON_TYPE = "application/json"
 
@@ -46,6 +47,29 @@ def too_large() -> JSONResponse:
         f"Request body too large: the limit is {MAX_BODY_BYTES:,} bytes",
         "PAYLOAD_TOO_LARGE",
     )
+
+
+class HeaderLimit:
+    """ASGI wrapper: a request whose header fields are over ``MAX_HEADER_BYTES`` in all gets
+    431 and a JSON error, before any route sees it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Refuse the request, or pass it on."""
+        if scope["type"] == "http":
+            size = sum(len(name) + len(value) for name, value in scope["headers"])
+            if size > MAX_HEADER_BYTES:
+                refusal = error_response(
+                    431,
+                    f"Request header fields too large: the limit is {MAX_HEADER_BYTES:,} bytes "
+                    "in all",
+                    "REQUEST_HEADER_FIELDS_TOO_LARGE",
+                )
+                await refusal(scope, receive, send)
+                return
+        await self._app(scope, receive, send)
 
 
 class BadRequest(Exception):

@@ -5,6 +5,8 @@ Paradime documents no limits, so the values are the emulator's own, after what G
 ship (Apollo Router: a 2 MB body, 15,000 parser tokens, 30 aliases): generous for every query
 the client sends, and far below what made the emulator slow.
 
+- The request's header fields (``MAX_HEADER_BYTES`` in all): HTTP 431, answered by
+  ``HeaderLimit`` before anything else, on every route, as real servers refuse them.
 - The HTTP body (``MAX_BODY_BYTES``) and its JSON nesting (``MAX_JSON_DEPTH``): HTTP 413 and 400,
   answered by ``http_handler`` before any GraphQL work.
 - The document: its length, tokens and comments, the depth of its selections, its aliases,
@@ -39,6 +41,8 @@ from paradime_bolt_emulator.errors import InvalidArgumentsError
 
 # Requests
 MAX_BODY_BYTES = 1_048_576
+# Names and values of every header field together; nginx and h11 refuse far less per line.
+MAX_HEADER_BYTES = 65_536
 MAX_JSON_DEPTH = 32
 # Documents
 MAX_QUERY_CHARS = 100_000

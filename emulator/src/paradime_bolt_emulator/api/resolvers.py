@@ -148,6 +148,34 @@ def resolve_bolt_resource_url(_: None, info: GraphQLResolveInfo, *, resourceId: 
     return presenters.resource_url(url)
 
 
+@query.field("listAllScheduleNames")
+def resolve_list_all_schedule_names(_: None, info: GraphQLResolveInfo) -> Payload:
+    """Every schedule of every workspace the credential reaches, with the workspace's name."""
+    context = context_of(info)
+    services = context.reachable or (context.service,)
+    return {
+        "ok": True,
+        "schedules": [
+            {"name": name, "workspaceName": service.workspace}
+            for service in services
+            for name in service.schedule_names()
+        ],
+    }
+
+
+@query.field("environments")
+def resolve_environments(_: None, info: GraphQLResolveInfo, *, environmentType: str) -> Payload:
+    """The workspace's Bolt environments (SCHEDULER, the one type the schema has)."""
+    slugs = context_of(info).service.environments()
+    return {
+        "ok": True,
+        "environments": [
+            {"slug": slug, "displayName": slug.replace("-", " ").capitalize(), "isDefault": i == 0}
+            for i, slug in enumerate(slugs)
+        ],
+    }
+
+
 # Mutation
 
 
@@ -233,3 +261,30 @@ def resolve_suspend_bolt_schedule(
     """Suspend or resume a schedule; ok false when it does not exist."""
     ref = schedule_ref(scheduleName, slug)
     return presenters.ok(context_of(info).service.suspend(ref, suspend))
+
+
+@mutation.field("createBoltSchedule")
+def resolve_create_bolt_schedule(
+    _: None, info: GraphQLResolveInfo, *, schedule: Mapping[str, Any]
+) -> Payload:
+    """Create an API schedule; its slug is minted from its name."""
+    if not schedule["name"].strip():
+        raise InvalidArgumentsError("name must be a non-empty string")
+    if not schedule["commands"] or any(not c.strip() for c in schedule["commands"]):
+        raise InvalidArgumentsError("commands must be a non-empty list of non-empty commands")
+    check_run_arguments(list(schedule["commands"]), schedule.get("gitBranch"), None)
+    return {"slug": context_of(info).service.create_schedule(schedule)}
+
+
+@mutation.field("deleteBoltSchedule")
+def resolve_delete_bolt_schedule(_: None, info: GraphQLResolveInfo, *, slug: str) -> Payload:
+    """Delete an API or UI schedule; ok false when there is none; a YAML one is an error."""
+    return presenters.ok(context_of(info).service.delete_schedule(slug))
+
+
+@mutation.field("createScheduleSlugs")
+def resolve_create_schedule_slugs(
+    _: None, info: GraphQLResolveInfo, *, displayNames: list[str]
+) -> Payload:
+    """Mint one unique slug per display name, in order."""
+    return {"ok": True, "slugs": context_of(info).service.mint_slugs(displayNames)}

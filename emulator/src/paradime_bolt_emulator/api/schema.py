@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ariadne import SchemaBindable, make_executable_schema
-from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
+from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
 
 from .resolvers import mutation, query
 
@@ -69,6 +69,21 @@ def load_sdl() -> str:
     return SCHEMA_PATH.read_text(encoding="utf-8")
 
 
+def _enum_variables_parse(schema: GraphQLSchema) -> None:
+    """Lets an enum arrive as a variable: ariadne 1.1's wrapper of each enum's ``parse_value``
+    takes one argument, where graphql-core 3.2.7+ passes two (``hide_suggestions``)."""
+    for named_type in schema.type_map.values():
+        if isinstance(named_type, GraphQLEnumType) and not named_type.name.startswith("__"):
+            parse = named_type.parse_value
+
+            def parse_value(value: Any, *_: Any, parse: Any = parse) -> Any:
+                return parse(value)
+
+            named_type.parse_value = parse_value  # type: ignore[method-assign,assignment]
+
+
 def build_schema() -> GraphQLSchema:
     """The executable schema the emulator serves."""
-    return make_executable_schema(load_sdl(), query, mutation, StrictDefaultResolvers())
+    schema = make_executable_schema(load_sdl(), query, mutation, StrictDefaultResolvers())
+    _enum_variables_parse(schema)
+    return schema

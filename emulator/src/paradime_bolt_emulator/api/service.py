@@ -10,14 +10,23 @@ Signed downloads are the exception: the URL itself is the permission, as with S3
 
 from __future__ import annotations
 
+import re
+import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
-from paradime_bolt_emulator.errors import InvalidArgumentsError, ScheduleNotFoundError
+from paradime_bolt_emulator.errors import (
+    InvalidArgumentsError,
+    ScheduleNotFoundError,
+    YamlScheduleError,
+)
 from paradime_bolt_emulator.runs.engine import RunEngine, RunRequest
 from paradime_bolt_emulator.runs.logs import LogPage, read_page
 from paradime_bolt_emulator.runs.timeline import written_fraction, written_text
 from paradime_bolt_emulator.schedules.catalog import ScheduleCatalog, ScheduleEntry, ScheduleRef
+from paradime_bolt_emulator.schedules.spec import ScheduleFileError, parse_schedule
 from paradime_bolt_emulator.storage.records import (
     CommandRecord,
     RequestedCommand,
@@ -51,6 +60,78 @@ class Download:
     content: bytes
 
 
+def mint_slug(display_name: str, taken: Iterable[str] = ()) -> str:
+    """Paradime's slug for a display name: the lowercased name with every other character a
+    dash (runs collapsed, trimmed), cut to 24 characters, then a dash and 6 random hex digits;
+    drawn again while it is in ``taken``. A name with no letter or digit gets ``schedule``."""
+    stem = re.sub(r"-+", "-", re.sub(r"[^a-z0-9]", "-", display_name.lower())).strip("-")
+    stem = stem[:24].rstrip("-") or "schedule"
+    taken = set(taken)
+    while True:
+        slug = f"{stem}-{secrets.token_hex(3)}"
+        if slug not in taken:
+            return slug
+
+
+def _deferred_definition(config: Mapping[str, Any] | None, where: str) -> dict[str, Any] | None:
+    """A turboCi/deferredSchedule input as the schedules file's block: one schedule, or an
+    environment, never both nor neither."""
+    if config is None:
+        return None
+    target = config.get("deferredScheduleSlug") or config.get("deferredScheduleName")
+    environment = config.get("deferEnvironmentSlug")
+    if target and environment:
+        raise InvalidArgumentsError(f"{where}: defer to a schedule or to an environment, not both")
+    if not target and not environment:
+        raise InvalidArgumentsError(
+            f"{where}: name a deferredScheduleSlug (or deferredScheduleName) or a "
+            "deferEnvironmentSlug"
+        )
+    block: dict[str, Any] = {
+        "enabled": config["enabled"],
+        "successful_run_only": config["successfulRunOnly"],
+    }
+    if target:
+        block["deferred_schedule_name"] = target
+    return block
+
+
+def schedule_definition(schedule: Mapping[str, Any], slug: str) -> dict[str, Any]:
+    """A BoltScheduleInput as an entry of the schedules file the emulator serves (source ui).
+
+    Settings the emulator does not model (integrations, self-healing, a parent-schedule trigger,
+    environment variables, SLA, on-merge) are accepted and not kept."""
+    definition: dict[str, Any] = {
+        "name": schedule["name"],
+        "slug": slug,
+        "schedule": schedule["schedule"],
+        "environment": schedule["environment"],
+        "commands": list(schedule["commands"]),
+        "source": "ui",
+    }
+    for key, field in (
+        ("git_branch", "gitBranch"),
+        ("description", "description"),
+        ("timezone", "timezone"),
+        ("owner_email", "ownerEmail"),
+        ("suspended", "suspended"),
+    ):
+        if schedule.get(field) is not None:
+            definition[key] = schedule[field]
+    notifications = schedule.get("notifications") or {}
+    for kind, field in (("slack", "slackNotifications"), ("email", "emailNotifications")):
+        items = notifications.get(field) or []
+        if items:
+            definition[f"{kind}_notify"] = [item["channel"] for item in items]
+            events = {event.lower() for item in items for event in item["events"]}
+            definition[f"{kind}_on"] = sorted(events)
+    for key, field in (("turbo_ci", "turboCi"), ("deferred_schedule", "deferredSchedule")):
+        block = _deferred_definition(schedule.get(field), field)
+        if block is not None:
+            definition[key] = block
+    return definition
+
+
 def visible_output(command: CommandRecord, now: float) -> tuple[str, str]:
     """The stdout and stderr a command has written by ``now`` (all of it once it has ended)."""
     if command.end_ts is not None:
@@ -71,6 +152,8 @@ class BoltService:
         self.workspace = catalog.workspace
         self._engine = engine
         self._url_ttl = url_ttl
+        # Every slug minted here, so none is handed out twice (createScheduleSlugs).
+        self._minted: set[str] = set()
         with store.transaction() as repo:
             key = repo.get_meta(_SIGNING_KEY)
             if key is None:
@@ -126,6 +209,70 @@ class BoltService:
             if entry is not None:
                 repo.set_suspended(self.workspace, entry.spec.name, suspended)
             return entry is not None
+
+    def create_schedule(self, schedule: Mapping[str, Any]) -> str:
+        """Create an API schedule (source ui) from a BoltScheduleInput; returns its new slug."""
+        slug = mint_slug(schedule["name"], self._catalog.slugs() | self._minted)
+        self._minted.add(slug)
+        definition = schedule_definition(schedule, slug)
+        try:
+            spec = parse_schedule(definition, "createBoltSchedule", "schedule")
+        except ScheduleFileError as error:
+            raise InvalidArgumentsError(str(error).replace("createBoltSchedule: ", "")) from None
+        if spec.environment not in self._catalog.environments:
+            raise InvalidArgumentsError(
+                f"environment {spec.environment!r} is not one of this workspace's: "
+                f"{', '.join(self._catalog.environments)}"
+            )
+        with self._store.transaction() as repo:
+            for deferred in (spec.turbo_ci, spec.deferred_schedule):
+                target = None if deferred is None else deferred.deferred_schedule_name
+                if target is not None and not any(
+                    self._catalog.find(repo, ref)
+                    for ref in (ScheduleRef(slug=target), ScheduleRef(name=target))
+                ):
+                    raise InvalidArgumentsError(f"no schedule {target!r} to defer to")
+            try:
+                self._catalog.add(repo, spec)
+            except ValueError as error:
+                raise InvalidArgumentsError(str(error)) from None
+        return slug
+
+    def delete_schedule(self, slug: str) -> bool:
+        """Delete an API or UI schedule; False when there is none with this slug. A YAML
+        schedule is refused: it lives in its file, which the API cannot change."""
+        with self._store.transaction() as repo:
+            entry = self._catalog.find(repo, ScheduleRef(slug=slug))
+            if entry is None:
+                return False
+            if entry.spec.source == "yaml":
+                raise YamlScheduleError(
+                    f"schedule {entry.spec.name!r} is defined in YAML (paradime_schedules.yml "
+                    "or .bolt/); remove it from its file instead"
+                )
+            self._catalog.remove(repo, entry)
+            return True
+
+    def environments(self) -> list[str]:
+        """The workspace's Bolt environment slugs, its default one first."""
+        return list(self._catalog.environments)
+
+    def schedule_names(self) -> list[str]:
+        """The name of every schedule of this workspace, in id order."""
+        with self._store.transaction() as repo:
+            return [entry.spec.name for entry in self._catalog.entries(repo)]
+
+    def mint_slugs(self, display_names: Iterable[str]) -> list[str]:
+        """A slug for each display name, unique among the workspace's and each other."""
+        taken = self._catalog.slugs() | self._minted
+        slugs: list[str] = []
+        for name in display_names:
+            if not name.strip():
+                raise InvalidArgumentsError("every display name must be a non-empty string")
+            slugs.append(mint_slug(name, taken))
+            taken.add(slugs[-1])
+        self._minted.update(slugs)
+        return slugs
 
     # runs
 

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from paradime_bolt_emulator.dbt.artifacts import build_artifacts
 from paradime_bolt_emulator.dbt.project import execute
@@ -43,11 +43,16 @@ from .events import RUN_COMPLETED, RUN_STARTED, CommandSnapshot, RunEvent, RunEv
 from .planner import plan_run
 from .timeline import command_window, planned_end, state_at, written_fraction, written_text
 
+if TYPE_CHECKING:
+    from paradime_bolt_emulator.realdbt.executor import RealRuns
+
 API_ACTOR = "api"
 API_ACTOR_EMAIL = "api-key@bolt-emulator.local"
 # A cancelled command ends as if it received SIGTERM.
 CANCELLED_RETURN_CODE = -15
 CANCELLED_LINE = "Command cancelled: the run was cancelled through the Bolt API.\n"
+# A real run's commands: git clone at 0, dbt deps at 1, requested command i at 2 + i.
+REAL_FIRST_POSITION = 2
 
 _ARTIFACT_NAMESPACE = uuid.UUID("6f1c3d52-9b8e-5c2a-a0d4-3e5f7a9b1c2d")
 _HEX_COMMIT = re.compile(r"[0-9a-f]{40}")
@@ -114,6 +119,8 @@ class RunEngine:
         # The earliest of those moments once every active run has one (None: not known, as
         # after a start or a failed transaction): before it, advancing has nothing to do.
         self._earliest: float | None = None
+        # With --dbt-project, runs execute real dbt there (no plan); see ``realdbt``.
+        self.real: RealRuns | None = None
 
     @contextmanager
     def _transaction(self) -> Iterator[Repository]:
@@ -156,10 +163,18 @@ class RunEngine:
             run_id = self._create(repo, now, workspace, spec, request)
             events += self._advance(repo, now)
         deliver(self._listeners, events)
+        self._submit(run_id)
         return run_id
 
     def cancel(self, now: float, workspace: str, run_id: int) -> bool:
-        """Cancel a STARTING or RUNNING run at ``now``; False for a finished or unknown run."""
+        """Cancel a STARTING or RUNNING run at ``now``; False for a finished or unknown run.
+
+        A real dbt run is stopped by its executor, and this returns once it has ended."""
+        if self.real is not None:
+            with self._store.transaction() as repo:
+                run = repo.get_run(run_id, workspace=workspace)
+            if run is not None and not run.plan:
+                return self.real.cancel(run_id)
         with self._transaction() as repo:
             events = self._advance(repo, now)
             run = repo.get_run(run_id, workspace=workspace)
@@ -190,6 +205,7 @@ class RunEngine:
             new_id = self._retry(repo, now, workspace, run_id, all_commands=all_commands)
             events += self._advance(repo, now)
         deliver(self._listeners, events)
+        self._submit(new_id)
         return new_id
 
     def retry_latest_failure(self, now: float, workspace: str, spec: ScheduleSpec) -> int:
@@ -202,7 +218,23 @@ class RunEngine:
             new_id = self._retry(repo, now, workspace, failed.id, all_commands=False)
             events += self._advance(repo, now)
         deliver(self._listeners, events)
+        self._submit(new_id)
         return new_id
+
+    def publish(self, run_id: int) -> None:
+        """Send the events a run owes its listeners now (the real-run executor calls this)."""
+        with self._store.transaction() as repo:
+            run = repo.get_run(run_id, workspace=None)
+            events = [] if run is None else self._events(repo, run, run.state)
+        deliver(self._listeners, events)
+
+    def _submit(self, run_id: int) -> None:
+        """Hand a new run to the real-run executor, when there is one."""
+        if self.real is not None:
+            with self._store.transaction() as repo:
+                run = repo.get_run(run_id, workspace=None)
+            assert run is not None
+            self.real.submit(run)
 
     # creating runs
 
@@ -216,19 +248,25 @@ class RunEngine:
                 f"schedule {spec.name!r} already has a run in progress "
                 f"(run {active.id} is {active.state})"
             )
-        plan = plan_run(
-            spec.emulator,
-            request.commands,
-            trigger_ts=now,
-            branch=request.branch,
-            attempt_of=lambda command: repo.count_runs_executing(workspace, spec.name, command) + 1,
+        plan = (
+            ()
+            if self.real is not None
+            else plan_run(
+                spec.emulator,
+                request.commands,
+                trigger_ts=now,
+                branch=request.branch,
+                attempt_of=lambda command: (
+                    repo.count_runs_executing(workspace, spec.name, command) + 1
+                ),
+            )
         )
         return repo.insert_run(
             workspace=workspace,
             schedule_name=spec.name,
             state=STARTING,
             trigger_ts=now,
-            start_delay=spec.emulator.start_delay,
+            start_delay=0.0 if self.real is not None else spec.emulator.start_delay,
             branch=request.branch,
             commit_hash=commit_hash(request.branch),
             pr_number=request.pr_number,
@@ -254,8 +292,8 @@ class RunEngine:
             )
         catalog = self._catalogs.get(run.workspace)
         spec = None if catalog is None else catalog.spec(run.schedule_name)
-        if spec is None:  # cannot happen: stored schedules are never removed
-            raise RunNotFoundError(f"run {run_id} belongs to an unknown schedule")
+        if spec is None:  # its schedule was deleted (deleteBoltSchedule)
+            raise RunNotFoundError(f"run {run_id} belongs to a schedule that was deleted")
         start = 0
         if not all_commands:
             codes = {
@@ -266,6 +304,12 @@ class RunEngine:
                 for planned in run.plan
                 if planned.request_index is not None and codes.get(planned.position) == 0
             }
+            if not run.plan:  # a real run: request i ran at position REAL_FIRST_POSITION + i
+                finished_ok = {
+                    position - REAL_FIRST_POSITION
+                    for position, code in codes.items()
+                    if position >= REAL_FIRST_POSITION and code == 0
+                }
             first = first_failed_request(run, finished_ok)
             if first is None:
                 raise NothingToRetryError(
@@ -293,11 +337,14 @@ class RunEngine:
         ids_active = {run.id for run in active}
         for finished in [key for key in self._due if key not in ids_active]:
             del self._due[finished]
-        runs = [
-            run
-            for run in active
-            if self._staged.get(run.id, self._due.get(run.id, -math.inf)) <= now
-        ]
+        runs = []
+        for run in active:
+            if self._staged.get(run.id, self._due.get(run.id, -math.inf)) > now:
+                continue
+            if not run.plan:  # a real dbt run: its executor writes its progress
+                self._staged[run.id] = math.inf
+                continue
+            runs.append(run)
         ids: dict[int, dict[int, int]] = {}
         ended: dict[int, set[int]] = {}
         for run in runs:

@@ -3,12 +3,14 @@
 On start, every schedule of the YAML file is upserted by name: the file's definition wins, while
 the stored id and any suspension set through ``suspendBoltSchedule`` are kept. Schedules stored
 earlier but missing from the file stay available, so a restart never loses a schedule or the runs
-that point to it.
+that point to it. Schedules made through ``createBoltSchedule`` are stored the same way (source
+``ui``) and can be deleted again; a deleted schedule's runs stay, under a name no schedule has.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,6 +18,9 @@ from paradime_bolt_emulator.storage.repository import Repository
 from paradime_bolt_emulator.storage.store import Store
 
 from .spec import ScheduleFileError, ScheduleSpec, parse_schedule
+
+# The stored name a deleted schedule's runs move to: no schedule can have it (names have no NUL).
+DELETED_PREFIX = "\x00deleted:"
 
 
 @dataclass(frozen=True)
@@ -40,11 +45,26 @@ class ScheduleEntry:
 
 
 class ScheduleCatalog:
-    """Looks a workspace's schedules up; definitions are fixed at start, suspensions read from
-    the database."""
+    """Looks a workspace's schedules up; definitions are read at start and changed only by
+    ``add`` and ``remove`` (the API's create and delete), suspensions read from the database."""
 
-    def __init__(self, store: Store, specs: Sequence[ScheduleSpec], *, workspace: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        specs: Sequence[ScheduleSpec],
+        *,
+        workspace: str,
+        environments: Sequence[str] = ("production",),
+    ) -> None:
         self.workspace = workspace
+        self.environments = tuple(environments)
+        self._lock = threading.Lock()
+        for spec in specs:
+            if spec.environment not in self.environments:
+                raise ScheduleFileError(
+                    f"schedule {spec.name!r}: environment {spec.environment!r} is not one of "
+                    f"workspace {workspace!r}'s: {', '.join(self.environments)}"
+                )
         with store.transaction() as repo:
             for spec in specs:
                 repo.upsert_schedule(
@@ -52,14 +72,12 @@ class ScheduleCatalog:
                 )
             rows = repo.schedule_rows(workspace)
         self._specs: dict[str, ScheduleSpec] = {}
-        self._ids: dict[str, int] = {}
         for row in rows:
             try:
                 spec = parse_schedule(json.loads(row.definition), "stored schedules", row.name)
             except ScheduleFileError as error:
                 raise ScheduleFileError(f"{error} (stored in the database)") from error
             self._specs[row.name] = spec
-            self._ids[row.name] = row.id
 
     def spec(self, name: str) -> ScheduleSpec | None:
         """A schedule's definition by exact name."""
@@ -67,18 +85,19 @@ class ScheduleCatalog:
 
     def entries(self, repo: Repository) -> list[ScheduleEntry]:
         """Every schedule, in id order, with suspensions as stored now."""
+        specs = dict(self._specs)
         return [
             ScheduleEntry(
                 id=row.id,
-                spec=self._specs[row.name],
+                spec=specs[row.name],
                 suspended=(
-                    self._specs[row.name].suspended
+                    specs[row.name].suspended
                     if row.suspended_override is None
                     else row.suspended_override
                 ),
             )
             for row in repo.schedule_rows(self.workspace)
-            if row.name in self._specs
+            if row.name in specs
         ]
 
     def find(self, repo: Repository, ref: ScheduleRef) -> ScheduleEntry | None:
@@ -89,3 +108,27 @@ class ScheduleCatalog:
             ):
                 return entry
         return None
+
+    def slugs(self) -> set[str]:
+        """The slug of every schedule."""
+        return {spec.slug for spec in self._specs.values()}
+
+    def add(self, repo: Repository, spec: ScheduleSpec) -> None:
+        """Store a new schedule; ``ValueError`` when its name or slug is taken."""
+        with self._lock:
+            for other in self._specs.values():
+                if spec.name in (other.name, other.slug) or spec.slug in (other.name, other.slug):
+                    raise ValueError(
+                        f"a schedule named {other.name!r} (slug {other.slug!r}) already exists"
+                    )
+            repo.upsert_schedule(
+                self.workspace, spec.name, json.dumps(spec.definition, sort_keys=True)
+            )
+            self._specs[spec.name] = spec
+
+    def remove(self, repo: Repository, entry: ScheduleEntry) -> None:
+        """Delete a schedule; its runs stay, moved to a name no schedule can have."""
+        with self._lock:
+            name = entry.spec.name
+            repo.delete_schedule(self.workspace, name, f"{DELETED_PREFIX}{entry.id}:{name}")
+            self._specs.pop(name, None)

@@ -8,7 +8,7 @@ required; ``default_schedules.yml`` beside this module is a complete, commented 
         description: Nightly build      # free text
         owner_email: data@acme.io       # the API's owner
         git_branch: main                # default main
-        environment: production         # the only value Paradime supports (default)
+        environment: production         # one of the workspace's environments (default production)
         schedule: "0 2 * * *"           # 5-field cron, or OFF for API-only runs (default OFF)
         timezone: Europe/London         # IANA name for the cron (default UTC)
         commands: [dbt run, dbt test]   # run in order after git clone ... and dbt deps
@@ -21,7 +21,7 @@ required; ``default_schedules.yml`` beside this module is a complete, commented 
           deferred_schedule_name: daily run
           successful_run_only: true     # default false
         suspended: false                # true: listed only with showInactive: true
-        source: yaml                    # yaml (default) or ui
+        source: yaml                    # yaml (default) or ui (API-created schedules are ui)
         emulator:                       # emulator-only scripting; Paradime has no such key
           start_delay: 0.1              # seconds a run stays STARTING (default 0.1)
           default_duration: 0.2         # seconds of a command without a duration (default 0.2)
@@ -75,6 +75,7 @@ BUILTIN_FILE = "default_schedules.yml"
 _SCHEDULE_KEYS = frozenset(
     {
         "name",
+        "slug",
         "description",
         "owner_email",
         "git_branch",
@@ -253,17 +254,18 @@ def parse_schedule(entry: object, origin: str, where: str) -> ScheduleSpec:
         where = f"{where} ({name_hint!r})"
     fields = YamlFields(entry, origin, where, _SCHEDULE_KEYS)
     name = fields.required_str("name")
-    slug = slugify(name)
+    slug = fields.optional_str("slug") or slugify(name)
     if not slug:
         fields.fail("needs at least one letter or digit", "name")
+    if slug != slugify(slug):
+        fields.fail(f"must be lowercase letters, digits and single dashes, got {slug!r}", "slug")
     timezone_name = fields.str_or("timezone", "UTC")
     try:
         _zone(timezone_name)
     except (ZoneInfoNotFoundError, ValueError):
         fields.fail(f"unknown IANA timezone {timezone_name!r}", "timezone")
+    # Whether the workspace has this environment is the catalog's check: it knows the workspace.
     environment = fields.str_or("environment", "production")
-    if environment != "production":
-        fields.fail(f"only 'production' is supported, got {environment!r}", "environment")
     source = fields.str_or("source", "yaml")
     if source not in _SOURCES:
         fields.fail(f"must be one of {', '.join(sorted(_SOURCES))}, got {source!r}", "source")

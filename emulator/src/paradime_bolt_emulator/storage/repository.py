@@ -115,6 +115,16 @@ class Repository:
         )
         self._db.execute(sql, params)
 
+    def delete_schedule(self, workspace: str, name: str, runs_renamed_to: str) -> None:
+        """Delete a schedule; its runs are kept under ``runs_renamed_to``."""
+        self._db.execute(
+            "UPDATE runs SET schedule_name = ? WHERE workspace = ? AND schedule_name = ?",
+            (runs_renamed_to, workspace, name),
+        )
+        self._db.execute(
+            "DELETE FROM schedules WHERE workspace = ? AND name = ?", (workspace, name)
+        )
+
     def set_suspended(self, workspace: str, name: str, suspended: bool) -> None:
         """Record a suspension made through the API; it wins over the YAML's ``suspended``."""
         self._db.execute(
@@ -231,6 +241,10 @@ class Repository:
             "UPDATE runs SET state = ?, ended_ts = ? WHERE id = ?", (state, ended_ts, run_id)
         )
 
+    def set_commit_hash(self, run_id: int, commit_hash: str) -> None:
+        """Record the commit a real run checked out."""
+        self._db.execute("UPDATE runs SET commit_hash = ? WHERE id = ?", (commit_hash, run_id))
+
     def set_canceled(self, run_id: int, canceled_ts: float) -> None:
         """Record the moment a run was cancelled; the caller sets its state."""
         self._db.execute("UPDATE runs SET canceled_ts = ? WHERE id = ?", (canceled_ts, run_id))
@@ -275,6 +289,20 @@ class Repository:
         self._db.execute(
             "UPDATE commands SET end_ts = ?, return_code = ?, stdout = ?, stderr = ? WHERE id = ?",
             (end_ts, return_code, stdout, stderr, command_id),
+        )
+
+    def append_output(self, command_id: int, *, stdout: str = "", stderr: str = "") -> None:
+        """Add text a running command has just written (real dbt runs stream their logs)."""
+        self._db.execute(
+            "UPDATE commands SET stdout = stdout || ?, stderr = stderr || ? WHERE id = ?",
+            (stdout, stderr, command_id),
+        )
+
+    def end_command(self, command_id: int, *, end_ts: float, return_code: int) -> None:
+        """Store how a command ended, keeping the log text it streamed."""
+        self._db.execute(
+            "UPDATE commands SET end_ts = ?, return_code = ? WHERE id = ?",
+            (end_ts, return_code, command_id),
         )
 
     def commands_for_run(self, run_id: int) -> list[CommandRecord]:

@@ -16,8 +16,10 @@ from dagster import (
     multi_asset,
 )
 
-from ._execution import RunSettings, failure, follow_run, outcome
-from ._manifest import BoltProject, load_project
+from paradime_bolt import DEFAULT_APP_URL, DEFAULT_OUTAGE_TOLERANCE
+
+from ._execution import RunSettings, failure, follow_run, not_produced, outcome
+from ._manifest import BoltProject, caller_folder, load_project
 from ._resource import BoltResource
 
 __all__ = ["build_bolt_assets", "resolve_resource"]
@@ -50,6 +52,7 @@ def build_bolt_assets(
     run_timeout: float | None = 3600.0,
     poll_interval: float = 1.0,
     max_poll_interval: float = 10.0,
+    outage_tolerance: float = DEFAULT_OUTAGE_TOLERANCE,
 ) -> AssetsDefinition:
     """One asset per dbt model, seed and snapshot of `manifest`, one check per dbt test.
 
@@ -58,15 +61,19 @@ def build_bolt_assets(
     --indirect-selection empty` instead. The step waits for the run (`run_timeout` seconds, then
     it cancels the run and fails), then reports one materialization per model that ran and one
     check result per test, and fails if the run or a node failed. Interrupting the step cancels
-    the run in Bolt. `manifest` is a parsed manifest.json or its path (read now, never fetched).
+    the run in Bolt. The wait goes on through `outage_tolerance` seconds in a row of the API
+    being unreachable (the client's rule; 0 fails at the first). `manifest` is a parsed
+    manifest.json or its path, read now (never fetched); a relative path is read from the
+    folder of the file whose code calls this function.
     """
-    project = load_project(manifest)
+    project = load_project(manifest, relative_to=caller_folder())
     settings = RunSettings(
         schedule_name=schedule_name,
         branch=branch,
         run_timeout=run_timeout,
         poll_interval=poll_interval,
         max_poll_interval=max_poll_interval,
+        outage_tolerance=outage_tolerance,
     )
 
     @multi_asset(
@@ -108,6 +115,7 @@ def materialize_schedule(
     with bolt.get_client() as client:
         followed = follow_run(
             client=client,
+            app_url=bolt.app_url or DEFAULT_APP_URL,
             settings=settings,
             commands=commands,
             log=context.log,
@@ -116,6 +124,9 @@ def materialize_schedule(
         )
     report = outcome(followed.results, project)
     yield from report.step_events(asset_keys, check_keys)
+    missing = not_produced(followed.results, project, report, asset_keys)
+    if missing is not None and followed.timeout is None:
+        context.log.warning(missing)
     problem = failure(followed, report)
     if problem is not None:
         raise problem

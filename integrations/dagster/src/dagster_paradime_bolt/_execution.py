@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,11 +26,18 @@ from dagster import (
     MetadataValue,
 )
 
-from paradime_bolt import BoltClient, BoltError, InvalidArgumentError, RunTimeoutError
+from paradime_bolt import (
+    DEFAULT_OUTAGE_TOLERANCE,
+    BoltClient,
+    InterruptGuard,
+    InvalidArgumentError,
+    RunTimeoutError,
+    bolt_run_url,
+)
 from paradime_bolt.models import RunProgress
 
 from ._manifest import BoltProject
-from ._results import BoltRunResults, NodeResult, failing_command, read_run_results, run_url
+from ._results import BoltRunResults, NodeResult, failing_command, read_run_results
 
 __all__ = [
     "TAG_PREFIX",
@@ -38,6 +45,7 @@ __all__ = [
     "RunSettings",
     "failure",
     "follow_run",
+    "not_produced",
     "outcome",
     "run_tag",
 ]
@@ -61,6 +69,7 @@ class RunSettings:
     run_timeout: float | None = 3600.0
     poll_interval: float = 1.0
     max_poll_interval: float = 10.0
+    outage_tolerance: float = DEFAULT_OUTAGE_TOLERANCE
 
     def __post_init__(self) -> None:
         if not isinstance(self.schedule_name, str) or not self.schedule_name.strip():
@@ -83,6 +92,17 @@ class RunSettings:
                 )
         if self.max_poll_interval < self.poll_interval:
             raise InvalidArgumentError("max_poll_interval must be at least poll_interval")
+        tolerance = self.outage_tolerance
+        if (
+            isinstance(tolerance, bool)
+            or not isinstance(tolerance, int | float)
+            or not math.isfinite(tolerance)
+            or tolerance < 0
+        ):
+            raise InvalidArgumentError(
+                "outage_tolerance must be a finite number of seconds, 0 or more (0: fail at the "
+                f"first unreachable poll), not {tolerance!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -96,6 +116,7 @@ class FollowedRun:
 def follow_run(
     *,
     client: BoltClient,
+    app_url: str,
     settings: RunSettings,
     commands: Sequence[str] | None,
     log: logging.Logger | Any,
@@ -105,7 +126,9 @@ def follow_run(
     """Triggers the schedule, waits for the run to end and reads its results.
 
     An interrupt (Dagster terminating the run, Ctrl-C) cancels the Bolt run, then propagates. A
-    timeout cancels the run too; its results so far come back with the timeout."""
+    timeout cancels the run too; its results so far come back with the timeout. `app_url` is
+    the Paradime app that links point to (checked before the run is triggered)."""
+    bolt_run_url(1, app_url=app_url)  # raises InvalidArgumentError for an unusable app_url
     triggered = client.trigger_bolt_run(
         settings.schedule_name,
         list(commands) if commands is not None else None,
@@ -114,49 +137,53 @@ def follow_run(
     )
     run_id = triggered.run_id
     timed_out: RunTimeoutError | None = None
+    guard: InterruptGuard | None = None
     try:
-        what = "the schedule's commands" if commands is None else " && ".join(commands)
-        log.info(
-            f"Bolt run {run_id} of schedule {settings.schedule_name!r} started ({what}): "
-            f"{run_url(run_id)}"
-        )
-        if instance is not None:
-            instance.add_run_tags(dagster_run_id, {run_tag(run_id): settings.schedule_name})
-        try:
-            status = client.wait_for_run(
-                run_id,
-                timeout=settings.run_timeout,
-                poll_interval=settings.poll_interval,
-                max_poll_interval=settings.max_poll_interval,
-                cancel_on_timeout=True,
-                on_progress=_progress_logger(run_id, log),
+        with client.cancel_on_interrupt(run_id) as guard:
+            what = "the schedule's commands" if commands is None else " && ".join(commands)
+            log.info(
+                f"Bolt run {run_id} of schedule {settings.schedule_name!r} started ({what}): "
+                f"{bolt_run_url(run_id, app_url=app_url)}"
             )
-        except RunTimeoutError as exc:
-            timed_out = exc
-            status = client.bolt_run_status(run_id)
-    except Exception:
-        raise
-    except BaseException:
-        _cancel(client, run_id, log)
-        raise
-    return FollowedRun(read_run_results(client, settings.schedule_name, run_id, status), timed_out)
+            if instance is not None:
+                instance.add_run_tags(dagster_run_id, {run_tag(run_id): settings.schedule_name})
+            try:
+                status = client.wait_for_run(
+                    run_id,
+                    timeout=settings.run_timeout,
+                    poll_interval=settings.poll_interval,
+                    max_poll_interval=settings.max_poll_interval,
+                    outage_tolerance=settings.outage_tolerance,
+                    cancel_on_timeout=True,
+                    on_progress=_progress_logger(run_id, log),
+                )
+            except RunTimeoutError as exc:
+                timed_out = exc
+                status = client.bolt_run_status(run_id)
+    finally:
+        if guard is not None and guard.interrupted:
+            _report_interrupt(guard, log)
+    results = read_run_results(client, settings.schedule_name, run_id, status, app_url)
+    return FollowedRun(results, timed_out)
 
 
-def _cancel(client: BoltClient, run_id: int, log: logging.Logger | Any) -> None:
-    """Cancels the run of an interrupted step. A second interrupt that lands during the cancel
-    (Dagster and CI systems repeat their signal) does not leave the run going: the cancel is
-    sent once more, then the interrupt goes on."""
-    for attempt in (1, 2):
+def _report_interrupt(guard: InterruptGuard, log: logging.Logger | Any) -> None:
+    """Says in the step's log what the client's guard did with the interrupted step's run; a
+    repeated interrupt that lands while it is written gets it written once more."""
+    if guard.canceled:
+        message = f"The step was interrupted: Bolt run {guard.run_id} was cancelled"
+    else:
+        message = (
+            f"The step was interrupted; cancelling Bolt run {guard.run_id} failed, so it may "
+            f"still be running: {guard.error}"
+        )
+    for last in (False, True):
         try:
-            client.cancel_bolt_run(run_id)
-        except BoltError as exc:
-            log.warning(f"The step was interrupted; cancelling Bolt run {run_id} failed: {exc}")
-            return
+            log.warning(message)
         except BaseException:
-            if attempt == 2:
+            if last:
                 raise
             continue
-        log.warning(f"The step was interrupted: Bolt run {run_id} was cancelled")
         return
 
 
@@ -267,6 +294,38 @@ def outcome(run: BoltRunResults, project: BoltProject | None) -> Outcome:
         if result.failed:
             report.failed.append(_describe(result, kind, name))
     return report
+
+
+def not_produced(
+    run: BoltRunResults, project: BoltProject, report: Outcome, selected: Collection[AssetKey]
+) -> str | None:
+    """A warning naming the selected assets the run neither materialized nor failed (its
+    commands did not build them, or dbt skipped them); None when there are none."""
+    produced = {key for key, _ in report.materializations}
+    statuses = {
+        node.asset_key: run.results[unique_id].status
+        for unique_id, node in project.nodes.items()
+        if unique_id in run.results
+    }
+    unbuilt = [key for key in selected if key not in produced and key not in statuses]
+    skipped = [key for key in selected if statuses.get(key) == "skipped"]
+    if not unbuilt and not skipped:
+        return None
+    reasons = []
+    if unbuilt:
+        reasons.append(f"no dbt command of the run built {_names(unbuilt)}")
+    if skipped:
+        reasons.append(f"dbt skipped {_names(skipped)}")
+    return (
+        f"{len(unbuilt) + len(skipped)} of {len(selected)} selected assets were not "
+        f"materialized by Bolt run {run.run_id} of schedule {run.schedule_name!r}: "
+        + "; ".join(reasons)
+        + "."
+    )
+
+
+def _names(keys: Collection[AssetKey]) -> str:
+    return ", ".join(sorted(key.to_user_string() for key in keys))
 
 
 def failure(followed: FollowedRun, report: Outcome) -> Failure | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,15 @@ from dagster import (
 
 from ._errors import ManifestError
 
-__all__ = ["ASSET_TYPES", "BoltProject", "DbtNode", "DbtTest", "load_project"]
+__all__ = [
+    "ASSET_TYPES",
+    "BoltProject",
+    "DbtNode",
+    "DbtTest",
+    "caller_folder",
+    "load_project",
+    "manifest_path",
+]
 
 ASSET_TYPES = frozenset({"model", "seed", "snapshot"})
 """The dbt resource types that become assets."""
@@ -140,10 +149,19 @@ def _spec_metadata(node: DbtNode) -> dict[str, Any]:
     return metadata
 
 
-def load_project(manifest: Mapping[str, Any] | str | os.PathLike[str]) -> BoltProject:
-    """Reads a manifest (parsed, or the path of its file) into a `BoltProject`."""
-    document = _read(manifest) if isinstance(manifest, str | os.PathLike) else manifest
-    origin = str(manifest) if isinstance(manifest, str | os.PathLike) else "the manifest"
+def load_project(
+    manifest: Mapping[str, Any] | str | os.PathLike[str],
+    *,
+    relative_to: str | os.PathLike[str] | None = None,
+) -> BoltProject:
+    """Reads a manifest (parsed, or the path of its file) into a `BoltProject`.
+
+    A relative path is read from the folder `relative_to`, else from the working directory."""
+    if isinstance(manifest, str | os.PathLike):
+        path = manifest_path(manifest, relative_to)
+        document, origin = _read(path), str(path)
+    else:
+        document, origin = manifest, "the manifest"
     if not isinstance(document, Mapping):
         raise ManifestError(f"{origin} is not a JSON object: not a dbt manifest.json")
     raw_nodes = _mapping(document, "nodes", origin)
@@ -183,18 +201,61 @@ def load_project(manifest: Mapping[str, Any] | str | os.PathLike[str]) -> BoltPr
     return project
 
 
-def _read(path: str | os.PathLike[str]) -> Any:
+def caller_folder(depth: int = 1) -> Path | None:
+    """The folder of the Python file whose code called the function that calls this one
+    (`depth` more frames up); None when that code has no file (a REPL, a notebook, `exec`)."""
+    filename = sys._getframe(depth + 1).f_code.co_filename
+    path = Path(filename)
+    return path.parent.absolute() if path.is_file() else None
+
+
+def manifest_path(
+    path: str | os.PathLike[str], relative_to: str | os.PathLike[str] | None
+) -> ManifestPath:
+    """The absolute path of a manifest file: `path` itself, else under `relative_to`, else
+    under the working directory."""
+    given = Path(path)
+    if given.is_absolute():
+        return ManifestPath(given, given, None)
+    base = Path.cwd() if relative_to is None else Path(relative_to).absolute()
+    return ManifestPath(base / given, given, None if relative_to is None else base)
+
+
+@dataclass(frozen=True)
+class ManifestPath:
+    """A manifest's absolute path, with what it was given as, for errors that say both."""
+
+    absolute: Path
+    given: Path
+    base: Path | None  # the folder a relative path was read from; None: the working directory
+
+    def __str__(self) -> str:
+        return str(self.absolute)
+
+    def explain(self) -> str:
+        """How a relative path became this one; empty for an absolute path."""
+        if self.given.is_absolute():
+            return ""
+        where = "the working directory" if self.base is None else f"the folder {str(self.base)!r}"
+        text = f" ({str(self.given)!r} read from {where}"
+        if self.base is not None and (Path.cwd() / self.given).is_file():
+            text += f"; {str(Path.cwd() / self.given)!r} exists, pass that path if it is the one"
+        return text + ")"
+
+
+def _read(path: ManifestPath) -> Any:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = path.absolute.read_text(encoding="utf-8")
     except OSError as exc:
         raise ManifestError(
-            f"cannot read the manifest {os.fspath(path)!r}: {exc.strerror or exc}; download it "
-            "with `dagster-paradime-bolt fetch-manifest --schedule-name NAME --out PATH`"
+            f"cannot read the manifest {str(path)!r}{path.explain()}: {exc.strerror or exc}; "
+            "download it with `dagster-paradime-bolt fetch-manifest --schedule-name NAME "
+            "--out PATH`"
         ) from None
     try:
         return json.loads(text)
     except ValueError as exc:
-        raise ManifestError(f"{os.fspath(path)!r} is not valid JSON: {exc}") from None
+        raise ManifestError(f"{str(path)!r} is not valid JSON: {exc}") from None
 
 
 def _mapping(

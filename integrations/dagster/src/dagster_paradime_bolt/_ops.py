@@ -18,6 +18,8 @@ from dagster import (
 )
 from pydantic import Field
 
+from paradime_bolt import DEFAULT_APP_URL, DEFAULT_OUTAGE_TOLERANCE
+
 from ._assets import _op_name, resolve_resource
 from ._execution import RunSettings, failure, follow_run, outcome
 from ._resource import BoltResource
@@ -39,6 +41,11 @@ class BoltRunConfig(Config):
     )
     poll_interval: float = Field(default=1.0, description="Seconds before the second poll.")
     max_poll_interval: float = Field(default=10.0, description="The longest wait between polls.")
+    outage_tolerance: float = Field(
+        default=DEFAULT_OUTAGE_TOLERANCE,
+        description="Seconds in a row the API may be unreachable while waiting before the op "
+        "fails; 0 fails at the first unreachable poll.",
+    )
 
 
 def _run(
@@ -50,6 +57,7 @@ def _run(
     with bolt.get_client() as client:
         followed = follow_run(
             client=client,
+            app_url=bolt.app_url or DEFAULT_APP_URL,
             settings=settings,
             commands=commands,
             log=context.log,
@@ -86,6 +94,7 @@ def bolt_run_op(
         run_timeout=config.run_timeout,
         poll_interval=config.poll_interval,
         max_poll_interval=config.max_poll_interval,
+        outage_tolerance=config.outage_tolerance,
     )
     yield from _run(context, bolt, settings, config.commands)
 
@@ -100,6 +109,7 @@ def build_bolt_run_op(
     run_timeout: float | None = 3600.0,
     poll_interval: float = 1.0,
     max_poll_interval: float = 10.0,
+    outage_tolerance: float = DEFAULT_OUTAGE_TOLERANCE,
 ) -> OpDefinition:
     """An op that runs one schedule, set when the definitions are built (no run config)."""
     settings = RunSettings(
@@ -108,6 +118,7 @@ def build_bolt_run_op(
         run_timeout=run_timeout,
         poll_interval=poll_interval,
         max_poll_interval=max_poll_interval,
+        outage_tolerance=outage_tolerance,
     )
     fixed = list(commands) if commands is not None else None
 

@@ -7,7 +7,7 @@ from typing import Any
 from dagster import ConfigurableResource
 from pydantic import Field
 
-from paradime_bolt import AsyncBoltClient, BoltClient
+from paradime_bolt import DEFAULT_APP_URL, AsyncBoltClient, BoltClient, bolt_run_url
 
 __all__ = ["BoltResource"]
 
@@ -21,9 +21,8 @@ class BoltResource(ConfigurableResource):  # type: ignore[type-arg]
     to the client's own environment variables (`PARADIME_API_ENDPOINT`, `PARADIME_API_KEY`,
     `PARADIME_API_SECRET`, `PARADIME_WORKSPACE_UID`) when the client is built, in the step, so
     the secret never enters Dagster's config at all. The secret is never in a repr or a log.
-
-        BoltResource(api_secret=EnvVar("PARADIME_API_SECRET"),
-                     workspace_uid=EnvVar("PARADIME_WORKSPACE_UID"))
+    An `EnvVar` whose variable is unset fails the run (Dagster's rule), so leave a field unset
+    rather than name a variable that some deployments do not set.
     """
 
     endpoint: str | None = Field(
@@ -37,7 +36,7 @@ class BoltResource(ConfigurableResource):  # type: ignore[type-arg]
     api_secret: str | None = Field(
         default=None,
         description="An account API key (prdm_cmp_...), a workspace token (prdm_wsp_...) or a "
-        "legacy API secret; unset: PARADIME_API_SECRET. Give it as an EnvVar.",
+        "legacy API secret; unset: PARADIME_API_SECRET.",
     )
     workspace_uid: str | None = Field(
         default=None,
@@ -52,6 +51,14 @@ class BoltResource(ConfigurableResource):  # type: ignore[type-arg]
     max_retries: int | None = Field(
         default=None, description="Retries of a failed request; unset: the client's 2."
     )
+    app_url: str | None = Field(
+        default=None,
+        description="The Paradime app that run links point to; unset: https://app.paradime.io.",
+    )
+
+    def run_url(self, run_id: int) -> str:
+        """The run's page in the Paradime app at `app_url` (`paradime_bolt.bolt_run_url`)."""
+        return bolt_run_url(run_id, app_url=self.app_url or DEFAULT_APP_URL)
 
     def get_client(self) -> BoltClient:
         """A new `BoltClient` with these settings; use it as `with resource.get_client() as c`."""
@@ -78,7 +85,8 @@ class BoltResource(ConfigurableResource):  # type: ignore[type-arg]
         return (
             f"BoltResource(endpoint={self.endpoint!r}, api_key={self.api_key!r}, "
             f"api_secret={secret}, workspace_uid={self.workspace_uid!r}, "
-            f"timeout={self.timeout!r}, max_retries={self.max_retries!r})"
+            f"timeout={self.timeout!r}, max_retries={self.max_retries!r}, "
+            f"app_url={self.app_url!r})"
         )
 
     __str__ = __repr__

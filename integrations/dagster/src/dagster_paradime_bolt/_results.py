@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from paradime_bolt import ArtifactNotFoundError, BoltClient, RunState
+from paradime_bolt import ArtifactNotFoundError, BoltClient, RunState, bolt_run_url
 from paradime_bolt.models import RunCommand, RunStatus
 
 from ._errors import ArtifactFormatError
@@ -23,20 +23,13 @@ __all__ = [
     "NodeResult",
     "failing_command",
     "read_run_results",
-    "run_url",
 ]
 
 RUN_RESULTS = "target/run_results.json"
-APP_URL = "https://app.paradime.io"
 
 # dbt statuses: models, seeds and snapshots end success/error/skipped; tests pass/fail/warn/error.
 SUCCEEDED = frozenset({"success", "pass"})
 FAILED = frozenset({"error", "fail", "runtime error"})
-
-
-def run_url(run_id: int) -> str:
-    """The run's page in the Paradime app."""
-    return f"{APP_URL}/bolt/run_id/{run_id}"
 
 
 @dataclass(frozen=True)
@@ -65,14 +58,11 @@ class BoltRunResults:
     schedule_name: str
     status: RunStatus
     results: Mapping[str, NodeResult]
+    url: str  # the run's page in the Paradime app
 
     @property
     def state(self) -> RunState:
         return self.status.run_state
-
-    @property
-    def url(self) -> str:
-        return run_url(self.run_id)
 
 
 def _is_dbt(command: str) -> bool:
@@ -81,9 +71,10 @@ def _is_dbt(command: str) -> bool:
 
 
 def read_run_results(
-    client: BoltClient, schedule_name: str, run_id: int, status: RunStatus
+    client: BoltClient, schedule_name: str, run_id: int, status: RunStatus, app_url: str
 ) -> BoltRunResults:
-    """Every dbt command's run_results.json of a finished run, merged in command order."""
+    """Every dbt command's run_results.json of a finished run, merged in command order;
+    `app_url` is the Paradime app its link points to."""
     results: dict[str, NodeResult] = {}
     for command in sorted(status.commands or [], key=lambda c: c.id):
         if not _is_dbt(command.command):
@@ -95,7 +86,9 @@ def read_run_results(
         for result in _parse(document, run_id, command):
             results.pop(result.unique_id, None)
             results[result.unique_id] = result
-    return BoltRunResults(run_id, schedule_name, status, results)
+    return BoltRunResults(
+        run_id, schedule_name, status, results, bolt_run_url(run_id, app_url=app_url)
+    )
 
 
 def _parse(document: Any, run_id: int, command: RunCommand) -> list[NodeResult]:

@@ -23,13 +23,13 @@ from dagster import (
     sensor,
 )
 
-from paradime_bolt import ArtifactNotFoundError, BoltClient
+from paradime_bolt import DEFAULT_APP_URL, ArtifactNotFoundError, BoltClient
 from paradime_bolt.models import Run
 
 from ._assets import _op_name, resolve_resource
 from ._errors import ManifestError, SensorCursorError
 from ._execution import outcome, run_tag
-from ._manifest import BoltProject, load_project
+from ._manifest import BoltProject, caller_folder, load_project
 from ._results import read_run_results
 
 __all__ = ["bolt_schedule_sensor"]
@@ -49,10 +49,13 @@ def bolt_schedule_sensor(
 ) -> SensorDefinition:
     """A sensor that records the runs of `schedule_name` not triggered from Dagster.
 
-    Asset keys come from `manifest` when given (pass the one `build_bolt_assets` uses), else from
-    each run's own `target/manifest.json`. A first tick (no cursor) looks at the newest
+    Asset keys come from `manifest` when given (pass the one `build_bolt_assets` uses; a relative
+    path is read from the folder of the calling file), else from each run's own
+    `target/manifest.json`. A first tick (no cursor) looks at the newest
     `max_runs_per_tick` runs only."""
-    project = load_project(manifest) if manifest is not None else None
+    project = None
+    if manifest is not None:
+        project = load_project(manifest, relative_to=caller_folder())
 
     @sensor(
         name=name or f"{_op_name(schedule_name)}_sensor",
@@ -79,7 +82,9 @@ def bolt_schedule_sensor(
                 if _triggered_by_dagster(context, run.id, schedule_name):
                     continue
                 status = client.bolt_run_status(run.id)
-                results = read_run_results(client, schedule_name, run.id, status)
+                results = read_run_results(
+                    client, schedule_name, run.id, status, bolt.app_url or DEFAULT_APP_URL
+                )
                 run_project = project or _run_project(client, run.id)
                 if run_project is None:
                     continue

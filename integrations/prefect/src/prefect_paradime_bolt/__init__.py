@@ -14,12 +14,13 @@ ones); `.sync` and `.aio` are the two twins. `prefect block register -m prefect_
 registers the `BoltCredentials` block.
 """
 
+from paradime_bolt import __version__
+
 from ._credentials import BoltCredentials
 from ._dispatch import BoltFlow, BoltTask
 from ._flows import DbtNodeFailedError, trigger_bolt_run_and_wait_for_completion
 from ._results import BoltRunSummary, CommandSummary, artifact_key, asset_key
 from ._tasks import get_bolt_run_artifact, retry_bolt_run, trigger_bolt_run, wait_for_bolt_run
-from ._version import __version__
 
 __all__ = [
     "BoltCredentials",

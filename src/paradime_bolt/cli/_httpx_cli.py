@@ -1,12 +1,14 @@
-"""Keeps httpx's own command line (`httpx._main`) from loading until something uses it.
+"""Keeps httpx's own command line (`httpx._main`) from loading in the `paradime-bolt` process
+until something uses it.
 
 `import httpx` runs `from ._main import main`, which imports click, rich and pygments whenever
-they are installed (our `cli` extra installs them): about a fifth of the cost of importing the
-client, for a command line that neither the client nor its users' code runs. If httpx is not
-imported yet, a stand-in takes the module's place; `httpx.main()`, `httpx.main.<anything>` and
-any `from httpx._main import ...` load the real module on first use, so nothing behaves
-differently, except that `httpx.main` is a proxy of the click command rather than the command
-itself. docs/performance.md documents it.
+they are installed (our `cli` extra installs them): about a fifth of the cost of starting a CLI
+command. Only the `paradime-bolt` process does this (`paradime_bolt.cli.main()` without
+arguments): a library changes nothing of its user's process, so `import paradime_bolt` leaves
+httpx as it is. If httpx is not imported yet, a stand-in takes the module's place;
+`httpx.main()`, `httpx.main.<anything>` and any `from httpx._main import ...` load the real
+module on first use, so nothing behaves differently, except that `httpx.main` is a proxy of
+the click command rather than the command itself. docs/performance.md documents it.
 """
 
 from __future__ import annotations

@@ -1,0 +1,184 @@
+"""`AsyncTransport`: sends operations over an `httpx.AsyncClient`, with retries.
+
+This file is the source of both transports: `scripts/unasync.py` writes `_sync_transport.py`
+(`SyncTransport`) from it. What they share is in `_transport.py`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from ._clock import Clock
+from ._config import ClientConfig, RequestOptions, RequestSettings
+from ._downloads import check_complete, storage_error
+from ._exceptions import APIError, ConfigurationError
+from ._response import Reply
+from ._retry import RetryPolicy, never_reached_server
+from ._transport import (
+    _MAKING_POOL,
+    NO_OPTIONS,
+    T,
+    _AsyncPool,
+    _is_mutation,
+    _payload,
+    _proxied,
+    _TransportCore,
+    check_proxy,
+)
+
+__all__ = ["AsyncTransport"]
+
+
+class AsyncTransport(_TransportCore):
+    """Sends operations over an `httpx.AsyncClient`, its own or one the caller owns."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        http_client: httpx.AsyncClient | None = None,
+        *,
+        clock: Clock | None = None,
+        policy: RetryPolicy | None = None,
+        settings: RequestSettings | None = None,
+        parent: AsyncTransport | None = None,
+        proxy: str | None = None,
+    ) -> None:
+        super().__init__(
+            config,
+            owns_client=http_client is None,
+            policy=policy or RetryPolicy(),
+            clock=clock or Clock(),
+            settings=settings,
+            parent=parent,
+        )
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise ConfigurationError(
+                f"http_client= must be an httpx.AsyncClient, not {type(http_client).__name__}"
+            )
+        self.pool: httpx.AsyncClient | None = http_client
+        self.proxy = check_proxy(proxy, None)
+        if self.proxy is not None:  # made now, so a proxy httpx cannot use fails here
+            self.pool = self.make_pool()
+
+    def make_pool(self) -> httpx.AsyncClient:
+        return _proxied(_AsyncPool, self.proxy, timeout=self.config.timeout, follow_redirects=False)
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The connection pool. One the client owns is made on first use: an httpx client
+        loads the TLS certificates when it is made, most of the cost of building a client."""
+        if isinstance(self.parent, AsyncTransport):
+            return self.parent.http
+        if self.pool is None:
+            with _MAKING_POOL:
+                if self.pool is None:
+                    self.pool = self.make_pool()
+        return self.pool
+
+    def sharing(
+        self, config: ClientConfig, settings: RequestSettings | None = None
+    ) -> AsyncTransport:
+        """A transport with other settings over this one's connection pool, which it never
+        closes (closing this one closes it for both); the clock and the retry policy are shared
+        too. Its requests are sent with `settings`, by default this one's."""
+        return AsyncTransport(
+            config,
+            None,
+            clock=self.clock,
+            policy=self.policy,
+            settings=settings or self.settings,
+            parent=self,
+        )
+
+    async def execute(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any],
+        *,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> Reply:
+        self.check_open()
+        settings = self.settings.override(options)
+        payload = _payload(query, operation_name, variables)
+
+        number = 0
+
+        async def attempt() -> Reply:
+            nonlocal number
+            number += 1
+            started = time.perf_counter()
+            try:
+                response = await self.http.post(
+                    self.url,
+                    content=payload,
+                    headers=self.headers(),
+                    timeout=settings.timeout,
+                )
+            except httpx.HTTPError as exc:
+                self.log_attempt(operation_name, number, started, type(exc).__name__)
+                raise
+            self.log_attempt(operation_name, number, started, response.status_code)
+            return self.reply(response, operation_name)
+
+        return await self.with_retries(
+            attempt,
+            operation_name,
+            is_mutation=_is_mutation(query),
+            max_retries=settings.max_retries,
+        )
+
+    async def with_retries(
+        self,
+        attempt: Callable[[], Awaitable[T]],
+        operation: str | None,
+        *,
+        is_mutation: bool,
+        max_retries: int,
+        target: str | None = None,
+    ) -> T:
+        """Runs `attempt` until it succeeds or the retry policy gives up; errors are ours
+        (naming `target`, by default the endpoint, as the server)."""
+        number = 0
+        while True:
+            try:
+                return await attempt()
+            except httpx.HTTPError as exc:
+                error = self.wrap_exception(exc, operation, target)
+                sent = not never_reached_server(exc)
+            except APIError as exc:
+                error, sent = exc, True
+            delay = self.retry_or_raise(
+                error, attempt=number, max_retries=max_retries, is_mutation=is_mutation, sent=sent
+            )
+            await self.clock.asleep(delay)
+            number += 1
+
+    async def stream_get(
+        self, url: str, write: Callable[[bytes], object], *, timeout: Any, operation: str
+    ) -> int:
+        """GETs a download URL (no API credentials: it is pre-signed) into `write`; returns the
+        number of bytes written. A non-2xx answer is a `StorageError`."""
+        self.check_open()
+        async with self.http.stream(
+            "GET", url, headers={"User-Agent": self.user_agent}, timeout=timeout
+        ) as response:
+            if not response.is_success:
+                await response.aread()
+                raise storage_error(response, operation=operation, secret=self.secret)
+            preloaded = response.is_stream_consumed  # a mock's body, already in memory
+            written = 0
+            async for chunk in response.aiter_bytes():
+                write(chunk)
+                written += len(chunk)
+            check_complete(response, operation, decoded=written, preloaded=preloaded)
+            return written
+
+    async def aclose(self) -> None:
+        self.closed = True
+        if self.owns_client and self.pool is not None:
+            await self.pool.aclose()
