@@ -13,9 +13,9 @@ RUN_CLIENT := $(UV) run --locked --all-extras
 AIRFLOW_MEMBER := integrations/airflow
 GENERATED_DIR := src/paradime_bolt/_generated
 GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
-SOURCES := src emulator/src integrations/airflow/src integrations/dagster/src
+SOURCES := src emulator/src integrations/airflow/src integrations/dagster/src integrations/prefect/src
 
-.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-airflow-real pytest-dagster pytest-dagster-real pytest-pythons test demo demo-dbt bench sdk-env
+.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-airflow-real pytest-dagster pytest-dagster-real pytest-prefect pytest-pythons test demo demo-dbt bench sdk-env
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -77,6 +77,12 @@ pytest-dagster: install ## The Dagster integration's tests (integrations/dagster
 pytest-dagster-real: install ## The Dagster integration's real-process ring (tests/real).
 	cd integrations/dagster && $(CURDIR)/$(UV) run --locked --all-extras --all-packages pytest -m real_orchestrator
 
+# The Prefect integration's tests, from its folder with its own pytest settings, in the same
+# environment (Prefect resolves beside Airflow and Dagster in the one workspace lock): one
+# temporary Prefect server for the session, a served deployment in processes of its own.
+pytest-prefect: install ## The Prefect integration's tests (integrations/prefect).
+	cd integrations/prefect && $(CURDIR)/$(UV) run --locked --all-extras --all-packages pytest
+
 # The Airflow provider's tests, from its own folder with its own pytest configuration: Airflow
 # really installed, AIRFLOW_HOME and a SQLite metadata DB in a temporary folder.
 pytest-airflow: install ## Run the Airflow provider's tests (integrations/airflow), the real-services ring aside.
@@ -108,7 +114,7 @@ pytest-pythons: $(UV) ## Both suites minus the end-to-end ring on Python 3.10 an
 		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q -m "not real_dbt" emulator/tests || exit 1; \
 	done
 
-test: check-generated check-schema lint typecheck sdk-env pytest pytest-airflow pytest-airflow-real pytest-dagster pytest-dagster-real pytest-pythons ## Everything CI runs.
+test: check-generated check-schema lint typecheck sdk-env pytest pytest-airflow pytest-airflow-real pytest-dagster pytest-dagster-real pytest-prefect pytest-pythons ## Everything CI runs.
 
 BENCH := .bench
 # Every environment timed has compiled bytecode, as `make install` gives .venv: the shell may set

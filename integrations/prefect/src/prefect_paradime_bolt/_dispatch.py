@@ -1,0 +1,94 @@
+"""One name for the sync and the async twin of a task or flow: called in an async flow (or
+task, or coroutine) it is the async one, to be awaited; elsewhere the sync one, which returns
+the result. As Prefect's own async-dispatching functions decide."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Generic, TypeVar
+
+import anyio
+from prefect import Flow, Task
+from prefect.context import get_run_context
+from prefect.exceptions import MissingContextError
+
+from paradime_bolt import AsyncBoltClient, InterruptGuard
+
+__all__ = ["BoltFlow", "BoltTask", "cancelling_on_interrupt", "in_async_context"]
+
+S = TypeVar("S", bound="Task[..., Any]")
+A = TypeVar("A", bound="Task[..., Any]")
+
+
+def in_async_context() -> bool:
+    """True in an async flow or task, or in a coroutine outside any run."""
+    try:
+        context = get_run_context()
+    except MissingContextError:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        return True
+    owner = getattr(context, "task", None) or getattr(context, "flow", None)
+    return bool(getattr(owner, "isasync", True))
+
+
+class BoltTask(Generic[S, A]):
+    """A task with a sync twin (`.sync`) and an async one (`.aio`); calling it picks one."""
+
+    def __init__(self, sync: S, aio: A) -> None:
+        self.sync = sync
+        self.aio = aio
+        self.name = sync.name
+        self.__doc__ = sync.fn.__doc__
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if in_async_context():
+            return self.aio(*args, **kwargs)
+        return self.sync(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"BoltTask({self.name!r})"
+
+
+class BoltFlow(Flow[..., Any]):
+    """The async flow (what deployments run) with its sync twin, `.sync`, which a call from
+    sync code runs instead."""
+
+    sync: Flow[..., Any]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not in_async_context():
+            return self.sync(*args, **kwargs)
+        return super().__call__(*args, **kwargs)
+
+    def with_options(self, **options: Any) -> BoltFlow:
+        """Both twins with the same new options."""
+        new = super().with_options(**options)
+        new.__class__ = BoltFlow
+        assert isinstance(new, BoltFlow)
+        new.sync = self.sync.with_options(**options)
+        return new
+
+
+@asynccontextmanager
+async def cancelling_on_interrupt(
+    bolt: AsyncBoltClient, run_id: int
+) -> AsyncIterator[InterruptGuard]:
+    """The client's `cancel_on_interrupt`, with its cancel shielded from anyio cancellation.
+
+    A flow timeout or a cancelled task group cancels an anyio scope, and every await inside a
+    cancelled scope is cancelled again at once: the guard's own cancel request would never be
+    sent. Shielded, it is; the interrupt then goes on as before."""
+    manager = bolt.cancel_on_interrupt(run_id)
+    guard = await manager.__aenter__()
+    try:
+        yield guard
+    except BaseException as exc:
+        with anyio.CancelScope(shield=True):
+            await manager.__aexit__(type(exc), exc, exc.__traceback__)
+        raise
+    await manager.__aexit__(None, None, None)
