@@ -74,6 +74,7 @@ REPLACEMENTS: list[tuple[str, str]] = [
     (r"\bAsyncProgressCallback\b", "ProgressCallback"),
     (r"\bcheck_async_on_progress\b", "check_on_progress"),
     (r"\breport_async_progress\b", "report_progress"),
+    (r"\bshielded_from_cancellation\b", "unshielded"),
     (
         "on the async client an async function works too (what it returns is awaited)",
         "an async function needs `AsyncBoltClient`",

@@ -50,6 +50,7 @@ from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._waiting import (
     DEFAULT_OUTAGE_TOLERANCE,
     DEFAULT_WAIT_TIMEOUT,
+    INTERRUPT_CANCEL_SECONDS,
     FinishedRun,
     InterruptGuard,
     OutageWatch,
@@ -58,6 +59,7 @@ from ._waiting import (
     outage_seconds,
     positive_seconds,
     report_progress,
+    unshielded,
     wait_backoff,
 )
 from .models import (
@@ -665,7 +667,10 @@ class BoltClient:
         An interrupt is what is not an `Exception`: Ctrl-C, SIGTERM turned into one, SystemExit,
         a cancelled task, an orchestrator stopping a step. Errors pass untouched. A second
         interrupt that lands during the cancel (orchestrators repeat their signal) gets the
-        cancel sent once more. The guard it yields tells what happened:
+        cancel sent once more. In async code the cancel is shielded, for up to 30 seconds, from
+        the cancellation that interrupted the block (a cancelled anyio scope, such as Prefect's
+        flow timeouts and task groups use, cancels each later wait inside it). The guard it
+        yields tells what happened:
 
             with bolt.cancel_on_interrupt(run_id) as guard:
                 bolt.wait_for_run(run_id)
@@ -677,7 +682,8 @@ class BoltClient:
             raise
         except BaseException:
             guard.interrupted = True
-            self._cancel_interrupted(guard)
+            with unshielded(INTERRUPT_CANCEL_SECONDS):
+                self._cancel_interrupted(guard)
             raise
 
     def _cancel_interrupted(self, guard: InterruptGuard) -> None:

@@ -3,10 +3,12 @@ chunks a followed log arrives in."""
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 import math
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_OUTAGE_TOLERANCE",
     "DEFAULT_WAIT_TIMEOUT",
+    "INTERRUPT_CANCEL_SECONDS",
     "AsyncProgressCallback",
     "FinishedRun",
     "InterruptGuard",
@@ -42,6 +45,8 @@ __all__ = [
     "positive_seconds",
     "report_async_progress",
     "report_progress",
+    "shielded_from_cancellation",
+    "unshielded",
     "wait_backoff",
 ]
 
@@ -216,6 +221,23 @@ class OutageWatch:
         )
         self._since = None
         self._pause = OUTAGE_FIRST_PAUSE
+
+
+INTERRUPT_CANCEL_SECONDS = 30.0
+"""How long `cancel_on_interrupt` may take to cancel the run of an interrupted block."""
+
+
+def shielded_from_cancellation(seconds: float) -> AbstractContextManager[object]:
+    """For `AsyncBoltClient`: a scope that the cancellation which interrupted a block does not
+    reach, bounded to `seconds` (anyio, which httpx already brings, loaded only here)."""
+    import anyio
+
+    return anyio.CancelScope(shield=True, deadline=anyio.current_time() + seconds)
+
+
+def unshielded(_seconds: float) -> AbstractContextManager[object]:
+    """For `BoltClient`: nothing cancels a plain call, so there is nothing to shield from."""
+    return contextlib.nullcontext()
 
 
 @dataclass

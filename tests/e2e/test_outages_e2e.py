@@ -4,6 +4,7 @@ the run is ended from the first poll after it, so nothing depends on how fast an
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -86,3 +87,33 @@ def _credentials(emulator: BoltEmulator) -> dict[str, Any]:
         "api_key": emulator.api_key,
         "api_secret": emulator.api_secret,
     }
+
+
+def test_a_cancelled_anyio_scope_still_lets_the_guard_cancel_the_run(
+    emulator: BoltEmulator,
+) -> None:
+    """A timeout scope (anyio's, as Prefect's flow timeouts use) cancels each later wait inside
+    it, over real HTTP: the guard's cancel request is shielded from that, so the run ends."""
+    import anyio
+
+    from paradime_bolt import AsyncBoltClient
+
+    run_id = emulator.client.trigger_bolt_run(UNTIL_CANCELLED).run_id
+    seen: dict[str, Any] = {}
+
+    async def main() -> None:
+        async with AsyncBoltClient(**_credentials(emulator)) as bolt:
+            with anyio.CancelScope() as scope:
+
+                async def cancel_once_polled(_progress: RunProgress) -> None:
+                    scope.cancel()  # the wait never ends by itself: cancel it from its first poll
+
+                async with bolt.cancel_on_interrupt(run_id) as guard:
+                    seen["guard"] = guard
+                    await bolt.wait_for_run(run_id, on_progress=cancel_once_polled, **POLL)
+            seen["cancelled"] = scope.cancelled_caught
+
+    asyncio.run(main())
+    assert seen["cancelled"] is True
+    assert (seen["guard"].interrupted, seen["guard"].canceled) == (True, True)
+    assert emulator.client.bolt_run_status(run_id).run_state is RunState.CANCELED

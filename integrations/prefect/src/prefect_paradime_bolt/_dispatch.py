@@ -5,18 +5,13 @@ the result. As Prefect's own async-dispatching functions decide."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any, Generic, TypeVar
 
-import anyio
 from prefect import Flow, Task
 from prefect.context import get_run_context
 from prefect.exceptions import MissingContextError
 
-from paradime_bolt import AsyncBoltClient, InterruptGuard
-
-__all__ = ["BoltFlow", "BoltTask", "cancelling_on_interrupt", "in_async_context"]
+__all__ = ["BoltFlow", "BoltTask", "in_async_context"]
 
 S = TypeVar("S", bound="Task[..., Any]")
 A = TypeVar("A", bound="Task[..., Any]")
@@ -72,23 +67,3 @@ class BoltFlow(Flow[..., Any]):
         assert isinstance(new, BoltFlow)
         new.sync = self.sync.with_options(**options)
         return new
-
-
-@asynccontextmanager
-async def cancelling_on_interrupt(
-    bolt: AsyncBoltClient, run_id: int
-) -> AsyncIterator[InterruptGuard]:
-    """The client's `cancel_on_interrupt`, with its cancel shielded from anyio cancellation.
-
-    A flow timeout or a cancelled task group cancels an anyio scope, and every await inside a
-    cancelled scope is cancelled again at once: the guard's own cancel request would never be
-    sent. Shielded, it is; the interrupt then goes on as before."""
-    manager = bolt.cancel_on_interrupt(run_id)
-    guard = await manager.__aenter__()
-    try:
-        yield guard
-    except BaseException as exc:
-        with anyio.CancelScope(shield=True):
-            await manager.__aexit__(type(exc), exc, exc.__traceback__)
-        raise
-    await manager.__aexit__(None, None, None)

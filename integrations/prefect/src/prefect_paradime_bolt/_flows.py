@@ -28,7 +28,7 @@ from paradime_bolt import (
 from paradime_bolt.models import RunStatus
 
 from ._credentials import BoltCredentials
-from ._dispatch import BoltFlow, cancelling_on_interrupt
+from ._dispatch import BoltFlow
 from ._results import (
     BoltRunSummary,
     NodeOutcome,
@@ -235,7 +235,7 @@ async def trigger_bolt_run_and_wait_for_completion(
     run_ids = [run_id]
     async with credentials.get_async_client() as bolt:
         while True:
-            async with cancelling_on_interrupt(bolt, run_id):
+            async with bolt.cancel_on_interrupt(run_id):
                 status: RunStatus = await wait_for_bolt_run.aio(
                     credentials,
                     run_id,

@@ -23,7 +23,7 @@ from paradime_bolt import (
 from paradime_bolt.models import RunProgress, RunStatus
 
 from ._credentials import BoltCredentials
-from ._dispatch import BoltTask, cancelling_on_interrupt
+from ._dispatch import BoltTask
 
 __all__ = [
     "get_bolt_run_artifact",
@@ -161,7 +161,7 @@ async def _await_for_bolt_run(
             "raise_on_failure": False,
         }
         if cancel_on_interrupt:
-            async with cancelling_on_interrupt(bolt, run_id):
+            async with bolt.cancel_on_interrupt(run_id):
                 status = await _await_run(bolt, run_id, **arguments)
         else:
             status = await _await_run(bolt, run_id, **arguments)
