@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI_MARKER = "<!-- paradime-bolt commands: written by scripts/docs_hooks.py -->"
-HELP_WIDTH = 96
+HELP_WIDTH = 80
 
 # The pages that are files at the root of the repository.
 ROOT_PAGES = {
@@ -57,7 +57,11 @@ def _command_help(
     command: click.Command, name: str, parent: click.Context | None
 ) -> tuple[click.Context, str]:
     ctx = click.Context(
-        command, info_name=name, parent=parent, terminal_width=HELP_WIDTH, max_content_width=96
+        command,
+        info_name=name,
+        parent=parent,
+        terminal_width=HELP_WIDTH,
+        max_content_width=HELP_WIDTH,
     )
     return ctx, command.get_help(ctx)
 
