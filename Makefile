@@ -15,7 +15,7 @@ GENERATED_DIR := src/paradime_bolt/_generated
 GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
 SOURCES := src emulator/src integrations/airflow/src integrations/dagster/src integrations/prefect/src
 
-.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-airflow-real pytest-dagster pytest-dagster-real pytest-prefect pytest-pythons test docs demo demo-dbt bench sdk-env
+.PHONY: help install check check-unit generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-airflow-real pytest-dagster pytest-dagster-real pytest-prefect pytest-pythons test docs demo demo-dbt bench sdk-env
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -24,11 +24,18 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-install: $(UV) ## Create .venv from uv.lock (every workspace member, all extras, the dev group), bytecode compiled.
+# `install` does nothing while uv.lock and the pyprojects are as they were at the last install.
+INSTALLED := .venv/.installed
+PYPROJECTS := pyproject.toml emulator/pyproject.toml $(wildcard integrations/*/pyproject.toml)
+
+install: $(INSTALLED) ## Create .venv from uv.lock (every workspace member, all extras, the dev group), bytecode compiled.
+
+$(INSTALLED): uv.lock $(PYPROJECTS) | $(UV)
 	$(UV) sync --locked --all-extras --all-packages --compile-bytecode
 	@# uv compiles site-packages only; the workspace's own (editable) sources are compiled here,
 	@# so a process started with PYTHONDONTWRITEBYTECODE=1 (common in CI) does not compile them.
 	$(RUN) python -m compileall -q -j 0 $(SOURCES)
+	@touch $@
 
 generate: install ## Regenerate _generated/ from the schema and queries/, and _client.py from _async_client.py.
 	rm -rf $(GENERATED_DIR)
@@ -36,10 +43,8 @@ generate: install ## Regenerate _generated/ from the schema and queries/, and _c
 	PYTHONPATH=. $(RUN) ariadne-codegen --config codegen-async.toml
 	$(RUN) python scripts/unasync.py
 
-check-generated: generate ## Fail when the committed generated code is stale or incomplete.
-	@git diff --exit-code --stat -- $(GENERATED) || { echo "generated code is stale: run 'make generate' and commit" >&2; exit 1; }
-	@untracked="$$(git status --porcelain --untracked-files=all -- $(GENERATED))"; \
-	if [ -n "$$untracked" ]; then echo "$$untracked"; echo "generated files not committed: run 'make generate' and commit" >&2; exit 1; fi
+check-generated: install ## Fail when the committed generated code is stale (generated into a temporary folder).
+	$(RUN) python scripts/check_generated.py
 
 check-schema: install ## Every operation validates against schema.graphql; no duplicate names.
 	$(RUN) paradime-bolt schema check schema.graphql --queries queries
@@ -58,14 +63,29 @@ lint: install ## ruff check and ruff format --check (generated code excluded).
 typecheck: install ## mypy --strict over src, emulator/src and the integrations, generated code included.
 	$(RUN) mypy --strict
 
+# Test rings, by the pytest markers each pyproject declares: the unit ring is every test no
+# marker names, run in parallel (pytest-xdist); `e2e` (a real emulator over HTTP), `subprocess`
+# (starts a process), `slow`, `real_dbt` and `real_orchestrator` run after it, one at a time.
+UNIT := not (e2e or subprocess or slow or real_dbt or real_orchestrator)
+OUTER := e2e or subprocess or slow or real_dbt
+PARALLEL := -n auto
+
+check: lint typecheck check-unit ## The inner loop: lint, types and the unit rings (under 90 s).
+
+check-unit: install ## The client's and the emulator's unit rings, in parallel.
+	$(RUN) pytest -q $(PARALLEL) -m "$(UNIT)"
+	$(RUN) pytest -q $(PARALLEL) -m "$(UNIT)" emulator/tests
+
 pytest: pytest-client pytest-emulator ## Run the test suites only: the client's, then the emulator's.
 
-pytest-client: install ## The client's tests (tests/), end-to-end ones against the emulator included.
-	$(RUN) pytest
+pytest-client: install ## The client's tests (tests/): the unit ring in parallel, then the others.
+	$(RUN) pytest $(PARALLEL) -m "$(UNIT)"
+	$(RUN) pytest -m "$(OUTER)"
 
 # emulator/tests is a session of its own: its rootdir and settings are emulator/pyproject.toml.
-pytest-emulator: install ## The emulator's own tests (emulator/tests).
-	$(RUN) pytest emulator/tests
+pytest-emulator: install ## The emulator's own tests (emulator/tests): unit ring in parallel, then the others.
+	$(RUN) pytest $(PARALLEL) -m "$(UNIT)" emulator/tests
+	$(RUN) pytest -m "$(OUTER)" emulator/tests
 
 # The Dagster integration's tests, from its folder with its own pytest settings, in the same
 # environment (dagster and apache-airflow 3 resolve together in the one workspace lock).
@@ -93,14 +113,13 @@ pytest-airflow: install ## Run the Airflow provider's tests (integrations/airflo
 pytest-airflow-real: install ## The Airflow ring with the real services (integrations/airflow/tests/real).
 	cd $(AIRFLOW_MEMBER) && $(abspath $(UV)) run --locked --all-extras --all-packages pytest -m real_orchestrator tests/real
 
-# The other declared Pythons run everything but the end-to-end ring (tests/e2e, the CLI as a
-# process), the benchmark smoke test, the packaging test and the real-dbt tests (their client-only
-# environment has no dbt: the emulator's [dbt] extra), which the main interpreter covers:
-# the client's suite and the emulator's. Client-only: the `emulator` extra brings the emulator member.
-OTHER_PYTHONS := 3.10 3.13
-RING := --ignore=tests/e2e --ignore=tests/cli/test_end_to_end.py --ignore=tests/test_bench_smoke.py \
-	--ignore=tests/test_packaging.py
-pytest-pythons: $(UV) ## Both suites minus the end-to-end ring on Python 3.10 and 3.13 (skipped, and said so, if absent).
+# Every other minor version the project declares (>=3.10) that the machine has runs the client's
+# and the emulator's unit and subprocess rings: the e2e, slow and real-dbt ones are the main
+# interpreter's (their client-only environment has no dbt). Client-only: the `emulator` extra
+# brings the emulator member.
+OTHER_PYTHONS := 3.10 3.12 3.13 3.14
+OTHER_RING := not (e2e or slow or real_dbt or real_orchestrator)
+pytest-pythons: $(UV) ## The unit and subprocess rings on every other declared Python (skipped, and said so, if absent).
 	@for version in $(OTHER_PYTHONS); do \
 		interpreter="$$(scripts/find_python.sh $$version $(UV))"; \
 		if [ -z "$$interpreter" ]; then \
@@ -110,8 +129,8 @@ pytest-pythons: $(UV) ## Both suites minus the end-to-end ring on Python 3.10 an
 		echo "== Python $$version: $$interpreter"; \
 		export UV_PROJECT_ENVIRONMENT=.venv-$$version; \
 		$(UV) sync -q --locked --all-extras --compile-bytecode --python "$$interpreter" || exit 1; \
-		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q $(RING) || exit 1; \
-		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q -m "not real_dbt" emulator/tests || exit 1; \
+		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q $(PARALLEL) -m "$(OTHER_RING)" || exit 1; \
+		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q $(PARALLEL) -m "$(OTHER_RING)" emulator/tests || exit 1; \
 	done
 
 test: check-generated check-schema lint typecheck docs sdk-env pytest pytest-airflow pytest-airflow-real pytest-dagster pytest-dagster-real pytest-prefect pytest-pythons ## Everything CI runs.

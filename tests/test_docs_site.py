@@ -17,6 +17,7 @@ docs_hooks = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(docs_hooks)
 
 
+@pytest.mark.subprocess
 def test_the_readme_opens_with_make_demo_and_make_test_and_both_are_targets() -> None:
     first = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:6]
     commands = [line.split("#")[0].strip() for line in first if line.startswith("    make ")]

@@ -3,7 +3,11 @@ process until something uses it, and working when something does."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.support.subprocesses import run_python
+
+pytestmark = pytest.mark.subprocess
 
 
 def test_importing_the_client_changes_nothing_of_httpx() -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.support.subprocesses import run_python
+
+pytestmark = pytest.mark.subprocess
 
 ENV = "endpoint='https://api.test.example/graphql', api_key='k', api_secret='s'"
 

@@ -51,6 +51,7 @@ print(json.dumps({"resources": resources, "gc_runs": during, "enabled_after": en
 """
 
 
+@pytest.mark.subprocess
 def test_a_large_answer_is_validated_without_gc_runs_and_gc_is_back_on() -> None:
     """In a fresh, single-threaded interpreter (this test process may have other threads)."""
     seen = run_python(PAUSED)

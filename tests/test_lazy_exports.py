@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = [
     "paradime_bolt",
@@ -18,6 +20,7 @@ PACKAGES = [
 ]
 
 
+@pytest.mark.subprocess
 def test_the_lazy_sections_are_written_from_their_tables() -> None:
     result = subprocess.run(
         [sys.executable, "scripts/lazy_exports.py", "--check"],
@@ -40,6 +43,8 @@ def _installed() -> list[str]:
     return found
 
 
+@pytest.mark.subprocess
+@pytest.mark.slow
 def test_every_public_name_has_its_own_type_to_mypy(tmp_path: Path) -> None:
     """`from package import Name` for every name of `__all__`, and `reveal_type` of each: a
     name mypy cannot see (missing from the table) is `Any`."""

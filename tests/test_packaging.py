@@ -22,6 +22,8 @@ import tomllib
 
 import paradime_bolt
 
+pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = (ROOT / "schema.graphql").read_bytes()
 

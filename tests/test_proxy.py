@@ -52,6 +52,7 @@ def proxy() -> Iterator[tuple[str, list[str]]]:
         server.server_close()
 
 
+@pytest.mark.subprocess
 def test_requests_go_through_the_proxy(twin: Twin, proxy: tuple[str, list[str]]) -> None:
     url, targets = proxy
     live = Twin(twin.kind, simulated_time=False, endpoint=UNREACHABLE, proxy=url)

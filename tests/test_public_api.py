@@ -20,6 +20,7 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         _ = paradime_bolt.Nope  # type: ignore[attr-defined]
 
 
+@pytest.mark.subprocess
 def test_importing_the_package_or_the_cli_loads_no_http_stack() -> None:
     code = (
         "import sys, paradime_bolt, paradime_bolt.cli, paradime_bolt.webhooks;"

@@ -33,6 +33,7 @@ def test_an_app_url_that_is_not_an_http_url_is_refused(app_url: str) -> None:
         bolt_run_url(1, app_url=app_url)
 
 
+@pytest.mark.subprocess
 def test_it_loads_no_http_stack() -> None:
     code = (
         "import sys; from paradime_bolt import bolt_run_url; bolt_run_url(1);"

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from paradime_bolt import AsyncBoltClient, BoltClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +71,7 @@ def test_no_method_hides_arguments_in_kwargs() -> None:
             assert inspect.Parameter.VAR_KEYWORD not in kinds, f"{cls.__name__}.{name}"
 
 
+@pytest.mark.subprocess
 def test_the_sync_client_is_fresh_from_the_async_source() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "unasync.py"), "--check"],

@@ -22,6 +22,8 @@ from paradime_bolt_emulator.schedules.spec import load_builtin_schedules, load_s
 
 from .support import CaptureReceiver
 
+pytestmark = pytest.mark.subprocess
+
 ENDPOINT_LINE = re.compile(r"http://127\.0\.0\.1:(\d+)/graphql")
 
 

@@ -6,10 +6,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import pytest
 
 from paradime_bolt_emulator import EmulatorServer
 
 from .support import HEADERS
+
+pytestmark = pytest.mark.e2e
 
 QUERIES = [
     'mutation { triggerBoltRun(scheduleName: "quick run") { runId } }',

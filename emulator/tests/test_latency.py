@@ -20,6 +20,8 @@ from paradime_bolt_emulator.api import app as app_module
 
 from .support import HEADERS
 
+pytestmark = pytest.mark.e2e
+
 LATENCY_MS = 150
 QUERY = {"query": "{ listBoltSchedules { totalCount } }"}
 

@@ -17,6 +17,8 @@ from paradime_bolt_emulator import EmulatorServer, main
 
 from .support import Api
 
+pytestmark = pytest.mark.e2e
+
 KEY, SECRET = "outage-test-key", "outage-test-secret"  # not the development defaults
 HEADERS = {"X-API-KEY": KEY, "X-API-SECRET": SECRET}
 LONG = 600.0  # an outage no test waits out: they end it by stopping the server

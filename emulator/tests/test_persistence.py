@@ -15,6 +15,8 @@ from paradime_bolt_emulator.storage.store import DatabaseError, Store
 
 from .support import TEST_SCHEDULES, Api, FakeClock, command_ids, write_schedules
 
+pytestmark = pytest.mark.e2e
+
 SCHEDULES = (
     "{ listBoltSchedules(showInactive: true, limit: 50) {"
     " schedules { id name suspended commands } } }"

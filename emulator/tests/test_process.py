@@ -7,6 +7,8 @@ import pytest
 
 from paradime_bolt_emulator import EmulatorProcess
 
+pytestmark = pytest.mark.subprocess
+
 
 def test_it_serves_and_stops_cleanly() -> None:
     with EmulatorProcess("--log-level", "warning") as emulator:

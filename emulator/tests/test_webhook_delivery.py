@@ -16,6 +16,8 @@ from paradime_bolt_emulator import EmulatorConfig, EmulatorServer
 
 from .support import Api, CaptureReceiver, refused_url
 
+pytestmark = pytest.mark.e2e
+
 
 def _server(
     schedules: Path,

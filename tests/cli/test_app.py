@@ -370,6 +370,7 @@ def modules_loaded_by(args: list[str]) -> list[str]:
     return loaded
 
 
+@pytest.mark.subprocess
 def test_help_imports_only_click_and_the_cli() -> None:
     loaded = modules_loaded_by(["--help"])
     ours = {"paradime_bolt", "paradime_bolt._version"}
@@ -392,11 +393,13 @@ def test_help_imports_only_click_and_the_cli() -> None:
 
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["schedules", "--help"]])
+@pytest.mark.subprocess
 def test_help_and_version_import_no_client_httpx_pydantic_or_rich(args: list[str]) -> None:
     loaded = modules_loaded_by(args)
     assert [name for name in loaded if name in HEAVY or name.startswith("paradime_bolt._gen")] == []
 
 
+@pytest.mark.subprocess
 def test_a_subcommand_help_loads_only_that_subcommand() -> None:
     loaded = modules_loaded_by(["run", "--help"])
     assert [name for name in loaded if name.endswith("_cmd")] == ["paradime_bolt.cli.run_cmd"]

@@ -28,6 +28,8 @@ import pytest
 from paradime_bolt_emulator import EmulatorServer
 from tests.support.ci_docs import workflow
 
+pytestmark = [pytest.mark.e2e, pytest.mark.subprocess]
+
 KEY = "e2e-key-0123456789"
 SECRET = "sk-e2e-7f3a91-NEVER-PRINT-ME"
 WORKSPACE_TOKEN = "prdm_wsp_e2e-5d2c17-NEVER-PRINT-ME"

@@ -18,6 +18,8 @@ from paradime_bolt import BoltClient
 from paradime_bolt_emulator import EmulatorServer
 from tests.support.subprocesses import CONTROL, HANG_GUARD, LineReader, base_env, start
 
+pytestmark = pytest.mark.subprocess
+
 KEY = "signals-key-0123456789"
 SECRET = "sk-signals-NEVER-PRINT-ME"
 

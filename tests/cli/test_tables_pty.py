@@ -25,6 +25,8 @@ from paradime_bolt_emulator import EmulatorServer
 from tests.support.clocks import FakeClock
 from tests.support.subprocesses import COMMAND, HANG_GUARD, base_env
 
+pytestmark = pytest.mark.subprocess
+
 KEY = "tables-key-0123456789"
 SECRET = "sk-tables-NEVER-PRINT-ME"
 NOW = datetime(2024, 8, 27, 22, 30, 0, tzinfo=timezone.utc).timestamp()

@@ -20,7 +20,7 @@ from paradime_bolt import (
 from paradime_bolt_emulator.pytest_plugin import BoltEmulator
 from tests.support.twins import Twin
 
-pytestmark = pytest.mark.bolt_emulator(workspaces=["ws-main", "ws-other"])
+pytestmark = [pytest.mark.e2e, pytest.mark.bolt_emulator(workspaces=["ws-main", "ws-other"])]
 
 FAST = {"poll_interval": 0.05, "max_poll_interval": 0.2, "timeout": 60}
 Credentials = Callable[[BoltEmulator], dict[str, Any]]

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.e2e, pytest.mark.subprocess]
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

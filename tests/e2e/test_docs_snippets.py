@@ -18,6 +18,8 @@ from paradime_bolt import BoltClient, Clock
 from paradime_bolt_emulator import EmulatorServer
 from tests.support.clocks import FakeClock
 
+pytestmark = pytest.mark.e2e
+
 PAGE = Path(__file__).parents[2] / "docs" / "waiting.md"
 
 SCHEDULES = """\

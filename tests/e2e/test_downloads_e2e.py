@@ -17,6 +17,8 @@ from paradime_bolt import StorageError
 from paradime_bolt_emulator import EmulatorServer
 from tests.support.twins import Twin
 
+pytestmark = pytest.mark.e2e
+
 URL_TTL = 300
 
 

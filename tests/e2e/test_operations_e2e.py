@@ -20,6 +20,8 @@ from paradime_bolt_emulator.pytest_plugin import BoltEmulator
 from tests.support.e2e import UNTIL_CANCELLED
 from tests.support.twins import Twin
 
+pytestmark = pytest.mark.e2e
+
 # An id no test creates, inside GraphQL's 32-bit Int.
 UNKNOWN_ID = 2**31 - 1
 

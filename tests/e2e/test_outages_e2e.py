@@ -17,6 +17,8 @@ from paradime_bolt_emulator.pytest_plugin import BoltEmulator, BoltEmulatorFacto
 from paradime_bolt_emulator.schedules.spec import builtin_schedules_text
 from tests.support.e2e import UNTIL_CANCELLED, live_twin
 
+pytestmark = pytest.mark.e2e
+
 OUTAGE = 3.0
 POLL = {"poll_interval": 0.2, "max_poll_interval": 0.2}
 

@@ -9,6 +9,8 @@ import pytest
 from paradime_bolt import AlreadyRunningError, GraphQLResponseError, NotFoundError
 from tests.support.twins import Twin
 
+pytestmark = pytest.mark.e2e
+
 
 def _refused(live: Twin, **arguments: object) -> GraphQLResponseError:
     with pytest.raises(GraphQLResponseError) as info:

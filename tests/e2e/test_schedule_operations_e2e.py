@@ -25,6 +25,8 @@ from paradime_bolt.models import (
 from paradime_bolt_emulator.pytest_plugin import BoltEmulator
 from tests.support.twins import Twin
 
+pytestmark = pytest.mark.e2e
+
 FAST = {"poll_interval": 0.05, "max_poll_interval": 0.2, "timeout": 120}
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*-[0-9a-f]{6}")
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from graphql import find_breaking_changes, find_dangerous_changes
 
 from paradime_bolt.schema_tools import canonical_sdl, introspect, load_schema
 from paradime_bolt_emulator.pytest_plugin import BoltEmulator
+
+pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 

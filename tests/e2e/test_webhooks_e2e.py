@@ -31,6 +31,8 @@ import pytest
 from paradime_bolt import BoltClient
 from paradime_bolt.webhooks import RUN_COMPLETED, BoltRunEvent, WebhookReceiver, create_receiver
 
+pytestmark = pytest.mark.e2e
+
 uvicorn = pytest.importorskip("uvicorn")
 emulator = pytest.importorskip("paradime_bolt_emulator")
 
@@ -196,6 +198,7 @@ def _load_example() -> Any:
     return module
 
 
+@pytest.mark.subprocess
 def test_the_example_demo_reports_the_failed_command_and_its_stderr() -> None:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("PARADIME_", "BOLT_"))}
     result = subprocess.run(

@@ -14,6 +14,8 @@ from paradime_bolt_emulator import EmulatorServer
 from tests.support.e2e import UNTIL_CANCELLED
 from tests.support.twins import Twin
 
+pytestmark = pytest.mark.e2e
+
 FAST = {"poll_interval": 0.05, "max_poll_interval": 0.2, "timeout": 60}
 
 

@@ -14,6 +14,8 @@ from tests.support.cli import run_cli
 
 from .corpus import GOOD, one
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

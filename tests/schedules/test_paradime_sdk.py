@@ -16,6 +16,8 @@ from paradime_bolt_emulator.pytest_plugin import BoltEmulator
 
 from .corpus import INVALID, VALID
 
+pytestmark = [pytest.mark.e2e, pytest.mark.subprocess]
+
 ROOT = Path(__file__).resolve().parents[2]
 SDK_PYTHON = ROOT / ".bench" / "sdk" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 SCRIPT = Path(__file__).with_name("paradime_sdk_script.py")

@@ -506,6 +506,7 @@ def test_the_callback_must_be_callable() -> None:
         create_receiver("not callable")  # type: ignore[arg-type]
 
 
+@pytest.mark.subprocess
 def test_importing_the_webhooks_package_imports_no_server_or_framework() -> None:
     code = (
         "import sys, paradime_bolt.webhooks, paradime_bolt.webhooks.receiver;"

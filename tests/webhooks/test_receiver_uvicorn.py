@@ -12,6 +12,8 @@ import pytest
 from paradime_bolt.webhooks import BoltRunEvent, RunCompletedEvent, create_receiver
 from tests.support.webhooks import docs_example
 
+pytestmark = pytest.mark.e2e
+
 uvicorn = pytest.importorskip("uvicorn")
 
 SECRET = "loopback-secret"
