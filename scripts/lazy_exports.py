@@ -25,6 +25,7 @@ MARKER = "# -- written by scripts/lazy_exports.py from the imports above; do not
 PACKAGES = [
     ROOT / "src" / "paradime_bolt" / "__init__.py",
     ROOT / "emulator" / "src" / "paradime_bolt_emulator" / "__init__.py",
+    ROOT / "integrations" / "airflow" / "src" / "paradime_bolt_airflow" / "__init__.py",
 ]
 
 

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
     from .sensors import BoltRunSensor
     from .triggers import BoltRunTrigger
 
+# -- written by scripts/lazy_exports.py from the imports above; do not edit --
+
 _LAZY = {
     "BoltHook": ".hooks",
     "BoltRunLink": ".links",
-    "BoltRunOperator": ".operators",
     "BoltArtifactOperator": ".operators",
+    "BoltRunOperator": ".operators",
     "BoltRunSensor": ".sensors",
     "BoltRunTrigger": ".triggers",
 }
