@@ -15,7 +15,7 @@ GENERATED_DIR := src/paradime_bolt/_generated
 GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
 SOURCES := src emulator/src integrations/airflow/src integrations/dagster/src integrations/prefect/src
 
-.PHONY: help install check check-unit generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-airflow-real pytest-dagster pytest-dagster-real pytest-prefect pytest-pythons test demo demo-dbt bench sdk-env
+.PHONY: help install check check-unit generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-airflow-real pytest-dagster pytest-dagster-real pytest-prefect pytest-pythons test docs demo demo-dbt bench sdk-env
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -133,7 +133,13 @@ pytest-pythons: $(UV) ## The unit and subprocess rings on every other declared P
 		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q $(PARALLEL) -m "$(OTHER_RING)" emulator/tests || exit 1; \
 	done
 
-test: check-generated check-schema lint typecheck sdk-env pytest pytest-airflow pytest-airflow-real pytest-dagster pytest-dagster-real pytest-prefect pytest-pythons ## Everything CI runs.
+test: check-generated check-schema lint typecheck docs sdk-env pytest pytest-airflow pytest-airflow-real pytest-dagster pytest-dagster-real pytest-prefect pytest-pythons ## Everything CI runs.
+
+# The site from docs/ (mkdocs.yml): README.md is its home page and the command reference is walked
+# from the click commands (scripts/docs_hooks.py); the API reference comes from the docstrings.
+# NO_MKDOCS_2_WARNING quiets Material's banner about MkDocs 2, which this site does not use.
+docs: install ## Build the documentation site into .site/ (mkdocs --strict: a broken link or reference fails).
+	NO_MKDOCS_2_WARNING=1 $(RUN) mkdocs build --strict
 
 BENCH := .bench
 # Every environment timed has compiled bytecode, as `make install` gives .venv: the shell may set

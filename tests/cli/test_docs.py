@@ -1,4 +1,5 @@
-"""docs/ci.md agrees with the command line: exit codes, commands, options, the workflow."""
+"""docs/cli.md agrees with the command line: exit codes, commands, options; and docs/ci.md's
+GitHub Actions workflow runs on the pull request's branch."""
 
 from __future__ import annotations
 

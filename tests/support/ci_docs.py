@@ -1,4 +1,5 @@
-"""docs/ci.md, and the GitHub Actions workflow it documents."""
+"""docs/cli.md (the command line's guide), docs/ci.md (CI recipes) and the GitHub Actions
+workflow it documents."""
 
 from __future__ import annotations
 
@@ -8,15 +9,19 @@ from typing import Any
 
 import yaml
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "ci.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+CLI_DOC = DOCS / "cli.md"
+CI_DOC = DOCS / "ci.md"
 
 
 def doc() -> str:
-    return DOC.read_text(encoding="utf-8")
+    """The command line's guide: its commands, options and exit codes."""
+    return CLI_DOC.read_text(encoding="utf-8")
 
 
 def workflow() -> dict[str, Any]:
-    match = re.search(r"```yaml\n(# \.github/workflows/bolt\.yml\n.*?)```", doc(), re.DOTALL)
+    text = CI_DOC.read_text(encoding="utf-8")
+    match = re.search(r"```yaml\n(# \.github/workflows/bolt\.yml\n.*?)```", text, re.DOTALL)
     assert match, "the GitHub Actions workflow block"
     loaded: dict[str, Any] = yaml.safe_load(match.group(1))
     return loaded

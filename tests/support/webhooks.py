@@ -1,6 +1,6 @@
-"""The documented `bolt.run.completed` webhook body, rebuilt from the docs facts: the one copy
-that the webhook tests (tests/webhooks) and the follow-up tests
-(tests/test_webhook_followups.py) import."""
+"""The documented `bolt.run.completed` webhook body, rebuilt from the docs facts: the one copy,
+which every test that needs it imports (tests/webhooks, tests/test_webhook_followups.py,
+tests/test_workflows.py); tests/webhooks/conftest.py holds fixtures only."""
 
 from __future__ import annotations
 

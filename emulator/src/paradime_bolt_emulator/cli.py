@@ -1,11 +1,11 @@
 """``paradime-bolt-emulator`` (or ``python -m paradime_bolt_emulator``): serve until stopped.
 
 ``main(argv)`` is the entry point of both ``paradime-bolt-emulator`` and the client's
-``paradime-bolt emulator ...``, which hands it every argument untouched. On start the endpoint
-URL is printed alone on its own line; the secret is printed only when it is the development
-default, tokens never, and of each ``--webhook-url`` only the origin (its path may hold a shared
-secret).
-SIGINT and SIGTERM stop the server cleanly with exit status 0.
+``paradime-bolt emulator ...`` (``paradime_bolt.cli.emulator_cmd``), which hands it every
+argument untouched but ``--help``: that it answers itself, with ``build_parser()``'s help below
+its own. On start the endpoint URL is printed alone on its own line; the secret is printed only
+when it is the development default, tokens never, and of each ``--webhook-url`` only the origin
+(its path may hold a shared secret). SIGINT and SIGTERM stop the server cleanly with exit status 0.
 
 ``paradime-bolt-emulator outage SECONDS --endpoint URL [--mode refuse|unavailable]`` asks a
 running emulator to stop answering for a while (see ``api.outages``), with the credentials of

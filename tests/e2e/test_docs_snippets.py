@@ -1,4 +1,4 @@
-"""README.md's log-following snippet, run as written against the emulator.
+"""The log-following snippet of docs/waiting.md, run as written against the emulator.
 
 The emulator's clock is the client's: every sleep of the client (polling, waiting for log
 lines) moves it, so a run takes no real time and the snippet starts while the run is STARTING,
@@ -20,7 +20,7 @@ from tests.support.clocks import FakeClock
 
 pytestmark = pytest.mark.e2e
 
-README = Path(__file__).parents[2] / "README.md"
+PAGE = Path(__file__).parents[2] / "docs" / "waiting.md"
 
 SCHEDULES = """\
 schedules:
@@ -49,10 +49,11 @@ class SharedTime(Clock):
 
 
 def snippet(title: str) -> str:
-    """The Python block that follows the bold `title` in README.md."""
-    text = README.read_text(encoding="utf-8")
-    match = re.search(rf"\*\*{re.escape(title)}\*\*.*?```python\n(.*?)```", text, re.DOTALL)
-    assert match, f"README.md has no Python block after **{title}**"
+    """The first Python block of the section `## title` of docs/waiting.md."""
+    text = PAGE.read_text(encoding="utf-8")
+    pattern = rf"^## {re.escape(title)}\n(?:(?!^## ).)*?```python\n(.*?)```"
+    match = re.search(pattern, text, re.DOTALL | re.MULTILINE)
+    assert match, f"docs/waiting.md has no Python block under ## {title}"
     return match.group(1)
 
 
@@ -89,7 +90,7 @@ def test_following_the_logs_of_a_run_just_triggered_prints_every_command(
         "print": lambda *a: printed.append(a),
     }
 
-    exec(compile(snippet("Logs, as they are written."), "README.md", "exec"), namespace)
+    exec(compile(snippet("Logs, as they are written"), "docs/waiting.md", "exec"), namespace)
 
     status = bolt.bolt_run_status(run_id)
     assert status.run_state.is_terminal
