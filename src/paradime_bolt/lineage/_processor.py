@@ -20,7 +20,7 @@ from openlineage.common.provider.dbt import DbtCloudArtifactProcessor
 from openlineage.common.provider.dbt.facets import DbtNodeJobFacet
 from openlineage.common.provider.dbt.processor import Adapter, DbtEvents, ModelNode
 
-__all__ = ["BoltArtifactProcessor", "adapter_of_namespace"]
+__all__ = ["BoltArtifactProcessor", "adapter_of_namespace", "event_list", "profile_namespace"]
 
 # A namespace URI's scheme, for the adapters whose scheme is not their name.
 _SCHEMES = {"mssql": "sqlserver", "awsathena": "athena", "fabric-warehouse": "fabric"}
@@ -160,6 +160,16 @@ class BoltArtifactProcessor(DbtCloudArtifactProcessor):  # type: ignore[misc]
                 )
             )
         return events
+
+
+def profile_namespace(profile: dict[str, Any]) -> str:
+    """The dataset namespace the processor derives from a profile (`DbtProfile.namespace`)."""
+    processor = DbtCloudArtifactProcessor(
+        manifest={}, run_result={}, profile=profile, catalog=None, producer="", job_namespace=""
+    )
+    processor.extract_adapter_type(profile)
+    processor.extract_dataset_namespace(profile)
+    return str(processor.dataset_namespace)
 
 
 def event_list(events: DbtEvents) -> list[RunEvent]:

@@ -34,6 +34,13 @@ class DbtProfile:
     def __repr__(self) -> str:
         return f"DbtProfile(name={self.name!r}, target={self.target!r}, type={self.type!r})"
 
+    @property
+    def namespace(self) -> str:
+        """The dataset namespace OpenLineage's dbt integration derives from this target."""
+        from ._processor import profile_namespace
+
+        return profile_namespace(self.as_processor_profile())
+
     def as_processor_profile(self) -> dict[str, Any]:
         """The `profile` argument of OpenLineage's `DbtCloudArtifactProcessor`."""
         return {"name": self.name, "type": self.type, "details": self.details}
@@ -80,19 +87,22 @@ def load_profile(
             )
     if profile is None or profile not in names:
         raise ConfigurationError(f"{path} has no profile {profile!r} (it has: {', '.join(names)})")
+    # Only what is used is rendered, as dbt-ol does: another target's env_var() may be unset.
     rendered = LazyJinjaLoadDict(loaded, jinja_env=DbtLocalArtifactProcessor.setup_jinja())
     try:
-        entry = _plain(rendered[profile])
-    except Exception as exc:  # noqa: BLE001 - env_var() of a variable that is not set, a template error
+        entry = rendered[profile]
+        target = target or entry.get("target")
+        outputs = entry.get("outputs") or {}
+        if not target or target not in outputs or not isinstance(outputs[target], dict):
+            raise ConfigurationError(
+                f"dbt profile {profile!r} in {path} has no target {target!r} "
+                f"(it has: {', '.join(outputs) or 'none'})"
+            )
+        details = _plain(outputs[target])
+    except ConfigurationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - env_var() of a variable not set, a template error
         raise ConfigurationError(f"dbt profile {profile!r} in {path}: {exc}") from None
-    target = target or entry.get("target")
-    outputs = entry.get("outputs") or {}
-    if not target or target not in outputs or not isinstance(outputs[target], dict):
-        raise ConfigurationError(
-            f"dbt profile {profile!r} in {path} has no target {target!r} "
-            f"(it has: {', '.join(outputs) or 'none'})"
-        )
-    details = outputs[target]
     if "type" not in details:
         raise ConfigurationError(f"target {target!r} of dbt profile {profile!r} has no type")
     logging.getLogger("paradime_bolt.lineage").debug(
