@@ -88,7 +88,7 @@ pytest-airflow: install ## Run the Airflow provider's tests (integrations/airflo
 # the client's suite and the emulator's. Client-only: the `emulator` extra brings the emulator member.
 OTHER_PYTHONS := 3.10 3.13
 RING := --ignore=tests/e2e --ignore=tests/cli/test_end_to_end.py --ignore=tests/test_bench_smoke.py \
-	--ignore=tests/test_packaging.py
+	--ignore=tests/test_packaging.py --ignore=tests/lineage/test_real_dbt.py
 pytest-pythons: $(UV) ## Both suites minus the end-to-end ring on Python 3.10 and 3.13 (skipped, and said so, if absent).
 	@for version in $(OTHER_PYTHONS); do \
 		interpreter="$$(scripts/find_python.sh $$version $(UV))"; \
