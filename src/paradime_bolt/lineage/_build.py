@@ -7,15 +7,18 @@ artifacts. What cannot be built is skipped and said in `warnings`; nothing here 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shlex
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from enum import Enum
 from typing import Any
 
+import attr
 from openlineage.client.event_v2 import Job, Run, RunEvent, RunState
 from openlineage.client.facet_v2 import RunFacet, job_type_job, parent_run
 from openlineage.client.serde import Serde
@@ -140,9 +143,44 @@ class RunLineage:
     warnings: list[str] = field(default_factory=list)
 
     def json_lines(self) -> Iterator[str]:
-        """Each event as one line of JSON (OpenLineage's own serialisation)."""
+        """Each event as one line of JSON, the very text OpenLineage's `Serde.to_json` writes,
+        in one pass (a START and its COMPLETE share their datasets: each is converted once)."""
+        memo: dict[int, Any] = {}
         for event in self.events:
-            yield Serde.to_json(event)
+            yield json.dumps(_plain(event, memo), sort_keys=True, default=_unserializable)
+
+
+def _unserializable(value: object) -> str:
+    return f"<<non-serializable: {type(value).__qualname__}>>"
+
+
+def _plain(value: Any, memo: dict[int, Any]) -> Any:
+    """`value` as `Serde.to_dict` has it: attrs classes as dicts, without None values, enums
+    as their values, dates and UUIDs as strings; empty dicts dropped from lists."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if attr.has(type(value)):
+        known = memo.get(id(value))
+        if known is not None:
+            return known
+        converted = {}
+        for attribute in attr.fields(type(value)):
+            item = _plain(getattr(value, attribute.name), memo)
+            if item is not None:
+                converted[attribute.name] = item
+        memo[id(value)] = converted
+        return converted
+    if isinstance(value, dict):
+        found = {key: _plain(item, memo) for key, item in value.items()}
+        return {key: item for key, item in found.items() if item is not None}
+    if isinstance(value, (list, tuple)):
+        items = [_plain(item, memo) for item in value if item is not None]
+        return [item for item in items if item is not None and item != {}]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, uuid.UUID)):
+        return value.isoformat() if isinstance(value, date) else str(value)
+    return Serde.remove_nulls_and_enums(value)
 
 
 def run_uuid(job_namespace: str, run_id: int) -> str:
