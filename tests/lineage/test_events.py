@@ -219,3 +219,9 @@ def test_the_warehouse_must_be_named_once(bolt: Any, runs: dict[str, int]) -> No
         lineage_from_artifacts(artifacts)
     with pytest.raises(InvalidArgumentError, match="not a URI"):
         lineage_from_artifacts(artifacts, namespace="my warehouse")
+
+
+def test_json_lines_are_openlineages_own_serialisation(build: RunLineage) -> None:
+    from openlineage.client.serde import Serde
+
+    assert list(build.json_lines()) == [Serde.to_json(event) for event in build.events]
