@@ -15,7 +15,7 @@ GENERATED_DIR := src/paradime_bolt/_generated
 GENERATED := $(GENERATED_DIR) src/paradime_bolt/_client.py
 SOURCES := src emulator/src integrations/airflow/src integrations/dagster/src
 
-.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-dagster pytest-dagster-real pytest-pythons test demo bench sdk-env demo-dbt
+.PHONY: help install generate check-generated check-schema schema lint typecheck pytest pytest-client pytest-emulator pytest-airflow pytest-airflow-real pytest-dagster pytest-dagster-real pytest-pythons test demo bench sdk-env demo-dbt
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -79,8 +79,13 @@ pytest-dagster-real: install ## The Dagster integration's real-process ring (tes
 
 # The Airflow provider's tests, from its own folder with its own pytest configuration: Airflow
 # really installed, AIRFLOW_HOME and a SQLite metadata DB in a temporary folder.
-pytest-airflow: install ## Run the Airflow provider's tests (integrations/airflow).
-	cd $(AIRFLOW_MEMBER) && $(abspath $(UV)) run --locked --all-extras --all-packages pytest
+pytest-airflow: install ## Run the Airflow provider's tests (integrations/airflow), the real-services ring aside.
+	cd $(AIRFLOW_MEMBER) && $(abspath $(UV)) run --locked --all-extras --all-packages pytest -m "not real_orchestrator"
+
+# Airflow as users run it: api-server, scheduler, dag-processor and triggerer as processes, the
+# emulator as one, started once for the ring (about 1.7 GB and a few minutes on 2 cores).
+pytest-airflow-real: install ## The Airflow ring with the real services (integrations/airflow/tests/real).
+	cd $(AIRFLOW_MEMBER) && $(abspath $(UV)) run --locked --all-extras --all-packages pytest -m real_orchestrator tests/real
 
 # The other declared Pythons run everything but the end-to-end ring (tests/e2e, the CLI as a
 # process), the benchmark smoke test, the packaging test and the real-dbt tests (their client-only
@@ -103,7 +108,7 @@ pytest-pythons: $(UV) ## Both suites minus the end-to-end ring on Python 3.10 an
 		$(UV) run -q --locked --all-extras --python "$$interpreter" pytest -q -m "not real_dbt" emulator/tests || exit 1; \
 	done
 
-test: check-generated check-schema lint typecheck sdk-env pytest pytest-airflow pytest-dagster pytest-dagster-real pytest-pythons ## Everything CI runs.
+test: check-generated check-schema lint typecheck sdk-env pytest pytest-airflow pytest-airflow-real pytest-dagster pytest-dagster-real pytest-pythons ## Everything CI runs.
 
 BENCH := .bench
 # Every environment timed has compiled bytecode, as `make install` gives .venv: the shell may set

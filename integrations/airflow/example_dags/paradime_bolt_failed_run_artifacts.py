@@ -2,6 +2,8 @@
 
 The run's task fails (its log shows the failing command, return code and output); the artifact
 task runs anyway (`trigger_rule="all_done"`) and downloads the copy the failing command wrote.
+A last task needs the run to have succeeded, so the DAG run fails with it: a DAG run's state
+comes from its leaves, and an `all_done` leaf alone would end it green.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ with DAG(
         run_id="{{ ti.xcom_pull(task_ids='tests', key='run_id') }}",
         path="target/run_results.json",
         # An absolute folder of the worker's, one per DAG run (never its working directory).
-        dest=tempfile.gettempdir() + "/paradime_bolt/{{ dag.dag_id }}/{{ ts_nodash }}",
+        # run_id: manual runs have no logical date in Airflow 3, so no ts_nodash or ds.
+        dest=tempfile.gettempdir() + "/paradime_bolt/{{ dag.dag_id }}/{{ run_id }}",
         trigger_rule="all_done",
     )
 
@@ -42,5 +45,10 @@ with DAG(
             if result.get("status") in ("fail", "error")
         ]
 
+    @task
+    def run_succeeded() -> None:
+        """Runs only when the Bolt run succeeded: the leaf that fails the DAG run otherwise."""
+
     run >> results
-    failed_nodes(results.output)  # type: ignore[arg-type]  # the XComArg is the str at run time
+    nodes = failed_nodes(results.output)  # type: ignore[arg-type]  # a str at run time
+    [run, nodes] >> run_succeeded()

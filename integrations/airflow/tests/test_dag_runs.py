@@ -12,6 +12,8 @@ import pytest
 from paradime_bolt import RunState
 from tests.conftest import run_dag, task_instances
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "example_dags"
+
 pytestmark = [
     pytest.mark.bolt_emulator(schedules="paradime_schedules.yml"),
     pytest.mark.usefixtures("airflow_db"),
@@ -103,3 +105,27 @@ def test_reschedule_mode_keeps_waiting_on_starting(
     assert reschedules >= 1
     run_id = tis["start"].xcom_pull(task_ids="start")
     assert bolt_connection.client.bolt_run_progress(run_id).run_state is RunState.STARTING
+
+
+def test_the_failed_run_example_ends_its_dag_run_failed(
+    artifacts: Path, bolt_connection: Any
+) -> None:
+    """The example as a scheduled run (dag.test() gives it a logical date): its artifact tasks
+    run, and the DAG run still fails, as the Bolt run did."""
+    from airflow.dag_processing.dagbag import DagBag, sync_bag_to_db
+
+    bag = DagBag(str(EXAMPLES))
+    assert bag.import_errors == {}
+    from airflow.dag_processing.bundles.manager import DagBundlesManager
+
+    DagBundlesManager().sync_bundles_to_db()
+    sync_bag_to_db(bag, "dags-folder", None)  # the examples are not in this DAGs folder
+    dag_run = bag.dags["paradime_bolt_failed_run_artifacts"].test()
+    states = {task: ti.state for task, ti in task_instances(dag_run).items()}
+    assert states == {
+        "tests": "failed",
+        "run_results": "success",
+        "failed_nodes": "success",
+        "run_succeeded": "upstream_failed",
+    }
+    assert dag_run.state == "failed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from paradime_bolt_airflow import BoltArtifactOperator, BoltRunOperator
@@ -52,3 +53,19 @@ def test_the_readmes_show_a_deferrable_dag_first_and_it_parses(tmp_path: Path) -
     namespace: dict[str, object] = {}
     exec(compile(snippet, "README.md", "exec"), namespace)  # builds the operator, as a DAG would
     assert "deferrable=True" in snippet
+
+
+def test_the_readme_has_no_relative_link() -> None:
+    """PyPI shows the README without the repository: a relative link there leads nowhere."""
+    text = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)]*)\)", text)
+    assert targets
+    assert [t for t in targets if not t.startswith(("https://", "http://", "#"))] == []
+
+
+def test_the_examples_use_no_logical_date_template() -> None:
+    """Manual runs have no logical date in Airflow 3: `ts_nodash`, `ds` and the like fail."""
+    member = EXAMPLES.parent
+    for path in [*EXAMPLES.glob("*.py"), member / "README.md"]:
+        used = re.findall(r"\{\{\s*(ts\w*|ds\w*|logical_date\w*)", path.read_text())
+        assert used == [], path.name

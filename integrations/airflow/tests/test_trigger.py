@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from paradime_bolt import RunState
+from paradime_bolt import RunFailedError, RunState
 from paradime_bolt_airflow import BoltRunTrigger
 from tests.conftest import running_run
 
@@ -31,7 +31,13 @@ def trigger_for(run_id: int, **kwargs: Any) -> BoltRunTrigger:
 
 def test_serialize_is_json_and_round_trips() -> None:
     trigger = BoltRunTrigger(
-        15509, "bolt_eu", workspace_uid="analytics", poll_interval=2.5, end_time=1.7e9
+        15509,
+        "bolt_eu",
+        workspace_uid="analytics",
+        poll_interval=2.5,
+        end_time=1.7e9,
+        execution_deadline=1.6e9,
+        outage_tolerance=90.0,
     )
     classpath, kwargs = trigger.serialize()
     assert classpath == "paradime_bolt_airflow.triggers.BoltRunTrigger"
@@ -44,7 +50,9 @@ def test_serialize_is_json_and_round_trips() -> None:
         "workspace_uid": "analytics",
         "poll_interval": 2.5,
         "end_time": 1.7e9,
+        "execution_deadline": 1.6e9,
         "cancel_on_kill": True,
+        "outage_tolerance": 90.0,
     }
 
 
@@ -64,10 +72,11 @@ def test_a_run_that_fails_names_its_failing_command(bolt_connection: Any) -> Non
     [event] = events(trigger_for(run_id))
     assert event["status"] == "failed"
     assert event["state"] == "ERROR"
-    assert (event["command"], event["return_code"]) == ("dbt test", 1)
-    assert "not_null_orders_order_id" in event["output_tail"]
-    assert isinstance(event["command_id"], int)
     json.dumps(event)  # the event is stored by Airflow: JSON only
+    error = RunFailedError.from_dict(event["failure"])  # the client's one round trip
+    assert (error.run_id, error.command, error.return_code) == (run_id, "dbt test", 1)
+    assert "not_null_orders_order_id" in error.output_tail
+    assert isinstance(error.command_id, int)
 
 
 def test_a_run_cancelled_elsewhere(bolt_connection: Any) -> None:

@@ -6,8 +6,16 @@ models, which a DAG file being parsed (every few seconds) must not pay for.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Final
+import time
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+if TYPE_CHECKING:
+    from paradime_bolt import RunFailedError
+
+
+class _Log(Protocol):
+    def info(self, event: Any, /, *args: Any) -> Any: ...
+
 
 DEFAULT_CONN_ID: Final = "paradime_bolt_default"
 CONN_TYPE: Final = "paradime_bolt"
@@ -24,22 +32,64 @@ SUCCESS: Final = "success"
 FAILED: Final = "failed"
 CANCELED: Final = "canceled"
 SKIPPED: Final = "skipped"
-TIMEOUT: Final = "timeout"
+TIMEOUT: Final = "timeout"  # the task's own `timeout`: stop waiting, the run goes on
+EXECUTION_TIMEOUT: Final = "execution_timeout"  # the task's execution_timeout: cancel and fail
 ERROR: Final = "error"
-STATUSES: Final = (SUCCESS, FAILED, CANCELED, SKIPPED, TIMEOUT, ERROR)
+STATUSES: Final = (SUCCESS, FAILED, CANCELED, SKIPPED, TIMEOUT, EXECUTION_TIMEOUT, ERROR)
+# The key of a failed or cancelled run's event that holds `RunFailedError.to_dict()`.
+FAILURE: Final = "failure"
+
+# How often a wait logs the run's progress when nothing changes (a change is logged at once).
+PROGRESS_EVERY: Final = 300.0
 
 
-def failure_lines(event: Mapping[str, Any]) -> list[str]:
+def failure_lines(error: RunFailedError) -> list[str]:
     """The lines a task log shows for a failed run: the failing command, its return code and
     the tail of its output."""
-    lines = [f"Bolt run {event.get('run_id')} ended {event.get('state') or 'in an unknown state'}"]
-    command = event.get("command")
-    if command is not None:
-        lines.append(f"failing command: {command} (return code {event.get('return_code')})")
-    tail = event.get("output_tail") or ""
-    if tail:
-        lines.append(f"its output ends with:\n{tail}")
+    lines = [f"Bolt run {error.run_id} ended {error.state or 'in an unknown state'}"]
+    if error.command is not None:
+        lines.append(f"failing command: {error.command} (return code {error.return_code})")
+    if error.output_tail:
+        lines.append(f"its output ends with:\n{error.output_tail}")
     return lines
+
+
+class ProgressLog:
+    """An `on_progress` callback for `wait_for_run` that logs the run's state and current
+    command when either changes, and every `every` seconds otherwise: a long wait is never a
+    silent log, and a poll every second is not a line every second."""
+
+    def __init__(self, log: _Log, run_id: int, every: float = PROGRESS_EVERY) -> None:
+        self.log = log
+        self.run_id = run_id
+        self.every = every
+        self._seen: tuple[str, str | None] | None = None
+        self._since = 0.0
+        self._logged = 0.0
+
+    def __call__(self, progress: Any) -> None:
+        now = time.monotonic()
+        seen = (str(progress.state), _current_command(progress.commands or []))
+        if seen != self._seen:
+            self._seen, self._since, self._logged = seen, now, now
+            self.log.info("%s", self._line(seen))
+        elif now - self._logged >= self.every:
+            self._logged = now
+            minutes = (now - self._since) / 60
+            self.log.info("%s (for %.0f min)", self._line(seen, still=True), minutes)
+
+    def _line(self, seen: tuple[str, str | None], *, still: bool = False) -> str:
+        state, command = seen
+        line = f"Bolt run {self.run_id} is {'still ' if still else ''}{state}"
+        return f"{line}: command `{command}`" if command else line
+
+
+def _current_command(commands: list[Any]) -> str | None:
+    """The command running now: the latest one started and not ended, else none."""
+    for command in reversed(commands):
+        if command.start_dttm and not command.end_dttm:
+            return str(command.command)
+    return None
 
 
 def run_id_argument(value: object) -> int:

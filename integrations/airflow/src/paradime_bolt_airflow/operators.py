@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -20,13 +20,16 @@ from ._common import (
     CANCELED,
     DEFAULT_CONN_ID,
     ERROR,
+    EXECUTION_TIMEOUT,
     FAILED,
+    FAILURE,
     SKIPPED,
     STATE_RUN_ID,
     SUCCESS,
     TIMEOUT,
     XCOM_RUN_ID,
     XCOM_RUN_URL,
+    ProgressLog,
     failure_lines,
     run_id_argument,
 )
@@ -40,24 +43,36 @@ except ImportError:  # pragma: no cover - Airflow 3.0
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
-    from paradime_bolt import BoltClient, RunFailedError
+    from paradime_bolt import BoltClient, RunFailedError, RunState
 
     from .hooks import BoltConnectionSettings, BoltHook
 
 __all__ = ["BoltArtifactOperator", "BoltRunOperator"]
 
 DEFAULT_TIMEOUT = 7 * 24 * 3600.0  # as dbt Cloud's provider: a week
+# How long a new try waits for its previous try's run to end (a clear cancels it, from the
+# triggerer, maybe a little after the new try starts) before it triggers its own.
+PREVIOUS_RUN_WAIT = 120.0
+# A deferral's own timeout, past the execution deadline the trigger checks: Airflow ends the
+# deferral even when no triggerer runs the trigger, and resume_execution cancels the run.
+DEFERRAL_GRACE = 120.0
 
 
 def _default_deferrable() -> bool:
     return conf.getboolean("operators", "default_deferrable", fallback=False)
 
 
-def _seconds(name: str, value: float | timedelta) -> float:
+def _seconds(name: str, value: float | timedelta, *, zero: bool = False) -> float:
     seconds = value.total_seconds() if isinstance(value, timedelta) else value
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds > 0:
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        raise ValueError(f"{name} must be a number of seconds, not {value!r}")
+    if not (seconds >= 0 if zero else seconds > 0):
         raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
     return float(seconds)
+
+
+def _optional_seconds(name: str, value: float | timedelta | None) -> float | None:
+    return None if value is None else _seconds(name, value, zero=True)
 
 
 class BoltRunOperator(BaseOperator):
@@ -69,12 +84,17 @@ class BoltRunOperator(BaseOperator):
     - `deferrable` (default `[operators] default_deferrable`): wait in the triggerer, not on a
       worker. Without it the worker polls with the client's `wait_for_run`.
     - `poll_interval`: seconds between polls. `timeout`: stop waiting (the run goes on) and
-      fail. The task's `execution_timeout`, or killing the task, cancels the run
-      (`cancel_on_kill=True`).
+      fail. The task's `execution_timeout` (deferred too), or killing the task, cancels the
+      run it started (`cancel_on_kill=True`) and fails the task.
+    - `outage_tolerance`: seconds the Bolt API may fail in a row (no connection, 429, 5xx)
+      before the wait gives up; default the client's (600). The run is unaffected.
     - `raise_on_failure`: a run that ends ERROR, FAILED or CANCELED fails the task, after the
       log shows the failing command, its return code and the tail of its output. A SKIPPED
       run skips the task.
-    - `reuse_existing_run`: when the schedule already has a run going, wait for that one.
+    - `reuse_existing_run`: when the schedule already has a run going, wait for that one (it is
+      not the task's: never cancelled, never retried).
+    - A new try (a retry, or a clear) first waits, up to two minutes, for the run of its previous
+      try to end (a clear cancels it), then starts its own.
     - `retry_from_failure`: on the task's own retry, re-run from its failed command the run this
       task started in its previous try (never another run of the schedule). Needs Airflow 3.3's
       task state store; without it a retry starts a new run, with a warning.
@@ -110,6 +130,7 @@ class BoltRunOperator(BaseOperator):
         reuse_existing_run: bool = False,
         retry_from_failure: bool = False,
         cancel_on_kill: bool = True,
+        outage_tolerance: float | timedelta | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -132,7 +153,9 @@ class BoltRunOperator(BaseOperator):
         self.reuse_existing_run = reuse_existing_run
         self.retry_from_failure = retry_from_failure
         self.cancel_on_kill = cancel_on_kill
+        self.outage_tolerance = _optional_seconds("outage_tolerance", outage_tolerance)
         self.bolt_run_id: int | None = None
+        self.owns_run = False  # the run is this task's (not one it attached to)
 
     def _hook(self) -> BoltHook:
         from .hooks import BoltHook
@@ -147,12 +170,12 @@ class BoltRunOperator(BaseOperator):
         hook = self._hook()
         settings = hook.settings()
         with hook.get_client(settings) as bolt:
-            run_id = self._start(bolt, context)
+            run_id, self.owns_run = self._start(bolt, context)
             self._record(run_id, hook, settings, context)
             if not self.wait_for_completion:
                 return run_id
             if self.deferrable:
-                self._defer(run_id)
+                self._defer(run_id, context)
             try:
                 status = bolt.wait_for_run(
                     run_id,
@@ -160,15 +183,36 @@ class BoltRunOperator(BaseOperator):
                     poll_interval=self.poll_interval,
                     max_poll_interval=self.poll_interval,
                     raise_on_failure=True,
+                    on_progress=ProgressLog(self.log, run_id),
+                    **self._waiting(),
                 )
             except RunFailedError as exc:
-                return self._failed(_failure_event(run_id, exc))
+                return self._failed(exc)
         return self._ended(run_id, status.state)
 
-    def _defer(self, run_id: int) -> NoReturn:
+    def _waiting(self) -> dict[str, Any]:
+        return {} if self.outage_tolerance is None else {"outage_tolerance": self.outage_tolerance}
+
+    def _execution_deadline(self, context: Context) -> float | None:
+        """When the task's execution_timeout passes (a Unix time), counted from its start."""
+        if self.execution_timeout is None:
+            return None
+        started = getattr(context["ti"], "start_date", None)
+        start = started.timestamp() if isinstance(started, datetime) else time.time()
+        return start + self.execution_timeout.total_seconds()
+
+    def _defer(self, run_id: int, context: Context) -> NoReturn:
         from .triggers import BoltRunTrigger
 
         end_time = None if self.timeout is None else time.time() + self.timeout
+        deadline = self._execution_deadline(context)
+        # Airflow's task runner leaves execution_timeout unapplied while a task is deferred:
+        # the trigger checks the deadline itself; the deferral's timeout is a backstop.
+        backstop = (
+            None
+            if deadline is None
+            else timedelta(seconds=max(deadline - time.time(), 0) + DEFERRAL_GRACE)
+        )
         self.defer(
             trigger=BoltRunTrigger(
                 run_id,
@@ -176,15 +220,18 @@ class BoltRunOperator(BaseOperator):
                 workspace_uid=self.workspace_uid,
                 poll_interval=self.poll_interval,
                 end_time=end_time,
-                cancel_on_kill=self.cancel_on_kill,
+                execution_deadline=deadline,
+                cancel_on_kill=self.cancel_on_kill and self.owns_run,
+                outage_tolerance=self.outage_tolerance,
             ),
             method_name="execute_complete",
+            timeout=backstop,
         )
         raise AssertionError("defer() raises")  # pragma: no cover
 
     def execute_complete(self, context: Context, event: dict[str, Any]) -> int:
         """Where a deferred task resumes: the trigger's one event decides."""
-        from paradime_bolt import RunTimeoutError
+        from paradime_bolt import RunFailedError, RunTimeoutError
 
         run_id = int(event["run_id"])
         self.bolt_run_id = run_id
@@ -192,38 +239,96 @@ class BoltRunOperator(BaseOperator):
         if status in (SUCCESS, SKIPPED):
             return self._ended(run_id, event.get("state"))
         if status in (FAILED, CANCELED):
-            return self._failed(event)
+            return self._failed(RunFailedError.from_dict(event.get(FAILURE) or event))
+        if status == EXECUTION_TIMEOUT:
+            self._timed_out(run_id, context, event.get("state"))
         if status == TIMEOUT:
             raise RunTimeoutError(run_id, self.timeout or 0.0, state=event.get("state"))
         if status == ERROR:
             raise _task_error(f"waiting for Bolt run {run_id} failed: {event.get('message')}")
         raise _task_error(f"unexpected event from the Bolt trigger: {event!r}")
 
-    def _start(self, bolt: BoltClient, context: Context) -> int:
-        """The run to wait for: the previous try's retried (retry_from_failure), a new one, or the
-        one already going (reuse_existing_run)."""
-        if self.retry_from_failure and context["ti"].try_number > 1:
-            retried = self._retry_previous(bolt, context)
-            if retried is not None:
-                return retried
-        return self._trigger(bolt)
+    def _timed_out(self, run_id: int, context: Context, state: str | None) -> NoReturn:
+        """The execution_timeout passed while deferred: cancel the run (if it is the task's),
+        then fail the task as Airflow fails one that timed out."""
+        from airflow.sdk.exceptions import AirflowTaskTimeout
 
-    def _retry_previous(self, bolt: BoltClient, context: Context) -> int | None:
+        if self.cancel_on_kill and self._owned(run_id, context):
+            self._cancel(run_id, "the task's execution_timeout passed while it was deferred")
+        raise AirflowTaskTimeout(
+            f"execution_timeout ({self.execution_timeout}) passed while waiting for Bolt run "
+            f"{run_id} ({state})"
+        )
+
+    def _owned(self, run_id: int, context: Context) -> bool:
+        """Whether `run_id` is the run this task started (kept in the task state store), not
+        one it attached to. Without a store (Airflow < 3.3), the run in its XCom counts."""
         store = context.get("task_state_store")
-        previous = store.get(STATE_RUN_ID) if store is not None else None
-        if not isinstance(previous, int):
+        return store is None or store.get(STATE_RUN_ID) == run_id
+
+    def _start(self, bolt: BoltClient, context: Context) -> tuple[int, bool]:
+        """The run to wait for, and whether it is the task's own: the previous try's retried
+        (retry_from_failure), a new one, or the one already going (reuse_existing_run)."""
+        previous = self._previous_run(context)
+        if previous is not None:
+            state = self._await_previous(bolt, previous)
+            if self.retry_from_failure:
+                return self._retry_previous(bolt, previous, state), True
+        elif self.retry_from_failure and context["ti"].try_number > 1:
             why = (
                 "this Airflow has no task state store (3.3+)"
-                if store is None
+                if context.get("task_state_store") is None
                 else "the previous try started no run"
             )
             self.log.warning("retry_from_failure: %s, so this try starts a new run", why)
+        return self._trigger(bolt)
+
+    def _previous_run(self, context: Context) -> int | None:
+        """The run an earlier try of this task instance started (retries and clears keep the
+        task state store; a first try has none)."""
+        if context["ti"].try_number <= 1:
             return None
-        state = bolt.bolt_run_progress(previous).run_state
-        if not state.is_terminal:
+        store = context.get("task_state_store")
+        previous = store.get(STATE_RUN_ID) if store is not None else None
+        return previous if isinstance(previous, int) else None
+
+    def _await_previous(self, bolt: BoltClient, previous: int) -> RunState | None:
+        """Waits (bounded) for the previous try's run to end: a clear cancels it from the
+        triggerer, maybe after this try has started. Its state, or None if unreadable."""
+        from paradime_bolt import BoltError, RunState, RunTimeoutError
+
+        try:
+            state = bolt.bolt_run_progress(previous).run_state
+            if state.is_terminal:
+                return state
             self.log.info(
-                "Bolt run %s of the previous try is still %s: waiting for it", previous, state.value
+                "Bolt run %s of the previous try is %s: waiting up to %.0f s for it to end",
+                previous,
+                state.value,
+                PREVIOUS_RUN_WAIT,
             )
+            return bolt.wait_for_run(
+                previous,
+                timeout=PREVIOUS_RUN_WAIT,
+                poll_interval=1.0,
+                max_poll_interval=5.0,
+                **self._waiting(),
+            ).run_state
+        except RunTimeoutError as exc:
+            self.log.warning(
+                "Bolt run %s of the previous try is still %s after %.0f s",
+                previous,
+                exc.state,
+                PREVIOUS_RUN_WAIT,
+            )
+            return RunState.parse(exc.state)
+        except BoltError as exc:
+            self.log.warning("Could not read Bolt run %s of the previous try: %s", previous, exc)
+            return None
+
+    def _retry_previous(self, bolt: BoltClient, previous: int, state: RunState | None) -> int:
+        if state is None or not state.is_terminal:
+            self.log.info("Waiting for Bolt run %s of the previous try, still going", previous)
             return previous
         if not state.is_failure:
             self.log.info(
@@ -236,7 +341,7 @@ class BoltRunOperator(BaseOperator):
         )
         return run_id
 
-    def _trigger(self, bolt: BoltClient) -> int:
+    def _trigger(self, bolt: BoltClient) -> tuple[int, bool]:
         from paradime_bolt import AlreadyRunningError
 
         for attempt in (1, 2):
@@ -259,16 +364,17 @@ class BoltRunOperator(BaseOperator):
                 running = self._running_run(bolt)
                 if running is not None:
                     self.log.info(
-                        "Schedule %s is already running: attaching to run %s",
+                        "Schedule %s is already running: attaching to run %s (not this task's: "
+                        "it is never cancelled by it)",
                         self._schedule,
                         running,
                     )
-                    return running
+                    return running, False
                 if attempt == 2:
                     raise
                 continue  # it ended in between: trigger again, once
             self.log.info("Triggered Bolt run %s of schedule %s", run.run_id, self._schedule)
-            return run.run_id
+            return run.run_id, True
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _running_run(self, bolt: BoltClient) -> int | None:
@@ -287,14 +393,15 @@ class BoltRunOperator(BaseOperator):
     def _record(
         self, run_id: int, hook: BoltHook, settings: BoltConnectionSettings, context: Context
     ) -> None:
-        """Remembers the run: for on_kill, the XComs, the extra link and a later retry."""
+        """Remembers the run: for on_kill, the XComs, the extra link and (the task's own run
+        only) a later try."""
         self.bolt_run_id = run_id
         url = hook.run_url(run_id, settings)
         ti = context["ti"]
         ti.xcom_push(key=XCOM_RUN_ID, value=run_id)
         ti.xcom_push(key=XCOM_RUN_URL, value=url)
         store = context.get("task_state_store")
-        if store is not None:
+        if store is not None and self.owns_run:
             store.set(STATE_RUN_ID, run_id)
         self.log.info("Bolt run %s: %s", run_id, url)
 
@@ -308,29 +415,19 @@ class BoltRunOperator(BaseOperator):
         self.log.info("Bolt run %s ended %s", run_id, state)
         return run_id
 
-    def _failed(self, event: dict[str, Any]) -> int:
-        from paradime_bolt import RunFailedError
-
-        for line in failure_lines(event):
+    def _failed(self, error: RunFailedError) -> int:
+        for line in failure_lines(error):
             self.log.error("%s", line)
-        run_id = int(event["run_id"])
         if not self.raise_on_failure:
             self.log.warning("raise_on_failure=False: the task succeeds all the same")
-            return run_id
-        raise RunFailedError(
-            run_id,
-            state=event.get("state"),
-            command=event.get("command"),
-            command_id=event.get("command_id"),
-            return_code=event.get("return_code"),
-            stderr_tail=event.get("output_tail") or "",
-        )
+            return error.run_id
+        raise error
 
     # -- stopping ----------------------------------------------------------------------------------
 
     def on_kill(self) -> None:
-        """The task was killed or hit its execution_timeout: cancel the run (cancel_on_kill)."""
-        if self.cancel_on_kill and self.bolt_run_id is not None:
+        """The task was killed or hit its execution_timeout: cancel its run (cancel_on_kill)."""
+        if self.cancel_on_kill and self.owns_run and self.bolt_run_id is not None:
             self._cancel(self.bolt_run_id, "the task was killed")
 
     def resume_execution(
@@ -347,7 +444,7 @@ class BoltRunOperator(BaseOperator):
             and self.cancel_on_kill
         ):
             run_id = context["ti"].xcom_pull(task_ids=self.task_id, key=XCOM_RUN_ID)
-            if isinstance(run_id, int):
+            if isinstance(run_id, int) and self._owned(run_id, context):
                 self._cancel(run_id, "the task's execution_timeout passed while it was deferred")
         return super().resume_execution(next_method, next_kwargs, context)
 
@@ -427,17 +524,6 @@ class BoltArtifactOperator(BaseOperator):
             written,
         )
         return str(written)
-
-
-def _failure_event(run_id: int, exc: RunFailedError) -> dict[str, Any]:
-    return {
-        "run_id": run_id,
-        "state": exc.state,
-        "command": exc.command,
-        "command_id": exc.command_id,
-        "return_code": exc.return_code,
-        "output_tail": exc.output_tail,
-    }
 
 
 def _task_error(message: str) -> Exception:

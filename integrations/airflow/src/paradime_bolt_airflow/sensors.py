@@ -2,14 +2,17 @@
 
 Poke, reschedule and deferrable modes. SUCCESS ends it; ERROR, FAILED and CANCELED fail it
 after the log shows the failing command; SKIPPED skips it; STARTING, RUNNING and any state the
-client does not know yet keep it waiting (Paradime's sensor fails on STARTING). It never
-cancels the run: it did not start it.
+client does not know yet keep it waiting (Paradime's sensor fails on STARTING). An API that does
+not answer (no connection, 429, 5xx) is a poke that waits on, for up to `outage_tolerance`
+seconds in a row. It never cancels the run, not even at its execution_timeout: it did not
+start it.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from airflow.sdk import BaseSensorOperator
@@ -18,7 +21,9 @@ from ._common import (
     CANCELED,
     DEFAULT_CONN_ID,
     ERROR,
+    EXECUTION_TIMEOUT,
     FAILED,
+    FAILURE,
     SKIPPED,
     SUCCESS,
     TIMEOUT,
@@ -34,7 +39,7 @@ except ImportError:  # pragma: no cover - Airflow 3.0
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
-    from paradime_bolt import RunFailedError
+    from paradime_bolt import BoltClient, RunProgress
 
 __all__ = ["BoltRunSensor"]
 
@@ -44,7 +49,9 @@ class BoltRunSensor(BaseSensorOperator):
 
     `mode="reschedule"` frees the worker between pokes; `deferrable=True` (default
     `[operators] default_deferrable`) waits in the triggerer, polling every `poke_interval`
-    seconds until `timeout`. Returns the run id."""
+    seconds until `timeout` (or the task's execution_timeout), logging the run's progress.
+    `outage_tolerance`: seconds the API may fail in a row before the sensor fails (default the
+    client's, 600). Returns the run id."""
 
     template_fields: Sequence[str] = ("run_id", "workspace_uid")
 
@@ -55,12 +62,27 @@ class BoltRunSensor(BaseSensorOperator):
         conn_id: str = DEFAULT_CONN_ID,
         workspace_uid: str | None = None,
         deferrable: bool | None = None,
+        outage_tolerance: float | timedelta | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.run_id = run_id
         self.conn_id = conn_id
         self.workspace_uid = workspace_uid
+        tolerance = (
+            outage_tolerance.total_seconds()
+            if isinstance(outage_tolerance, timedelta)
+            else outage_tolerance
+        )
+        if tolerance is not None and (
+            isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or tolerance < 0
+        ):
+            raise ValueError(
+                "outage_tolerance must be a number of seconds (0 or more), "
+                f"not {outage_tolerance!r}"
+            )
+        self.outage_tolerance = None if tolerance is None else float(tolerance)
+        self._outage_since: float | None = None
         self.deferrable = (
             conf.getboolean("operators", "default_deferrable", fallback=False)
             if deferrable is None
@@ -70,13 +92,18 @@ class BoltRunSensor(BaseSensorOperator):
     def execute(self, context: Context) -> int:
         run_id = run_id_argument(self.run_id)
         if self.deferrable:
-            self._defer(run_id)
+            self._defer(run_id, context)
         super().execute(context)
         return run_id
 
-    def _defer(self, run_id: int) -> NoReturn:
+    def _defer(self, run_id: int, context: Context) -> NoReturn:
         from .triggers import BoltRunTrigger
 
+        deadline = None
+        if self.execution_timeout is not None:
+            started = getattr(context["ti"], "start_date", None)
+            start = started.timestamp() if isinstance(started, datetime) else time.time()
+            deadline = start + self.execution_timeout.total_seconds()
         self.defer(
             trigger=BoltRunTrigger(
                 run_id,
@@ -84,7 +111,9 @@ class BoltRunSensor(BaseSensorOperator):
                 workspace_uid=self.workspace_uid,
                 poll_interval=self.poke_interval,
                 end_time=time.time() + self.timeout,
+                execution_deadline=deadline,
                 cancel_on_kill=False,
+                outage_tolerance=self.outage_tolerance,
             ),
             method_name="execute_complete",
         )
@@ -99,7 +128,10 @@ class BoltRunSensor(BaseSensorOperator):
 
         run_id = run_id_argument(self.run_id)
         with BoltHook(self.conn_id, workspace_uid=self.workspace_uid).get_client() as bolt:
-            state = bolt.bolt_run_progress(run_id).run_state
+            progress = self._progress(bolt, run_id)
+            if progress is None:
+                return False  # the API did not answer: poke again
+            state = progress.run_state
             self.log.info("Bolt run %s is %s", run_id, state.value)
             if state is RunState.SUCCESS:
                 return True
@@ -107,18 +139,50 @@ class BoltRunSensor(BaseSensorOperator):
                 raise AirflowSkipException(f"Bolt run {run_id} was skipped")
             if not state.is_failure:
                 return False  # STARTING, RUNNING, or a state this client does not know yet
-            try:
-                bolt.wait_for_run(run_id, raise_on_failure=True)  # ended: the failing command
+            try:  # ended: the failing command
+                bolt.wait_for_run(run_id, raise_on_failure=True, **self._waiting())
             except RunFailedError as exc:
-                self._log_failure(exc)
+                for line in failure_lines(exc):
+                    self.log.error("%s", line)
                 raise
         return True  # pragma: no cover - it ended in failure, so wait_for_run raised
+
+    def _waiting(self) -> dict[str, Any]:
+        return {} if self.outage_tolerance is None else {"outage_tolerance": self.outage_tolerance}
+
+    def _progress(self, bolt: BoltClient, run_id: int) -> RunProgress | None:
+        """The run's progress, or None while the API does not answer (no connection, 429, 5xx)
+        for less than `outage_tolerance` seconds in a row (counted across pokes in poke mode)."""
+        from paradime_bolt import (
+            DEFAULT_OUTAGE_TOLERANCE,
+            RateLimitError,
+            ServerError,
+            TransportError,
+        )
+
+        try:
+            progress = bolt.bolt_run_progress(run_id)
+        except (TransportError, RateLimitError, ServerError) as exc:
+            now = time.monotonic()
+            since = self._outage_since = self._outage_since or now
+            tolerance = (
+                DEFAULT_OUTAGE_TOLERANCE if self.outage_tolerance is None else self.outage_tolerance
+            )
+            if now - since >= tolerance:
+                raise
+            self.log.warning("The Bolt API did not answer (%s): poking again", exc)
+            return None
+        if self._outage_since is not None:
+            self.log.info("The Bolt API answers again")
+            self._outage_since = None
+        return progress
 
     def execute_complete(self, context: Context, event: dict[str, Any]) -> int:
         from airflow.sdk.exceptions import (
             AirflowException,
             AirflowSensorTimeout,
             AirflowSkipException,
+            AirflowTaskTimeout,
         )
 
         from paradime_bolt import RunFailedError
@@ -130,15 +194,15 @@ class BoltRunSensor(BaseSensorOperator):
         if status == SKIPPED:
             raise AirflowSkipException(f"Bolt run {run_id} was skipped")
         if status in (FAILED, CANCELED):
-            for line in failure_lines(event):
+            error = RunFailedError.from_dict(event.get(FAILURE) or event)
+            for line in failure_lines(error):
                 self.log.error("%s", line)
-            raise RunFailedError(
-                run_id,
-                state=event.get("state"),
-                command=event.get("command"),
-                command_id=event.get("command_id"),
-                return_code=event.get("return_code"),
-                stderr_tail=event.get("output_tail") or "",
+            raise error
+        if status == EXECUTION_TIMEOUT:
+            raise AirflowTaskTimeout(
+                f"execution_timeout ({self.execution_timeout}) passed while waiting for Bolt "
+                f"run {run_id} ({event.get('state')}); the run goes on (this sensor did not "
+                "start it)"
             )
         if status == TIMEOUT:
             raise AirflowSensorTimeout(
@@ -147,14 +211,3 @@ class BoltRunSensor(BaseSensorOperator):
         if status == ERROR:
             raise AirflowException(f"waiting for Bolt run {run_id} failed: {event.get('message')}")
         raise AirflowException(f"unexpected event from the Bolt trigger: {event!r}")
-
-    def _log_failure(self, exc: RunFailedError) -> None:
-        event = {
-            "run_id": exc.run_id,
-            "state": exc.state,
-            "command": exc.command,
-            "return_code": exc.return_code,
-            "output_tail": exc.output_tail,
-        }
-        for line in failure_lines(event):
-            self.log.error("%s", line)

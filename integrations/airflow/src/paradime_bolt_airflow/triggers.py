@@ -1,37 +1,60 @@
 """`BoltRunTrigger`: waits for a Bolt run in Airflow's triggerer, on `AsyncBoltClient`.
 
-It yields exactly one event, a dict with `status` (success, failed, canceled, skipped, timeout
-or error), `run_id`, `state` and `message`; a failed or cancelled run adds the failing
-`command`, its `return_code` and `output_tail`. Transient API errors are retried by the client
-(queries on connection failures, timeouts, 429, 502, 503 and 504) and never become an event.
+It yields exactly one event, a dict with `status` (success, failed, canceled, skipped, timeout,
+execution_timeout or error), `run_id`, `state` and `message`; a failed or cancelled run adds
+`failure`, the client's `RunFailedError.to_dict()` (the failing command, its return code and
+output). The wait is the client's `wait_for_run`: an API that stops answering is waited through
+for `outage_tolerance` seconds in a row before it becomes an error event.
 
 `on_kill()` cancels the run: Airflow 3.3+ calls it only when a user kills the deferred task
 (mark failed or success, clear), never when the triggerer restarts or hands the trigger to
 another triggerer, so a rolling deploy does not cancel runs. `cleanup()` cancels nothing.
+
+The triggers of one triggerer share one client (one connection pool) per connection and event
+loop, closed when the last of them is done.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
+import weakref
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from ._common import CANCELED, DEFAULT_CONN_ID, ERROR, FAILED, SKIPPED, SUCCESS, TIMEOUT
+from ._common import (
+    CANCELED,
+    DEFAULT_CONN_ID,
+    ERROR,
+    EXECUTION_TIMEOUT,
+    FAILED,
+    FAILURE,
+    SKIPPED,
+    SUCCESS,
+    TIMEOUT,
+    ProgressLog,
+)
 
 if TYPE_CHECKING:
-    from paradime_bolt import AsyncBoltClient, RunFailedError
+    from paradime_bolt import AsyncBoltClient
 
-    from .hooks import BoltConnectionSettings
+    from .hooks import BoltConnectionSettings, BoltHook
 
 __all__ = ["BoltRunTrigger"]
 
 
 class BoltRunTrigger(BaseTrigger):
-    """Polls run `run_id` every `poll_interval` seconds until it ends or `end_time` (a Unix
-    time: the deadline survives a triggerer restart) passes. `cancel_on_kill` cancels the run
-    when a user kills the task."""
+    """Polls run `run_id` every `poll_interval` seconds until it ends.
+
+    Two deadlines, Unix times so that they survive a triggerer restart: `end_time` (the task's
+    own `timeout`: a `timeout` event, the run goes on) and `execution_deadline` (the task's
+    `execution_timeout`: an `execution_timeout` event, on which the operator cancels the run).
+    `outage_tolerance` (seconds; None: the client's default) is how long the API may fail in a
+    row before the wait ends in an error event. `cancel_on_kill` cancels the run when a user
+    kills the task."""
 
     def __init__(
         self,
@@ -41,7 +64,9 @@ class BoltRunTrigger(BaseTrigger):
         workspace_uid: str | None = None,
         poll_interval: float = 10.0,
         end_time: float | None = None,
+        execution_deadline: float | None = None,
         cancel_on_kill: bool = True,
+        outage_tolerance: float | None = None,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # Airflow's is untyped
         self.run_id = run_id
@@ -49,7 +74,9 @@ class BoltRunTrigger(BaseTrigger):
         self.workspace_uid = workspace_uid
         self.poll_interval = poll_interval
         self.end_time = end_time
+        self.execution_deadline = execution_deadline
         self.cancel_on_kill = cancel_on_kill
+        self.outage_tolerance = outage_tolerance
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (
@@ -60,28 +87,47 @@ class BoltRunTrigger(BaseTrigger):
                 "workspace_uid": self.workspace_uid,
                 "poll_interval": self.poll_interval,
                 "end_time": self.end_time,
+                "execution_deadline": self.execution_deadline,
                 "cancel_on_kill": self.cancel_on_kill,
+                "outage_tolerance": self.outage_tolerance,
             },
         )
+
+    def _hook(self) -> BoltHook:
+        from .hooks import BoltHook
+
+        return BoltHook(self.conn_id, workspace_uid=self.workspace_uid)
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         yield TriggerEvent(await self._wait())  # type: ignore[no-untyped-call]
 
     async def _wait(self) -> dict[str, Any]:
-        from paradime_bolt import BoltError, RunFailedError, RunTimeoutError
-
-        from .hooks import BoltHook
+        from paradime_bolt import BoltError, RunFailedError, RunState, RunTimeoutError
 
         base = {"run_id": self.run_id}
         settings: BoltConnectionSettings | None = None
         try:
-            hook = BoltHook(self.conn_id, workspace_uid=self.workspace_uid)
+            hook = self._hook()
             settings = await hook.asettings()
-            async with hook.get_async_client(settings) as bolt:
+            async with shared_client(hook, settings) as bolt:
                 return await self._poll(bolt, base)
         except RunFailedError as exc:
-            return _failed(base, exc)
+            canceled = RunState.parse(exc.state) is RunState.CANCELED
+            status = CANCELED if canceled else FAILED
+            message = str(exc)
+            return {
+                **base,
+                "status": status,
+                "state": exc.state,
+                "message": message,
+                FAILURE: exc.to_dict(),
+            }
         except RunTimeoutError as exc:
+            if self._execution_deadline_first():
+                message = (
+                    f"the task's execution_timeout passed while run {self.run_id} was {exc.state}"
+                )
+                return {**base, "status": EXECUTION_TIMEOUT, "state": exc.state, "message": message}
             return {**base, "status": TIMEOUT, "state": exc.state, "message": str(exc)}
         except BoltError as exc:
             return {**base, "status": ERROR, "state": None, "message": str(exc)}
@@ -91,22 +137,35 @@ class BoltRunTrigger(BaseTrigger):
                 message = settings.redact(message)
             return {**base, "status": ERROR, "state": None, "message": message}
 
+    def _deadline(self) -> float | None:
+        deadlines = [d for d in (self.end_time, self.execution_deadline) if d is not None]
+        return min(deadlines) if deadlines else None
+
+    def _execution_deadline_first(self) -> bool:
+        return self.execution_deadline is not None and self.execution_deadline == self._deadline()
+
     async def _poll(self, bolt: AsyncBoltClient, base: dict[str, Any]) -> dict[str, Any]:
         from paradime_bolt import RunState, RunTimeoutError
 
-        remaining = None if self.end_time is None else self.end_time - time.time()
+        deadline = self._deadline()
+        remaining = None if deadline is None else deadline - time.time()
         if remaining is not None and remaining <= 0:
             # Past the deadline already (a triggerer that restarted late): one look, no wait.
             progress = await bolt.bolt_run_progress(self.run_id)
             if not progress.run_state.is_terminal:
                 raise RunTimeoutError(self.run_id, 0.0, state=progress.state)
             remaining = None
+        waiting: dict[str, Any] = {}
+        if self.outage_tolerance is not None:
+            waiting["outage_tolerance"] = self.outage_tolerance
         status = await bolt.wait_for_run(
             self.run_id,
             timeout=remaining,
             poll_interval=self.poll_interval,
             max_poll_interval=self.poll_interval,
             raise_on_failure=True,
+            on_progress=ProgressLog(self.log, self.run_id),
+            **waiting,
         )
         state = status.run_state
         outcome = SKIPPED if state is RunState.SKIPPED else SUCCESS
@@ -118,10 +177,8 @@ class BoltRunTrigger(BaseTrigger):
             return
         from paradime_bolt import OperationFailedError
 
-        from .hooks import BoltHook
-
-        hook = BoltHook(self.conn_id, workspace_uid=self.workspace_uid)
-        async with await hook.aget_async_client() as bolt:
+        hook = self._hook()
+        async with shared_client(hook, await hook.asettings()) as bolt:
             try:
                 await bolt.cancel_bolt_run(self.run_id)
             except OperationFailedError:  # it ended meanwhile: nothing to cancel
@@ -130,17 +187,36 @@ class BoltRunTrigger(BaseTrigger):
         self.log.info("Cancelled Bolt run %s: the task was killed", self.run_id)
 
 
-def _failed(base: dict[str, Any], exc: RunFailedError) -> dict[str, Any]:
-    from paradime_bolt import RunState
+class _Shared:
+    def __init__(self, client: AsyncBoltClient) -> None:
+        self.client = client
+        self.users = 0
 
-    canceled = RunState.parse(exc.state) is RunState.CANCELED
-    return {
-        **base,
-        "status": CANCELED if canceled else FAILED,
-        "state": exc.state,
-        "message": str(exc),
-        "command": exc.command,
-        "command_id": exc.command_id,
-        "return_code": exc.return_code,
-        "output_tail": exc.output_tail,
-    }
+
+# Per event loop (a client's pool belongs to the loop it first ran on), per connection.
+_CLIENTS: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[tuple[BoltConnectionSettings, int | None], _Shared]
+] = weakref.WeakKeyDictionary()
+
+
+@asynccontextmanager
+async def shared_client(
+    hook: BoltHook, settings: BoltConnectionSettings
+) -> AsyncIterator[AsyncBoltClient]:
+    """The event loop's client for these connection settings, made on first use and closed when
+    its last user is done. A connection edited meanwhile has other settings, so a new client."""
+    clients = _CLIENTS.setdefault(asyncio.get_running_loop(), {})
+    key = (settings, hook.max_retries)
+    shared = clients.get(key)
+    if shared is None:  # no await between the look and the insert: no two clients for one key
+        shared = clients[key] = _Shared(hook.get_async_client(settings))
+    shared.users += 1
+    try:
+        yield shared.client
+    finally:
+        shared.users -= 1
+        if shared.users == 0:
+            if clients.get(key) is shared:
+                del clients[key]
+            # A triggerer stopping cancels the trigger: the pool is closed all the same.
+            await asyncio.shield(shared.client.aclose())
