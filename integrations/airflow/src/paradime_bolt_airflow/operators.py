@@ -98,6 +98,10 @@ class BoltRunOperator(BaseOperator):
     - `retry_from_failure`: on the task's own retry, re-run from its failed command the run this
       task started in its previous try (never another run of the schedule). Needs Airflow 3.3's
       task state store; without it a retry starts a new run, with a warning.
+    - Lineage (`pip install 'airflow-provider-paradime-bolt[openlineage]'`): the OpenLineage
+      provider emits the run's events, this task as their parent; the connection's extra
+      `openlineage_namespace` (or `openlineage_profiles_dir`) names the warehouse.
+      `openlineage_inject_parent_job_info=True` appends the task's parent ids to `reason`.
     """
 
     template_fields: Sequence[str] = (
