@@ -6,13 +6,16 @@ Bolt's limit; lineage that cannot be built never fails a task."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import CONN_ENV, connection_json, run_dag, task_instances
+from tests.conftest import CONN_ENV, connection_json
 
 pytest.importorskip("airflow.providers.openlineage")
 
@@ -21,47 +24,57 @@ pytestmark = [
     pytest.mark.usefixtures("airflow_db"),
 ]
 NS = "snowflake://xy12345.eu-west-1"
+MEMBER = Path(__file__).resolve().parents[1]
+STATES = """\
+import json, sys
+from tests.conftest import run_dag, task_instances
+tis = task_instances(run_dag(sys.argv[1]))
+print("STATES " + json.dumps({k: getattr(t.state, "value", t.state) for k, t in tis.items()}))
+"""
 
 
 @pytest.fixture
-def lineage_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "openlineage.jsonl"
-    transport = {"type": "file", "log_file_path": str(path), "append": True}
-    monkeypatch.setenv("AIRFLOW__OPENLINEAGE__TRANSPORT", json.dumps(transport))
-    monkeypatch.setenv("AIRFLOW__OPENLINEAGE__NAMESPACE", "airflow-test")
-    for name in ("OPENLINEAGE_URL", "OPENLINEAGE_CONFIG", "OPENLINEAGE_DISABLED"):
-        monkeypatch.delenv(name, raising=False)
-    return path
+def lineage_file(tmp_path: Path) -> Path:
+    return tmp_path / "openlineage.jsonl"
 
 
-def connect(bolt: Any, monkeypatch: pytest.MonkeyPatch, **extra: str) -> None:
-    monkeypatch.setenv(
-        CONN_ENV,
-        connection_json(
+def dag_test(
+    dag_id: str, bolt: Any, lineage_file: Path, **extra: str
+) -> tuple[dict[str, str], str]:
+    """`dag.test()` in a process of its own, as a user runs it: the OpenLineage provider reads
+    its settings (here: the file transport) once per process, when Airflow loads its plugin.
+    Returns each task's state and what the process printed (Airflow logs to stdout)."""
+    transport = {"type": "file", "log_file_path": str(lineage_file), "append": True}
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("OPENLINEAGE")}
+    environ |= {
+        "AIRFLOW__OPENLINEAGE__TRANSPORT": json.dumps(transport),
+        "AIRFLOW__OPENLINEAGE__NAMESPACE": "airflow-test",
+        CONN_ENV: connection_json(
             conn_type="paradime_bolt",
             host=bolt.endpoint,
             login=bolt.api_key,
             password=bolt.api_secret,
             extra=extra,
         ),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", STATES, dag_id],
+        cwd=MEMBER,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
+    assert done.returncode == 0, done.stderr[-3000:]
+    (line,) = [text for text in done.stdout.splitlines() if text.startswith("STATES ")]
+    return json.loads(line.removeprefix("STATES ")), done.stdout + done.stderr
 
 
 def test_dag_test_with_the_openlineage_provider_writes_each_runs_events(
-    bolt_emulator: Any,
-    lineage_file: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+    bolt_emulator: Any, lineage_file: Path
 ) -> None:
-    caplog.set_level("INFO", logger="paradime_bolt_airflow.lineage")
-    connect(bolt_emulator, monkeypatch, openlineage_namespace=NS)
-    dag_run = run_dag("bolt_lineage")
-    tis = task_instances(dag_run)
-    assert (tis["run"].state, tis["watch"].state, tis["failing"].state) == (
-        "success",
-        "success",
-        "failed",
-    )
+    states, logged = dag_test("bolt_lineage", bolt_emulator, lineage_file, openlineage_namespace=NS)
+    assert states == {"run": "success", "watch": "success", "failing": "failed"}
     events = [json.loads(line) for line in lineage_file.read_text().splitlines()]
     bolt_runs: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in events:
@@ -105,25 +118,19 @@ def test_dag_test_with_the_openlineage_provider_writes_each_runs_events(
     ]
     assert failed_nodes  # the failing dbt tests
     # the run's reason carried the task's ids, and Bolt accepted it (the task succeeded)
-    logged = caplog.text
     marker = "OpenLineage parent ids written into the run's reason: OpenLineage parent: "
-    (line,) = [text for text in logged.splitlines() if marker in text]
-    ids = json.loads(line.split(marker, 1)[1])
+    (line, *_) = [text for text in logged.splitlines() if marker in text]
+    ids, _ = json.JSONDecoder().raw_decode(line.split(marker, 1)[1])
     assert ids["parent_run_id"] == task_runs["bolt_lineage.run"]
     assert ids["parent_job_name"] == "bolt_lineage.run"
 
 
 def test_a_connection_without_a_warehouse_logs_and_the_task_still_succeeds(
-    bolt_emulator: Any,
-    lineage_file: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capfd: pytest.CaptureFixture[str],
+    bolt_emulator: Any, lineage_file: Path
 ) -> None:
-    connect(bolt_emulator, monkeypatch)
-    dag_run = run_dag("bolt_lineage")
-    tis = task_instances(dag_run)
-    assert (tis["run"].state, tis["watch"].state) == ("success", "success")
-    assert "names no warehouse for lineage" in capfd.readouterr().out
+    states, logged = dag_test("bolt_lineage", bolt_emulator, lineage_file)
+    assert (states["run"], states["watch"]) == ("success", "success")
+    assert "names no warehouse for lineage" in logged
     written = [json.loads(line) for line in lineage_file.read_text().splitlines()]
     assert written  # Airflow's own task events
     assert not [e for e in written if e["job"]["name"].endswith(".bolt_run")]
