@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from bench import benchmarks, dag_parse, dbt_build, many_waits, server_speed
+from bench import benchmarks, dag_parse, dbt_build, lineage, many_waits, server_speed
 from bench._support import ROOT, Emulator, Stats, emulator
 
 SCHEDULES = ROOT / "bench" / "schedules.yml"
@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="append",
         metavar="STEP",
         help="run only this step (repeatable): per-call, waiting, fan-out, server, payloads, "
-        "polls, startup, one-call, dag-parse, many-waits, dbt-build",
+        "polls, startup, one-call, dag-parse, many-waits, dbt-build, lineage",
     )
     args = parser.parse_args(argv)
     sizes = benchmarks.SMOKE if args.smoke else benchmarks.Sizes()
@@ -177,6 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "dag-parse": lambda: dag_parse.dag_parse_cost(sizes, paradime_airflow),
         "many-waits": on_emulator(lambda em: many_waits.many_waits(em, sizes)),
         "dbt-build": lambda: dbt_build.dbt_build_overhead(args.smoke),
+        "lineage": lambda: lineage.lineage_build_cost(args.smoke),
     }
     unknown = sorted(set(args.only or ()) - set(steps))
     if unknown:

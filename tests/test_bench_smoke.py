@@ -50,6 +50,7 @@ def test_every_benchmark_runs_once_with_tiny_sizes(tmp_path: Path) -> None:
         "many waits: resident memory per waiting trigger",
         "many waits: CPU per poll",
         "dbt build of the example project: trigger -> SUCCESS through the emulator",
+        "lineage: OpenLineage events of a 20-model dbt build",
     ):
         assert benchmark in table, benchmark
     assert "smoke run" in table

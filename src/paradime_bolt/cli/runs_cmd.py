@@ -217,3 +217,98 @@ def retry(
         retried = {"retry_of": run_id, "all": retry_all}
         note = f"run {new_id} retries {what} of run {run_id}"
         report_started(bolt, out, new_id, options, note=note, record=retried, **retried)
+
+
+@runs.command("lineage")
+@click.argument("run_id", type=RUN_ID)
+@click.option(
+    "--namespace",
+    metavar="URI",
+    help="The warehouse the datasets live in, as OpenLineage names it: snowflake://ACCOUNT, "
+    "postgres://HOST:PORT, duckdb:///path/db.duckdb, bigquery, ...",
+)
+@click.option(
+    "--profiles-dir",
+    type=click.Path(file_okay=False, exists=True),
+    metavar="DIR",
+    help="Instead of --namespace: derive it from this dbt profiles.yml, as dbt-ol does.",
+)
+@click.option(
+    "--target", metavar="NAME", help="With --profiles-dir: the target (default: the profile's)."
+)
+@click.option(
+    "--profile",
+    "profile_name",
+    metavar="NAME",
+    help="With --profiles-dir: the profile (default: the only one, else the dbt project's name).",
+)
+@click.option(
+    "--job-namespace",
+    metavar="NS",
+    help="The OpenLineage namespace of the jobs (default: $OPENLINEAGE_NAMESPACE, else "
+    "paradime-bolt).",
+)
+@click.option(
+    "--job-name",
+    metavar="NAME",
+    help="The job the Bolt run is a run of, usually its schedule's name "
+    "(default: bolt.run.RUN_ID).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the events as JSON Lines on stdout.")
+@click.option(
+    "--emit",
+    is_flag=True,
+    help="Send the events through the OpenLineage client (OPENLINEAGE_URL, OPENLINEAGE_API_KEY, "
+    "openlineage.yml).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 5 when an event could not be built (a missing artifact) or sent.",
+)
+@click.pass_context
+def lineage(
+    ctx: click.Context,
+    /,
+    run_id: int,
+    namespace: str | None,
+    profiles_dir: str | None,
+    target: str | None,
+    profile_name: str | None,
+    job_namespace: str | None,
+    job_name: str | None,
+    as_json: bool,
+    emit: bool,
+    strict: bool,
+) -> None:
+    """OpenLineage events of a run: its dbt models, seeds, snapshots and tests, the run as their
+    parent job (needs `pip install 'paradime-bolt[openlineage]'`).
+
+    What cannot be built (a command without run_results.json, a run that failed before dbt ran)
+    is skipped with a warning on stderr, and a lineage backend that fails is reported: neither
+    changes the exit code unless --strict.
+
+    \b
+    Examples:
+      paradime-bolt runs lineage 15509 --namespace snowflake://xy12345.eu-west-1 --json
+      OPENLINEAGE_URL=http://marquez:5000 paradime-bolt runs lineage 15509 \\
+          --profiles-dir ~/.dbt --target prod --job-name "daily run" --emit
+    """
+    from ._lineage import run_lineage
+
+    if as_json == emit:
+        raise click.UsageError("choose one of --json (print the events) and --emit (send them)")
+    if (namespace is None) == (profiles_dir is None):
+        raise click.UsageError("name the warehouse: --namespace URI or --profiles-dir DIR")
+    if profiles_dir is None and (target or profile_name):
+        raise click.UsageError("--target and --profile go with --profiles-dir")
+    run_lineage(
+        ctx,
+        run_id,
+        namespace=namespace,
+        profile=(profiles_dir, target, profile_name) if profiles_dir else None,
+        job_namespace=job_namespace,
+        job_name=job_name,
+        emit=emit,
+        strict=strict,
+    )

@@ -98,6 +98,10 @@ class BoltRunOperator(BaseOperator):
     - `retry_from_failure`: on the task's own retry, re-run from its failed command the run this
       task started in its previous try (never another run of the schedule). Needs Airflow 3.3's
       task state store; without it a retry starts a new run, with a warning.
+    - Lineage (`pip install 'airflow-provider-paradime-bolt[openlineage]'`): the OpenLineage
+      provider emits the run's events, this task as their parent; the connection's extra
+      `openlineage_namespace` (or `openlineage_profiles_dir`) names the warehouse.
+      `openlineage_inject_parent_job_info=True` appends the task's parent ids to `reason`.
     """
 
     template_fields: Sequence[str] = (
@@ -131,6 +135,7 @@ class BoltRunOperator(BaseOperator):
         retry_from_failure: bool = False,
         cancel_on_kill: bool = True,
         outage_tolerance: float | timedelta | None = None,
+        openlineage_inject_parent_job_info: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -154,6 +159,7 @@ class BoltRunOperator(BaseOperator):
         self.retry_from_failure = retry_from_failure
         self.cancel_on_kill = cancel_on_kill
         self.outage_tolerance = _optional_seconds("outage_tolerance", outage_tolerance)
+        self.openlineage_inject_parent_job_info = openlineage_inject_parent_job_info
         self.bolt_run_id: int | None = None
         self.owns_run = False  # the run is this task's (not one it attached to)
 
@@ -169,6 +175,10 @@ class BoltRunOperator(BaseOperator):
 
         hook = self._hook()
         settings = hook.settings()
+        if self.openlineage_inject_parent_job_info:
+            from .lineage import reason_with_parent
+
+            self.reason = reason_with_parent(self.reason, context["ti"])
         with hook.get_client(settings) as bolt:
             run_id, self.owns_run = self._start(bolt, context)
             self._record(run_id, hook, settings, context)
@@ -424,6 +434,21 @@ class BoltRunOperator(BaseOperator):
         raise error
 
     # -- stopping ----------------------------------------------------------------------------------
+
+    # -- lineage: the OpenLineage provider calls these when the task ends --------------------
+
+    def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
+        """Emits the Bolt run's OpenLineage events (its dbt nodes, the run itself), this task as
+        their parent; the warehouse is the connection's (see `paradime_bolt_airflow.lineage`)."""
+        from .lineage import emit_run_lineage
+
+        return emit_run_lineage(self, task_instance, self.bolt_run_id)
+
+    def get_openlineage_facets_on_failure(self, task_instance: Any) -> Any:
+        """As on complete: the failed run's events (FAIL for what failed)."""
+        from .lineage import emit_run_lineage
+
+        return emit_run_lineage(self, task_instance, self.bolt_run_id)
 
     def on_kill(self) -> None:
         """The task was killed or hit its execution_timeout: cancel its run (cancel_on_kill)."""

@@ -96,6 +96,19 @@ class BoltRunSensor(BaseSensorOperator):
         super().execute(context)
         return run_id
 
+    def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
+        """Emits the watched run's OpenLineage events, this task as their parent (the
+        connection names the warehouse: see `paradime_bolt_airflow.lineage`)."""
+        from .lineage import emit_run_lineage
+
+        return emit_run_lineage(self, task_instance, run_id_argument(self.run_id))
+
+    def get_openlineage_facets_on_failure(self, task_instance: Any) -> Any:
+        """As on complete: the failed run's events."""
+        from .lineage import emit_run_lineage
+
+        return emit_run_lineage(self, task_instance, run_id_argument(self.run_id))
+
     def _defer(self, run_id: int, context: Context) -> NoReturn:
         from .triggers import BoltRunTrigger
 
