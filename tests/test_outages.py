@@ -262,3 +262,24 @@ def test_a_run_that_had_ended_is_not_an_error(twin: Twin, script: GraphQLScript)
     guard, escaped = _guarded(twin, KeyboardInterrupt(), script)
     assert isinstance(escaped, KeyboardInterrupt)
     assert guard.canceled is False and guard.error is not None
+
+
+def test_a_cancel_whose_answer_a_second_interrupt_cut_off_still_counts(
+    twin: Twin, script: GraphQLScript
+) -> None:
+    """The first cancel reaches Bolt but a second interrupt lands before its answer; the second
+    try hears that the run has ended, and the run is CANCELED: the guard says cancelled."""
+    tries = []
+
+    def cancel(_variables: dict[str, Any]) -> Any:
+        tries.append(1)
+        if len(tries) == 1:
+            raise KeyboardInterrupt  # the repeated signal, during the first request
+        return {"data": {"cancelBoltRun": {"ok": False}}}
+
+    script.on("CancelBoltRun", cancel)
+    script.on("BoltRunProgress", p.progress("RUNNING"), p.progress("CANCELED"))
+    guard, escaped = _guarded(twin, KeyboardInterrupt(), script)
+    assert isinstance(escaped, KeyboardInterrupt)
+    assert (guard.interrupted, guard.canceled, guard.error) == (True, True, None)
+    assert len(tries) == 2

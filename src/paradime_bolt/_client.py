@@ -47,6 +47,7 @@ from ._lookups import lookup
 from ._sync_transport import SyncTransport
 from ._transport import check_proxy
 from ._types import NOT_GIVEN, NotGiven, Timeout
+from ._views import RunState
 from ._waiting import (
     DEFAULT_OUTAGE_TOLERANCE,
     DEFAULT_WAIT_TIMEOUT,
@@ -691,8 +692,14 @@ class BoltClient:
             try:
                 self.cancel_bolt_run(guard.run_id)
             except OperationFailedError as exc:
-                guard.error = exc
-                logger.info("Interrupted: Bolt run %s had already ended", guard.run_id)
+                # It had ended: maybe cancelled by the first try, whose answer a second
+                # interrupt cut off. A run that ended CANCELED is what the guard was for.
+                if self._ended_canceled(guard.run_id):
+                    guard.canceled = True
+                    logger.warning("Interrupted: Bolt run %s was cancelled", guard.run_id)
+                else:
+                    guard.error = exc
+                    logger.info("Interrupted: Bolt run %s had already ended", guard.run_id)
             except BoltError as exc:
                 guard.error = exc
                 logger.warning(
@@ -708,6 +715,14 @@ class BoltClient:
                 guard.canceled = True
                 logger.warning("Interrupted: Bolt run %s was cancelled", guard.run_id)
             return
+
+    def _ended_canceled(self, run_id: int) -> bool:
+        """Whether the run is CANCELED now (False when that cannot be read)."""
+        try:
+            progress = self.bolt_run_progress(run_id)
+        except BoltError:
+            return False
+        return progress.run_state is RunState.CANCELED
 
     def iter_schedules(
         self,
