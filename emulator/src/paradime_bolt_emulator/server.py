@@ -229,6 +229,7 @@ class EmulatorServer:
         server = uvicorn.Server(
             uvicorn.Config(
                 app,
+                http="httptools",
                 log_config=None,
                 log_level=self.config.log_level,
                 access_log=self.config.log_level == "debug",
