@@ -115,6 +115,20 @@ def test_json_mode_keeps_stdout_for_the_document(capsys: pytest.CaptureFixture[s
         out.document({})
 
 
+@pytest.mark.parametrize("json_mode", [False, True])
+def test_result_is_the_document_with_json_else_the_line_and_the_note(
+    capsys: pytest.CaptureFixture[str], json_mode: bool
+) -> None:
+    out = Output(interactive=False, json_mode=json_mode, redact=Redactor())
+    out.result({"run_id": 7}, line="7", note="triggered run 7")
+    captured = capsys.readouterr()
+    if json_mode:
+        assert json.loads(captured.out) == {"run_id": 7}
+        assert captured.err == ""
+    else:
+        assert (captured.out, captured.err) == ("7\n", "triggered run 7\n")
+
+
 @pytest.mark.parametrize(
     ("seconds", "text"),
     [(None, ""), (-1, "0.0s"), (4.24, "4.2s"), (187, "3m 07s"), (3720, "1h 02m")],

@@ -234,6 +234,18 @@ def test_waiting_options_need_wait(invoke: Invoke, flag: list[str]) -> None:
     assert f"{flag[0]} only applies with --wait" in result.stderr
 
 
+@pytest.mark.parametrize("option", ["--timeout", "--poll-interval", "--outage-tolerance"])
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_a_duration_that_is_not_finite_is_refused_before_the_run_starts(
+    invoke: Invoke, script: GraphQLScript, option: str, value: str
+) -> None:
+    result = invoke("run", "daily run", "--wait", option, value)
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}'" in result.stderr
+    assert f"{value} is not a finite number of seconds" in result.stderr
+    assert script.calls == []
+
+
 def test_an_already_running_schedule_is_exit_5(invoke: Invoke, script: GraphQLScript) -> None:
     script.on(
         "TriggerBoltRun",

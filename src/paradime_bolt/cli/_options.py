@@ -32,21 +32,33 @@ REQUEST_TIMEOUT_ENV = "PARADIME_BOLT_REQUEST_TIMEOUT"
 
 
 def _finite(_ctx: click.Context, _param: click.Parameter, value: float | None) -> float | None:
-    """FloatRange lets nan and inf through: a timeout must be a real number of seconds."""
+    """FloatRange lets nan and inf through: a duration must be a real number of seconds."""
     if value is not None and not math.isfinite(value):
-        raise click.BadParameter(f"{value!r} is not a positive, finite number of seconds")
+        raise click.BadParameter(f"{value!r} is not a finite number of seconds")
     return value
+
+
+def _seconds_option(*names: str, positive: bool, **attrs: Any) -> Callable[[F], F]:
+    """An option taking a duration: a finite number of seconds, more than 0 when `positive`
+    (else 0 or more). Checked as the command line is parsed, so before any request: a run is
+    never triggered only for its wait to refuse the value."""
+    option: Callable[[F], F] = click.option(
+        *names,
+        type=click.FloatRange(min=0, min_open=positive),
+        callback=_finite,
+        metavar="SECONDS",
+        **attrs,
+    )
+    return option
 
 
 def request_timeout_option(function: F) -> F:
     """--request-timeout (global): how long one HTTP request may take."""
-    return click.option(
+    return _seconds_option(
         "--request-timeout",
-        type=click.FloatRange(min=0, min_open=True),
-        callback=_finite,
+        positive=True,
         envvar=REQUEST_TIMEOUT_ENV,
         show_envvar=True,
-        metavar="SECONDS",
         help="How long one request may wait to connect, or for each part of the answer, before "
         "it fails (and is retried, see --max-retries). Default 30.",
     )(function)
@@ -62,12 +74,11 @@ def json_option(function: F) -> F:
 
 
 def poll_interval_option(function: F) -> F:
-    return click.option(
+    return _seconds_option(
         "--poll-interval",
-        type=click.FloatRange(min=0, min_open=True),
+        positive=True,
         default=DEFAULT_POLL_INTERVAL,
         show_default=True,
-        metavar="SECONDS",
         help=f"Seconds between the first status polls (the first is at once); polls then "
         f"back off to {MAX_POLL_INTERVAL:g}s (or this value, if larger).",
     )(function)
@@ -80,10 +91,9 @@ def _waiting_decorators(condition: str) -> list[Callable[[Any], Any]]:
         return f"{condition}{text}" if condition else text[:1].upper() + text[1:]
 
     return [
-        click.option(
+        _seconds_option(
             "--timeout",
-            type=click.FloatRange(min=0),
-            metavar="SECONDS",
+            positive=False,
             help=says(
                 f"give up waiting after this long, exit 3 (default {DEFAULT_TIMEOUT:g}; "
                 "0 waits without limit)."
@@ -102,11 +112,9 @@ def _waiting_decorators(condition: str) -> list[Callable[[Any], Any]]:
                 "without it the run goes on."
             ),
         ),
-        click.option(
+        _seconds_option(
             "--outage-tolerance",
-            type=click.FloatRange(min=0),
-            callback=_finite,
-            metavar="SECONDS",
+            positive=False,
             help=says(
                 "keep waiting through an API that does not answer (no connection, timeouts, "
                 f"429, 5xx) for this long in a row, then exit 5 (default "

@@ -231,6 +231,17 @@ class Output:
             grid.add_row(label, Text(value))
         self._console(err=self.json_mode).print(grid)
 
+    def result(self, document: Any, *, line: str | None = None, note: str | None = None) -> None:
+        """A short command's outcome: with --json its `document`, else `line` on stdout and
+        `note` on stderr."""
+        if self.json_mode:
+            self.document(document)
+            return
+        if line is not None:
+            self.line(line)
+        if note is not None:
+            self.note(note)
+
     def document(self, document: Any) -> None:
         """The one JSON document of a --json command, on stdout."""
         if self.document_written:

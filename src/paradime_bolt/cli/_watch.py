@@ -136,11 +136,7 @@ def report_started(
     """A run just started: without --wait its id on stdout (with --json, `record`) and `note`;
     with --wait, `wait_and_report` (its JSON document carrying `extra`)."""
     if options is None:
-        if output.json_mode:
-            output.document({"run_id": run_id, **record})
-        else:
-            output.line(str(run_id))
-            output.note(note)
+        output.result({"run_id": run_id, **record}, line=str(run_id), note=note)
         return
     wait_and_report(bolt, output, run_id, options, note=f"{note}; waiting for it to end", **extra)
 

@@ -106,10 +106,7 @@ def cancel(ctx: click.Context, run_id: int, as_json: bool) -> None:
     """
     with session(ctx, json_mode=as_json) as (out, bolt):
         bolt.cancel_bolt_run(run_id)
-    if as_json:
-        out.document({"run_id": run_id, "canceled": True})
-    else:
-        out.line(f"run {run_id}: cancelled")
+    out.result({"run_id": run_id, "canceled": True}, line=f"run {run_id}: cancelled")
 
 
 @runs.command("logs")

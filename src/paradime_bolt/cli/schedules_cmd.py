@@ -312,10 +312,7 @@ def create_schedule(
         created = bolt.create_bolt_schedule(schedule)
     if not created.slug:
         raise CliError("the API returned no slug", ExitCode.API)
-    if as_json:
-        out.document({"name": schedule.name, "slug": created.slug})
-    else:
-        out.line(created.slug)
+    out.result({"name": schedule.name, "slug": created.slug}, line=created.slug)
 
 
 @schedules.command("delete")
@@ -331,7 +328,4 @@ def delete_schedule(ctx: click.Context, slug: str, as_json: bool) -> None:
     """
     with session(ctx, json_mode=as_json) as (out, bolt):
         bolt.delete_bolt_schedule(slug)
-    if as_json:
-        out.document({"slug": slug, "deleted": True})
-    else:
-        out.note(f"deleted {slug}")
+    out.result({"slug": slug, "deleted": True}, note=f"deleted {slug}")
