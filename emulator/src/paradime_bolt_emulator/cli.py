@@ -59,24 +59,24 @@ def _port(text: str) -> int:
     return value
 
 
-def _positive_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
-    return value
+def _number(what: str, allowed: Callable[[float], bool]) -> Callable[[str], float]:
+    """An argparse type: a finite number that is ``allowed``, else the error that the text is
+    not ``what``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and allowed(value)):
+            raise argparse.ArgumentTypeError(f"{text} is not {what}")
+        return value
+
+    return parse
 
 
-def _milliseconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not (value >= 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"{text} is not a number of milliseconds (0 or more)")
-    return value
+_positive_seconds = _number("a positive number of seconds", lambda value: value > 0)
+_milliseconds = _number("a number of milliseconds (0 or more)", lambda value: value >= 0)
 
 
 def _webhook_url(text: str) -> str:

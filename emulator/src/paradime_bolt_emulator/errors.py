@@ -2,6 +2,8 @@
 
 Each message starts with the exception name the live API uses (``AlreadyRunningException: ...``),
 so clients that match on it work, and carries ``extensions.code`` for clients that branch on codes.
+An error class is named after that exception (``AlreadyRunningError``) and states its code as a
+class keyword: ``class AlreadyRunningError(BoltApiError, code="ALREADY_RUNNING")``.
 """
 
 from __future__ import annotations
@@ -15,49 +17,36 @@ class BoltApiError(Exception):
     exception_name: ClassVar[str] = "BoltApiException"
     code: ClassVar[str] = "BAD_REQUEST"
 
+    def __init_subclass__(cls, *, code: str, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.exception_name = cls.__name__.removesuffix("Error") + "Exception"
+        cls.code = code
+
     def __init__(self, detail: str) -> None:
         super().__init__(f"{self.exception_name}: {detail}")
         # graphql-core copies an original error's ``extensions`` into the GraphQL error.
         self.extensions: dict[str, Any] = {"code": self.code}
 
 
-class AlreadyRunningError(BoltApiError):
+class AlreadyRunningError(BoltApiError, code="ALREADY_RUNNING"):
     """A new run of a schedule was asked for while one is STARTING or RUNNING."""
 
-    exception_name = "AlreadyRunningException"
-    code = "ALREADY_RUNNING"
 
-
-class ScheduleNotFoundError(BoltApiError):
+class ScheduleNotFoundError(BoltApiError, code="NOT_FOUND"):
     """A mutation named a schedule that does not exist."""
 
-    exception_name = "ScheduleNotFoundException"
-    code = "NOT_FOUND"
 
-
-class RunNotFoundError(BoltApiError):
+class RunNotFoundError(BoltApiError, code="NOT_FOUND"):
     """A retry named a run that does not exist."""
 
-    exception_name = "RunNotFoundException"
-    code = "NOT_FOUND"
 
-
-class NothingToRetryError(BoltApiError):
+class NothingToRetryError(BoltApiError, code="NOTHING_TO_RETRY"):
     """A retry found no failed command (or no failed run) to start again from."""
 
-    exception_name = "NothingToRetryException"
-    code = "NOTHING_TO_RETRY"
 
-
-class InvalidArgumentsError(BoltApiError):
+class InvalidArgumentsError(BoltApiError, code="BAD_USER_INPUT"):
     """Arguments that are valid GraphQL but make no sense together (both scheduleName and slug)."""
 
-    exception_name = "InvalidArgumentsException"
-    code = "BAD_USER_INPUT"
 
-
-class YamlScheduleError(BoltApiError):
+class YamlScheduleError(BoltApiError, code="BAD_REQUEST"):
     """A delete named a schedule defined in YAML, which only its file can remove."""
-
-    exception_name = "YamlScheduleException"
-    code = "BAD_REQUEST"
