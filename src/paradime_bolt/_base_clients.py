@@ -12,7 +12,8 @@ generated code stays a pure description of the operations.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeAlias, TypeVar
 
 from pydantic import BaseModel as PydanticBaseModel
 
@@ -22,11 +23,13 @@ if TYPE_CHECKING:
 __all__ = ["AsyncGraphQLBase", "AsyncTransport", "SyncGraphQLBase", "Transport"]
 
 ResultT = TypeVar("ResultT", bound=PydanticBaseModel)
+ReplyT_co = TypeVar("ReplyT_co", covariant=True)
 
 
-class Transport(Protocol):
+class GraphQLTransport(Protocol[ReplyT_co]):
     """Sends one GraphQL operation (with a call's `options=`), and turns its answer into a
-    result model."""
+    result model. `execute` returns the answer (`Transport`) or an awaitable of it
+    (`AsyncTransport`); parsing is CPU work only, so `parse` is never awaited."""
 
     def execute(
         self,
@@ -35,24 +38,13 @@ class Transport(Protocol):
         variables: dict[str, Any],
         *,
         options: RequestOptions = ...,
-    ) -> Any: ...
+    ) -> ReplyT_co: ...
 
     def parse(self, model: type[ResultT], reply: Any) -> ResultT: ...
 
 
-class AsyncTransport(Protocol):
-    """The same, awaited; parsing is CPU work only, so `parse` is not awaited."""
-
-    async def execute(
-        self,
-        query: str,
-        operation_name: str | None,
-        variables: dict[str, Any],
-        *,
-        options: RequestOptions = ...,
-    ) -> Any: ...
-
-    def parse(self, model: type[ResultT], reply: Any) -> ResultT: ...
+Transport: TypeAlias = GraphQLTransport[Any]
+AsyncTransport: TypeAlias = GraphQLTransport[Awaitable[Any]]
 
 
 class _GraphQLBase:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -450,56 +450,53 @@ def _check_commands(check: _Checker, located: Located) -> None:
         )
 
 
-def _check_notifications(check: _Checker, located: Located) -> None:
-    notifications = located.entries.get("notifications")
-    if notifications is None or notifications.value is None:
+def _block_items(
+    check: _Checker, located: Located, block: str, keys: Sequence[str]
+) -> Iterator[tuple[str, str, Located]]:
+    """Each item of the lists the optional mapping `block` holds under `keys`, as (key, its
+    `block.key[index]` label, item); a block that is no mapping or a key that is no list is
+    reported and passed over, an unknown key only warned about (Paradime ignores it)."""
+    mapping = located.entries.get(block)
+    if mapping is None or mapping.value is None:
         return
-    if not check.mapping(notifications, "notifications", _NOTIFICATION_LISTS, extra="ignore"):
+    if not check.mapping(mapping, block, keys, extra="ignore"):
         return
-    for key in _NOTIFICATION_LISTS:
-        value = notifications.entries.get(key)
+    for key in keys:
+        value = mapping.entries.get(key)
         if value is None or value.value is None:
             continue
         if not value.is_sequence:
-            check.error(value, f"notifications.{key} must be a list")
+            check.error(value, f"{block}.{key} must be a list")
             continue
         for index, item in enumerate(value.items):
-            what = f"notifications.{key}[{index}]"
-            if not check.mapping(
-                item, what, ("channel", "address", "events"), required=("events",), extra="ignore"
-            ):
-                continue
-            channel = check.text(item, "channel", what)
-            address = check.text(item, "address", what)
-            if not channel and not address:
-                check.error(item, f"{what}: give a channel or an address")
-            check.events(check.text_list(item, "events", what), f"{what}.events", lower=True)
+            yield key, f"{block}.{key}[{index}]", item
+
+
+def _check_notifications(check: _Checker, located: Located) -> None:
+    for _, what, item in _block_items(check, located, "notifications", _NOTIFICATION_LISTS):
+        if not check.mapping(
+            item, what, ("channel", "address", "events"), required=("events",), extra="ignore"
+        ):
+            continue
+        channel = check.text(item, "channel", what)
+        address = check.text(item, "address", what)
+        if not channel and not address:
+            check.error(item, f"{what}: give a channel or an address")
+        check.events(check.text_list(item, "events", what), f"{what}.events", lower=True)
 
 
 def _check_integrations(check: _Checker, located: Located) -> None:
-    integrations = located.entries.get("integrations")
-    if integrations is None or integrations.value is None:
-        return
-    if not check.mapping(integrations, "integrations", tuple(_INTEGRATIONS), extra="ignore"):
-        return
-    for kind, fields in _INTEGRATIONS.items():
-        value = integrations.entries.get(kind)
-        if value is None or value.value is None:
+    for kind, what, item in _block_items(check, located, "integrations", tuple(_INTEGRATIONS)):
+        fields = _INTEGRATIONS[kind]
+        if not check.mapping(item, what, tuple(fields), extra="allow"):
             continue
-        if not value.is_sequence:
-            check.error(value, f"integrations.{kind} must be a list")
-            continue
-        for index, item in enumerate(value.items):
-            what = f"integrations.{kind}[{index}]"
-            if not check.mapping(item, what, tuple(fields), extra="allow"):
-                continue
-            for key, kind_of in fields.items():
-                if kind_of == "text":
-                    check.text(item, key, what)
-                elif kind_of == "bool":
-                    check.boolean(item, key, what)
-                else:
-                    check.text_list(item, key, what, optional=True)
+        for key, kind_of in fields.items():
+            if kind_of == "text":
+                check.text(item, key, what)
+            elif kind_of == "bool":
+                check.boolean(item, key, what)
+            else:
+                check.text_list(item, key, what, optional=True)
 
 
 def _check_deferred(check: _Checker, located: Located, key: str, facts: ScheduleFacts) -> None:

@@ -83,6 +83,8 @@ WebhookCallback: TypeAlias = Callable[[BoltRunEvent], object]
 TOKEN: Final = "{token}"
 DEFAULT_SECRET_HEADER: Final = "X-Bolt-Webhook-Secret"
 DEFAULT_EVENT_HEADER: Final = "X-Paradime-Event"  # our name: Paradime documents no event header
+DEFAULT_MAX_BODY_BYTES: Final = 1_048_576
+DEFAULT_SHUTDOWN_TIMEOUT: Final = 30.0
 
 
 class _Unread(enum.Enum):
@@ -101,8 +103,8 @@ class WebhookReceiver:
         secret: str | None = None,
         secret_header: str = DEFAULT_SECRET_HEADER,
         event_header: str | None = DEFAULT_EVENT_HEADER,
-        max_body_bytes: int = 1_048_576,
-        shutdown_timeout: float | None = 30.0,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        shutdown_timeout: float | None = DEFAULT_SHUTDOWN_TIMEOUT,
     ) -> None:
         if not callable(callback):
             raise InvalidArgumentError("callback must be callable")
@@ -287,8 +289,8 @@ def create_receiver(
     secret: str | None = None,
     secret_header: str = DEFAULT_SECRET_HEADER,
     event_header: str | None = DEFAULT_EVENT_HEADER,
-    max_body_bytes: int = 1_048_576,
-    shutdown_timeout: float | None = 30.0,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    shutdown_timeout: float | None = DEFAULT_SHUTDOWN_TIMEOUT,
 ) -> WebhookReceiver:
     """Builds the receiver ASGI app (see the module docstring for every status it answers).
 
