@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import ast
 import json
-import subprocess
 import sys
 from pathlib import Path
+
+from _written import ruff_formatted, write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "# -- written by scripts/lazy_exports.py from the imports above; do not edit --"
@@ -54,7 +55,7 @@ def exports(source: str) -> tuple[dict[str, str], list[str]]:
 
 def section(package: str, lazy: dict[str, str], eager: list[str]) -> str:
     rows = "".join(f"    {json.dumps(n)}: {json.dumps(m)},\n" for n, m in lazy.items())
-    names = sorted({*lazy, *eager})  # ruff's RUF022 order is applied after (see `_format`)
+    names = sorted({*lazy, *eager})  # ruff's RUF022 order is applied after (see `rewritten`)
     listed = "".join(f"    {json.dumps(name)},\n" for name in names)
     return (
         f"{MARKER}\n\n"
@@ -78,35 +79,13 @@ def rewritten(path: Path) -> str:
         raise SystemExit(f"{path}: no marker line {MARKER!r}")
     lazy, eager = exports(source)
     head = source.split(MARKER, 1)[0]
-    return _format(head + section(path.parent.name, lazy, eager), path)
-
-
-def _format(text: str, path: Path) -> str:
-    """`__all__` in ruff's order (RUF022), then ruff's formatting, as the linters expect."""
-    ruff = [sys.executable, "-m", "ruff"]
-    common = ["--quiet", "--stdin-filename", str(path), "-"]
-    fixed = subprocess.run(  # noqa: S603 - a fixed command line
-        [*ruff, "check", "--fix", "--select", "RUF022", *common],
-        input=text,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
-    return subprocess.run(  # noqa: S603 - a fixed command line
-        [*ruff, "format", *common], input=fixed, capture_output=True, text=True, check=True
-    ).stdout
+    # `__all__` in ruff's order (RUF022), then ruff's formatting, as the linters expect.
+    return ruff_formatted(head + section(path.parent.name, lazy, eager), path, "RUF022")
 
 
 def main(argv: list[str]) -> int:
-    stale = 0
-    for path in PACKAGES:
-        expected = rewritten(path)
-        if "--check" not in argv:
-            path.write_text(expected, encoding="utf-8")
-        elif path.read_text(encoding="utf-8") != expected:
-            print(f"{path} is stale: run python scripts/lazy_exports.py", file=sys.stderr)
-            stale = 1
-    return stale
+    written = {path: rewritten(path) for path in PACKAGES}
+    return write_or_check(written, argv, "scripts/lazy_exports.py")
 
 
 if __name__ == "__main__":
