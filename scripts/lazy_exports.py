@@ -59,19 +59,17 @@ def exports(source: str) -> tuple[dict[str, str], list[str]]:
 
 
 # The same in every package: the module's own `__name__` names it in the error.
-LOADER = """\
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-"""
+LOADER = (
+    "def __getattr__(name: str) -> Any:\n"
+    "    module = _LAZY.get(name)\n"
+    "    if module is None:\n"
+    '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")\n'
+    "    value = getattr(importlib.import_module(module, __name__), name)\n"
+    "    globals()[name] = value\n"
+    "    return value\n\n\n"
+    "def __dir__() -> list[str]:\n"
+    "    return sorted(__all__)\n"
+)
 
 
 def section(lazy: dict[str, str], eager: list[str]) -> str:
