@@ -37,11 +37,12 @@ $(INSTALLED): uv.lock $(PYPROJECTS) | $(UV)
 	$(RUN) python -m compileall -q -j 0 $(SOURCES)
 	@touch $@
 
-generate: install ## Regenerate _generated/ from the schema and queries/, and _client.py from _async_client.py.
+generate: install ## Regenerate _generated/ from the schema and queries/, the sync twins, and the lazy exports.
 	rm -rf $(GENERATED_DIR)
 	PYTHONPATH=. $(RUN) ariadne-codegen --config codegen.toml
 	PYTHONPATH=. $(RUN) ariadne-codegen --config codegen-async.toml
 	$(RUN) python scripts/unasync.py
+	$(RUN) python scripts/lazy_exports.py
 
 check-generated: install ## Fail when the committed generated code is stale (generated into a temporary folder).
 	$(RUN) python scripts/check_generated.py

@@ -3,9 +3,14 @@ under `if TYPE_CHECKING:`.
 
 A package whose names load on first use (PEP 562) needs three lists that must agree: the imports
 mypy reads, the table `__getattr__` loads from, and `__all__`. Only the first is written by hand;
-this script writes the other two (and `__getattr__`, `__dir__`) below the marker line, so they
-cannot drift. Names imported at run time outside the block (`__version__`) join `__all__`.
-`--check` fails when a section is stale; tests/test_lazy_exports.py runs it.
+this script writes the other two (and `__getattr__`, `__dir__`) from the marker line to the end
+of the file, so they cannot drift. Names imported at run time outside the block (`__version__`)
+join `__all__`. `--check` fails when a section is stale; tests/test_lazy_exports.py and
+`make check-generated` run it, `make generate` rewrites.
+
+`__getattr__` and `__dir__` (`LOADER`) are the same in every package, but no package can import
+them from another (the emulator may not import the client, and each is its own distribution), so
+each section is generated text written from this one source, as `_client.py` is.
 
     python scripts/lazy_exports.py          # rewrite the sections
     python scripts/lazy_exports.py --check  # exit 1 if one is stale
@@ -15,9 +20,10 @@ from __future__ import annotations
 
 import ast
 import json
-import subprocess
 import sys
 from pathlib import Path
+
+from _written import ruff_formatted, write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "# -- written by scripts/lazy_exports.py from the imports above; do not edit --"
@@ -52,24 +58,25 @@ def exports(source: str) -> tuple[dict[str, str], list[str]]:
     return lazy, eager
 
 
-def section(package: str, lazy: dict[str, str], eager: list[str]) -> str:
+# The same in every package: the module's own `__name__` names it in the error.
+LOADER = (
+    "def __getattr__(name: str) -> Any:\n"
+    "    module = _LAZY.get(name)\n"
+    "    if module is None:\n"
+    '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")\n'
+    "    value = getattr(importlib.import_module(module, __name__), name)\n"
+    "    globals()[name] = value\n"
+    "    return value\n\n\n"
+    "def __dir__() -> list[str]:\n"
+    "    return sorted(__all__)\n"
+)
+
+
+def section(lazy: dict[str, str], eager: list[str]) -> str:
     rows = "".join(f"    {json.dumps(n)}: {json.dumps(m)},\n" for n, m in lazy.items())
-    names = sorted({*lazy, *eager})  # ruff's RUF022 order is applied after (see `_format`)
+    names = sorted({*lazy, *eager})  # ruff's RUF022 order is applied after (see `rewritten`)
     listed = "".join(f"    {json.dumps(name)},\n" for name in names)
-    return (
-        f"{MARKER}\n\n"
-        f"_LAZY = {{\n{rows}}}\n\n\n"
-        "def __getattr__(name: str) -> Any:\n"
-        "    module = _LAZY.get(name)\n"
-        "    if module is None:\n"
-        f'        raise AttributeError(f"module {package!r} has no attribute {{name!r}}")\n'
-        "    value = getattr(importlib.import_module(module, __name__), name)\n"
-        "    globals()[name] = value\n"
-        "    return value\n\n\n"
-        "def __dir__() -> list[str]:\n"
-        "    return sorted(__all__)\n\n\n"
-        f"__all__ = [\n{listed}]\n"
-    )
+    return f"{MARKER}\n\n_LAZY = {{\n{rows}}}\n\n\n{LOADER}\n\n__all__ = [\n{listed}]\n"
 
 
 def rewritten(path: Path) -> str:
@@ -78,35 +85,13 @@ def rewritten(path: Path) -> str:
         raise SystemExit(f"{path}: no marker line {MARKER!r}")
     lazy, eager = exports(source)
     head = source.split(MARKER, 1)[0]
-    return _format(head + section(path.parent.name, lazy, eager), path)
-
-
-def _format(text: str, path: Path) -> str:
-    """`__all__` in ruff's order (RUF022), then ruff's formatting, as the linters expect."""
-    ruff = [sys.executable, "-m", "ruff"]
-    common = ["--quiet", "--stdin-filename", str(path), "-"]
-    fixed = subprocess.run(  # noqa: S603 - a fixed command line
-        [*ruff, "check", "--fix", "--select", "RUF022", *common],
-        input=text,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
-    return subprocess.run(  # noqa: S603 - a fixed command line
-        [*ruff, "format", *common], input=fixed, capture_output=True, text=True, check=True
-    ).stdout
+    # `__all__` in ruff's order (RUF022), then ruff's formatting, as the linters expect.
+    return ruff_formatted(head + section(lazy, eager), path, "RUF022")
 
 
 def main(argv: list[str]) -> int:
-    stale = 0
-    for path in PACKAGES:
-        expected = rewritten(path)
-        if "--check" not in argv:
-            path.write_text(expected, encoding="utf-8")
-        elif path.read_text(encoding="utf-8") != expected:
-            print(f"{path} is stale: run python scripts/lazy_exports.py", file=sys.stderr)
-            stale = 1
-    return stale
+    written = {path: rewritten(path) for path in PACKAGES}
+    return write_or_check(written, argv, "scripts/lazy_exports.py")
 
 
 if __name__ == "__main__":

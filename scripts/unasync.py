@@ -12,9 +12,10 @@ The two twins must keep the same methods, arguments and types, so only one is wr
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from pathlib import Path
+
+from _written import ruff_formatted, write_or_check
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "paradime_bolt"
 
@@ -101,47 +102,15 @@ def unasync(source: str, header: str, target: Path) -> str:
             text = re.sub(pattern, replacement, text)
         else:
             text = text.replace(pattern, replacement)
-    return _format(text, target)
-
-
-def _format(text: str, target: Path) -> str:
-    ruff = [sys.executable, "-m", "ruff"]
-    fixed = subprocess.run(  # noqa: S603 - a fixed command line
-        [
-            *ruff,
-            "check",
-            "--fix",
-            "--select",
-            "I,F401",
-            "--quiet",
-            "--stdin-filename",
-            str(target),
-            "-",
-        ],
-        input=text,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
-    return subprocess.run(  # noqa: S603 - a fixed command line
-        [*ruff, "format", "--quiet", "--stdin-filename", str(target), "-"],
-        input=fixed,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    return ruff_formatted(text, target, "I,F401")
 
 
 def main(argv: list[str]) -> int:
-    stale = 0
-    for source, target, header in TWINS:
-        expected = unasync(source.read_text(encoding="utf-8"), header, target)
-        if "--check" not in argv:
-            target.write_text(expected, encoding="utf-8")
-        elif target.read_text(encoding="utf-8") != expected:
-            print(f"{target} is stale: run python scripts/unasync.py", file=sys.stderr)
-            stale = 1
-    return stale
+    written = {
+        target: unasync(source.read_text(encoding="utf-8"), header, target)
+        for source, target, header in TWINS
+    }
+    return write_or_check(written, argv, "scripts/unasync.py")
 
 
 if __name__ == "__main__":
