@@ -7,6 +7,7 @@ models, which a DAG file being parsed (every few seconds) must not pay for.
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 if TYPE_CHECKING:
@@ -104,3 +105,46 @@ def run_id_argument(value: object) -> int:
     if run_id is None or not 0 < run_id < 2**31:
         raise ValueError(f"run_id must be a Bolt run id (a positive integer), not {value!r}")
     return run_id
+
+
+def seconds(name: str, value: float | timedelta, *, zero: bool = False) -> float:
+    """A duration given to an operator or a sensor (seconds, or a timedelta) as seconds:
+    positive, or 0 or more with `zero`; else ValueError naming it."""
+    number = value.total_seconds() if isinstance(value, timedelta) else value
+    if isinstance(number, bool) or not isinstance(number, int | float):
+        raise ValueError(f"{name} must be a number of seconds, not {value!r}")
+    if zero and not number >= 0:
+        raise ValueError(f"{name} must be a number of seconds (0 or more), not {value!r}")
+    if not zero and not number > 0:
+        raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
+    return float(number)
+
+
+def optional_seconds(name: str, value: float | timedelta | None) -> float | None:
+    """`seconds` with 0 allowed, or None (the client's default)."""
+    return None if value is None else seconds(name, value, zero=True)
+
+
+def waiting(outage_tolerance: float | None) -> dict[str, Any]:
+    """The `wait_for_run` arguments of a task's `outage_tolerance`: none when it is None, so
+    the client's default applies."""
+    return {} if outage_tolerance is None else {"outage_tolerance": outage_tolerance}
+
+
+def default_deferrable() -> bool:
+    """`[operators] default_deferrable`: what `deferrable=None` means."""
+    try:
+        from airflow.sdk import conf
+    except ImportError:  # pragma: no cover - Airflow 3.0
+        from airflow.configuration import conf  # type: ignore[assignment,no-redef,unused-ignore]
+    return bool(conf.getboolean("operators", "default_deferrable", fallback=False))
+
+
+def execution_deadline(execution_timeout: timedelta | None, ti: object) -> float | None:
+    """When a task's execution_timeout passes (a Unix time), counted from the task instance's
+    start (or now, when it has none)."""
+    if execution_timeout is None:
+        return None
+    started = getattr(ti, "start_date", None)
+    start = started.timestamp() if isinstance(started, datetime) else time.time()
+    return start + execution_timeout.total_seconds()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -30,15 +30,15 @@ from ._common import (
     XCOM_RUN_ID,
     XCOM_RUN_URL,
     ProgressLog,
+    default_deferrable,
+    execution_deadline,
     failure_lines,
+    optional_seconds,
     run_id_argument,
+    seconds,
+    waiting,
 )
 from .links import BoltRunLink
-
-try:
-    from airflow.sdk import conf
-except ImportError:  # pragma: no cover - Airflow 3.0
-    from airflow.configuration import conf  # type: ignore[assignment,no-redef,unused-ignore]
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -56,23 +56,6 @@ PREVIOUS_RUN_WAIT = 120.0
 # A deferral's own timeout, past the execution deadline the trigger checks: Airflow ends the
 # deferral even when no triggerer runs the trigger, and resume_execution cancels the run.
 DEFERRAL_GRACE = 120.0
-
-
-def _default_deferrable() -> bool:
-    return conf.getboolean("operators", "default_deferrable", fallback=False)
-
-
-def _seconds(name: str, value: float | timedelta, *, zero: bool = False) -> float:
-    seconds = value.total_seconds() if isinstance(value, timedelta) else value
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-        raise ValueError(f"{name} must be a number of seconds, not {value!r}")
-    if not (seconds >= 0 if zero else seconds > 0):
-        raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
-    return float(seconds)
-
-
-def _optional_seconds(name: str, value: float | timedelta | None) -> float | None:
-    return None if value is None else _seconds(name, value, zero=True)
 
 
 class BoltRunOperator(BaseOperator):
@@ -151,14 +134,14 @@ class BoltRunOperator(BaseOperator):
         self.workspace_uid = workspace_uid
         self.conn_id = conn_id
         self.wait_for_completion = wait_for_completion
-        self.deferrable = _default_deferrable() if deferrable is None else deferrable
-        self.poll_interval = _seconds("poll_interval", poll_interval)
-        self.timeout = None if timeout is None else _seconds("timeout", timeout)
+        self.deferrable = default_deferrable() if deferrable is None else deferrable
+        self.poll_interval = seconds("poll_interval", poll_interval)
+        self.timeout = None if timeout is None else seconds("timeout", timeout)
         self.raise_on_failure = raise_on_failure
         self.reuse_existing_run = reuse_existing_run
         self.retry_from_failure = retry_from_failure
         self.cancel_on_kill = cancel_on_kill
-        self.outage_tolerance = _optional_seconds("outage_tolerance", outage_tolerance)
+        self.outage_tolerance = optional_seconds("outage_tolerance", outage_tolerance)
         self.openlineage_inject_parent_job_info = openlineage_inject_parent_job_info
         self.bolt_run_id: int | None = None
         self.owns_run = False  # the run is this task's (not one it attached to)
@@ -194,28 +177,17 @@ class BoltRunOperator(BaseOperator):
                     max_poll_interval=self.poll_interval,
                     raise_on_failure=True,
                     on_progress=ProgressLog(self.log, run_id),
-                    **self._waiting(),
+                    **waiting(self.outage_tolerance),
                 )
             except RunFailedError as exc:
                 return self._failed(exc)
         return self._ended(run_id, status.state)
 
-    def _waiting(self) -> dict[str, Any]:
-        return {} if self.outage_tolerance is None else {"outage_tolerance": self.outage_tolerance}
-
-    def _execution_deadline(self, context: Context) -> float | None:
-        """When the task's execution_timeout passes (a Unix time), counted from its start."""
-        if self.execution_timeout is None:
-            return None
-        started = getattr(context["ti"], "start_date", None)
-        start = started.timestamp() if isinstance(started, datetime) else time.time()
-        return start + self.execution_timeout.total_seconds()
-
     def _defer(self, run_id: int, context: Context) -> NoReturn:
         from .triggers import BoltRunTrigger
 
         end_time = None if self.timeout is None else time.time() + self.timeout
-        deadline = self._execution_deadline(context)
+        deadline = execution_deadline(self.execution_timeout, context["ti"])
         # Airflow's task runner leaves execution_timeout unapplied while a task is deferred:
         # the trigger checks the deadline itself; the deferral's timeout is a backstop.
         backstop = (
@@ -322,7 +294,7 @@ class BoltRunOperator(BaseOperator):
                 timeout=PREVIOUS_RUN_WAIT,
                 poll_interval=1.0,
                 max_poll_interval=5.0,
-                **self._waiting(),
+                **waiting(self.outage_tolerance),
             ).run_state
         except RunTimeoutError as exc:
             self.log.warning(

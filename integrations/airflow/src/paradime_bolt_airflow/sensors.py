@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from airflow.sdk import BaseSensorOperator
@@ -27,14 +27,13 @@ from ._common import (
     SKIPPED,
     SUCCESS,
     TIMEOUT,
+    default_deferrable,
+    execution_deadline,
     failure_lines,
+    optional_seconds,
     run_id_argument,
+    waiting,
 )
-
-try:
-    from airflow.sdk import conf
-except ImportError:  # pragma: no cover - Airflow 3.0
-    from airflow.configuration import conf  # type: ignore[assignment,no-redef,unused-ignore]
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -69,25 +68,9 @@ class BoltRunSensor(BaseSensorOperator):
         self.run_id = run_id
         self.conn_id = conn_id
         self.workspace_uid = workspace_uid
-        tolerance = (
-            outage_tolerance.total_seconds()
-            if isinstance(outage_tolerance, timedelta)
-            else outage_tolerance
-        )
-        if tolerance is not None and (
-            isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or tolerance < 0
-        ):
-            raise ValueError(
-                "outage_tolerance must be a number of seconds (0 or more), "
-                f"not {outage_tolerance!r}"
-            )
-        self.outage_tolerance = None if tolerance is None else float(tolerance)
+        self.outage_tolerance = optional_seconds("outage_tolerance", outage_tolerance)
         self._outage_since: float | None = None
-        self.deferrable = (
-            conf.getboolean("operators", "default_deferrable", fallback=False)
-            if deferrable is None
-            else deferrable
-        )
+        self.deferrable = default_deferrable() if deferrable is None else deferrable
 
     def execute(self, context: Context) -> int:
         run_id = run_id_argument(self.run_id)
@@ -112,11 +95,6 @@ class BoltRunSensor(BaseSensorOperator):
     def _defer(self, run_id: int, context: Context) -> NoReturn:
         from .triggers import BoltRunTrigger
 
-        deadline = None
-        if self.execution_timeout is not None:
-            started = getattr(context["ti"], "start_date", None)
-            start = started.timestamp() if isinstance(started, datetime) else time.time()
-            deadline = start + self.execution_timeout.total_seconds()
         self.defer(
             trigger=BoltRunTrigger(
                 run_id,
@@ -124,7 +102,7 @@ class BoltRunSensor(BaseSensorOperator):
                 workspace_uid=self.workspace_uid,
                 poll_interval=self.poke_interval,
                 end_time=time.time() + self.timeout,
-                execution_deadline=deadline,
+                execution_deadline=execution_deadline(self.execution_timeout, context["ti"]),
                 cancel_on_kill=False,
                 outage_tolerance=self.outage_tolerance,
             ),
@@ -153,15 +131,12 @@ class BoltRunSensor(BaseSensorOperator):
             if not state.is_failure:
                 return False  # STARTING, RUNNING, or a state this client does not know yet
             try:  # ended: the failing command
-                bolt.wait_for_run(run_id, raise_on_failure=True, **self._waiting())
+                bolt.wait_for_run(run_id, raise_on_failure=True, **waiting(self.outage_tolerance))
             except RunFailedError as exc:
                 for line in failure_lines(exc):
                     self.log.error("%s", line)
                 raise
         return True  # pragma: no cover - it ended in failure, so wait_for_run raised
-
-    def _waiting(self) -> dict[str, Any]:
-        return {} if self.outage_tolerance is None else {"outage_tolerance": self.outage_tolerance}
 
     def _progress(self, bolt: BoltClient, run_id: int) -> RunProgress | None:
         """The run's progress, or None while the API does not answer (no connection, 429, 5xx)

@@ -36,6 +36,7 @@ from ._common import (
     SUCCESS,
     TIMEOUT,
     ProgressLog,
+    waiting,
 )
 
 if TYPE_CHECKING:
@@ -155,9 +156,6 @@ class BoltRunTrigger(BaseTrigger):
             if not progress.run_state.is_terminal:
                 raise RunTimeoutError(self.run_id, 0.0, state=progress.state)
             remaining = None
-        waiting: dict[str, Any] = {}
-        if self.outage_tolerance is not None:
-            waiting["outage_tolerance"] = self.outage_tolerance
         status = await bolt.wait_for_run(
             self.run_id,
             timeout=remaining,
@@ -165,7 +163,7 @@ class BoltRunTrigger(BaseTrigger):
             max_poll_interval=self.poll_interval,
             raise_on_failure=True,
             on_progress=ProgressLog(self.log, self.run_id),
-            **waiting,
+            **waiting(self.outage_tolerance),
         )
         state = status.run_state
         outcome = SKIPPED if state is RunState.SKIPPED else SUCCESS

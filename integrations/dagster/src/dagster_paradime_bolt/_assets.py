@@ -16,9 +16,9 @@ from dagster import (
     multi_asset,
 )
 
-from paradime_bolt import DEFAULT_APP_URL, DEFAULT_OUTAGE_TOLERANCE
+from paradime_bolt import DEFAULT_OUTAGE_TOLERANCE
 
-from ._execution import RunSettings, failure, follow_run, not_produced, outcome
+from ._execution import RunSettings, failure, follow_step, not_produced, outcome
 from ._manifest import BoltProject, caller_folder, load_project
 from ._resource import BoltResource
 
@@ -112,16 +112,7 @@ def materialize_schedule(
     commands = None
     if selectors is not None:
         commands = [f"{subset_command} --select {' '.join(selectors)} --indirect-selection empty"]
-    with bolt.get_client() as client:
-        followed = follow_run(
-            client=client,
-            app_url=bolt.app_url or DEFAULT_APP_URL,
-            settings=settings,
-            commands=commands,
-            log=context.log,
-            instance=context.instance,
-            dagster_run_id=context.run.run_id,
-        )
+    followed = follow_step(context, bolt, settings, commands)
     report = outcome(followed.results, project)
     yield from report.step_events(asset_keys, check_keys)
     missing = not_produced(followed.results, project, report, asset_keys)

@@ -18,26 +18,31 @@ from dagster import (
     AssetCheckKey,
     AssetCheckResult,
     AssetCheckSeverity,
+    AssetExecutionContext,
     AssetKey,
     AssetMaterialization,
     DagsterInstance,
     Failure,
     MaterializeResult,
     MetadataValue,
+    OpExecutionContext,
 )
 
 from paradime_bolt import (
+    DEFAULT_APP_URL,
     DEFAULT_OUTAGE_TOLERANCE,
     BoltClient,
     InterruptGuard,
     InvalidArgumentError,
+    RunFailedError,
     RunTimeoutError,
     bolt_run_url,
 )
 from paradime_bolt.models import RunProgress
 
 from ._manifest import BoltProject
-from ._results import BoltRunResults, NodeResult, failing_command, read_run_results
+from ._resource import BoltResource
+from ._results import BoltRunResults, NodeResult, read_run_results
 
 __all__ = [
     "TAG_PREFIX",
@@ -45,13 +50,13 @@ __all__ = [
     "RunSettings",
     "failure",
     "follow_run",
+    "follow_step",
     "not_produced",
     "outcome",
     "run_tag",
 ]
 
 TAG_PREFIX = "dagster-paradime-bolt"
-TAIL_LINES = 30
 
 
 def run_tag(run_id: int) -> str:
@@ -111,6 +116,26 @@ class FollowedRun:
 
     results: BoltRunResults
     timeout: RunTimeoutError | None = None
+
+
+def follow_step(
+    context: AssetExecutionContext | OpExecutionContext,
+    bolt: BoltResource,
+    settings: RunSettings,
+    commands: Sequence[str] | None,
+) -> FollowedRun:
+    """`follow_run` from a step: on the resource's client, logging to the step's log, the Bolt
+    run tagged on the step's Dagster run."""
+    with bolt.get_client() as client:
+        return follow_run(
+            client=client,
+            app_url=bolt.app_url or DEFAULT_APP_URL,
+            settings=settings,
+            commands=commands,
+            log=context.log,
+            instance=context.instance,
+            dagster_run_id=context.run.run_id,
+        )
 
 
 def follow_run(
@@ -349,13 +374,11 @@ def failure(followed: FollowedRun, report: Outcome) -> Failure | None:
         lines = [f"Bolt run {run.run_id} of schedule {schedule!r} ended {run.status.state}."]
     if report.failed:
         lines.append("Failed: " + "; ".join(report.failed) + ".")
-    commands = run.status.commands or []
-    culprit = failing_command(commands)
-    if culprit is not None and followed.timeout is None:
+    culprit = RunFailedError.from_status(run.run_id, run.status)  # the client's failing command
+    if culprit.command is not None and followed.timeout is None:
         lines.append(f"`{culprit.command}` exited with return code {culprit.return_code}.")
-        output = _tail(culprit.stderr) or _tail(culprit.stdout)
-        if output:
-            lines.append(output)
+        if culprit.output_tail:
+            lines.append(culprit.output_tail)
     lines.append(run.url)
     metadata: Mapping[str, Any] = {
         "bolt_run_id": MetadataValue.int(run.run_id),
@@ -363,9 +386,3 @@ def failure(followed: FollowedRun, report: Outcome) -> Failure | None:
         "bolt_run_state": run.status.state or "unknown",
     }
     return Failure(description="\n".join(lines), metadata=metadata)
-
-
-def _tail(text: str | None) -> str:
-    if not text:
-        return ""
-    return "\n".join(text.rstrip("\n").splitlines()[-TAIL_LINES:])

@@ -41,8 +41,19 @@ ASSET_TYPES = frozenset({"model", "seed", "snapshot"})
 """The dbt resource types that become assets."""
 
 
+class _Selectable:
+    """A node or test that dbt selects by its fully qualified name."""
+
+    fqn: tuple[str, ...]
+
+    @property
+    def selector(self) -> str:
+        """The dbt selector naming exactly this node or test."""
+        return "fqn:" + ".".join(self.fqn)
+
+
 @dataclass(frozen=True)
-class DbtNode:
+class DbtNode(_Selectable):
     """A model, seed or snapshot: one asset."""
 
     unique_id: str
@@ -56,14 +67,9 @@ class DbtNode:
     relation_name: str | None
     group_name: str | None
 
-    @property
-    def selector(self) -> str:
-        """The dbt selector naming exactly this node."""
-        return "fqn:" + ".".join(self.fqn)
-
 
 @dataclass(frozen=True)
-class DbtTest:
+class DbtTest(_Selectable):
     """A data test: one check, on the asset it is attached to."""
 
     unique_id: str
@@ -73,10 +79,6 @@ class DbtTest:
     other_parents: tuple[str, ...]
     description: str
     severity: AssetCheckSeverity
-
-    @property
-    def selector(self) -> str:
-        return "fqn:" + ".".join(self.fqn)
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from dagster import (
 )
 from pydantic import Field
 
-from paradime_bolt import DEFAULT_APP_URL, DEFAULT_OUTAGE_TOLERANCE
+from paradime_bolt import DEFAULT_OUTAGE_TOLERANCE
 
 from ._assets import _op_name, resolve_resource
-from ._execution import RunSettings, failure, follow_run, outcome
+from ._execution import RunSettings, failure, follow_step, outcome
 from ._resource import BoltResource
 
 __all__ = ["BoltRunConfig", "bolt_run_op", "build_bolt_job", "build_bolt_run_op"]
@@ -54,16 +54,7 @@ def _run(
     settings: RunSettings,
     commands: Sequence[str] | None,
 ) -> Iterator[Output[int]]:
-    with bolt.get_client() as client:
-        followed = follow_run(
-            client=client,
-            app_url=bolt.app_url or DEFAULT_APP_URL,
-            settings=settings,
-            commands=commands,
-            log=context.log,
-            instance=context.instance,
-            dagster_run_id=context.run.run_id,
-        )
+    followed = follow_step(context, bolt, settings, commands)
     run = followed.results
     report = outcome(run, None)
     for result in run.results.values():

@@ -8,7 +8,7 @@ schedule has the models in the first and the tests in the second. Every command'
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,6 @@ __all__ = [
     "RUN_RESULTS",
     "BoltRunResults",
     "NodeResult",
-    "failing_command",
     "read_run_results",
 ]
 
@@ -132,11 +131,3 @@ def _count(value: object) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         return None
     return value
-
-
-def failing_command(commands: Sequence[RunCommand]) -> RunCommand | None:
-    """The command that failed the run: the latest with a positive return code, else the latest
-    with any non-zero one (a cancelled command ends with a negative code)."""
-    failed = [c for c in commands if c.return_code not in (0, None)]
-    positive = [c for c in failed if (c.return_code or 0) > 0]
-    return max(positive or failed, key=lambda c: c.id, default=None)

@@ -18,6 +18,7 @@ from prefect.tasks import MaterializingTask
 
 from paradime_bolt import (
     DEFAULT_OUTAGE_TOLERANCE,
+    Artifact,
     AsyncBoltClient,
     BoltClient,
     BoltError,
@@ -120,37 +121,51 @@ def _no_assets(run_id: int, error: BoltError) -> None:
     get_run_logger().warning("No assets for Bolt run %s: %s", run_id, error)
 
 
+def _markdown_artifact(summary: BoltRunSummary, schedule: str | None) -> dict[str, Any]:
+    """The run's markdown artifact, as `create_markdown_artifact` takes it."""
+    run_id = summary["run_id"]
+    return {
+        "markdown": run_markdown(summary, schedule=schedule),
+        "key": artifact_key(run_id),
+        "description": f"Paradime Bolt run {run_id}",
+    }
+
+
+def _asset_sources(artifacts: Sequence[Artifact]) -> list[Artifact]:
+    """The artifacts the assets are read from: every run_results.json the run wrote, then its
+    latest manifest.json (when it wrote one)."""
+    manifests = [a for a in artifacts if a.path == MANIFEST]
+    return [a for a in artifacts if a.path == RUN_RESULTS] + manifests[-1:]
+
+
+def _outcomes(sources: Sequence[Artifact], documents: Sequence[Any]) -> list[NodeOutcome]:
+    """The nodes' outcomes from the documents of `_asset_sources`."""
+    read = list(zip(sources, documents, strict=True))
+    results: list[Mapping[str, Any]] = [d for a, d in read if a.path == RUN_RESULTS]
+    manifest: Mapping[str, Any] = next((d for a, d in read if a.path == MANIFEST), {})
+    return node_outcomes(results, manifest)
+
+
 async def _apublish(
     bolt: AsyncBoltClient,
     summary: BoltRunSummary,
     schedule: str | None,
     create_assets: bool,
 ) -> None:
-    run_id = summary["run_id"]
-    await acreate_markdown_artifact(
-        markdown=run_markdown(summary, schedule=schedule),
-        key=artifact_key(run_id),
-        description=f"Paradime Bolt run {run_id}",
-    )
+    await acreate_markdown_artifact(**_markdown_artifact(summary, schedule))
     if not create_assets:
         return
+    run_id = summary["run_id"]
     try:
-        artifacts = await bolt.list_artifacts(run_id)
-        results: list[Mapping[str, Any]] = [
+        sources = _asset_sources(await bolt.list_artifacts(run_id))
+        documents = [
             await bolt.download_json_artifact(run_id, a.path, command_id=a.command_id)
-            for a in artifacts
-            if a.path == RUN_RESULTS
+            for a in sources
         ]
-        manifests = [a for a in artifacts if a.path == MANIFEST]
-        manifest: Mapping[str, Any] = (
-            await bolt.download_json_artifact(run_id, MANIFEST, command_id=manifests[-1].command_id)
-            if manifests
-            else {}
-        )
     except BoltError as exc:
         _no_assets(run_id, exc)
         return
-    _materialize(node_outcomes(results, manifest), run_id, summary["url"])
+    _materialize(_outcomes(sources, documents), run_id, summary["url"])
 
 
 def _publish(
@@ -159,45 +174,47 @@ def _publish(
     schedule: str | None,
     create_assets: bool,
 ) -> None:
-    run_id = summary["run_id"]
-    create_markdown_artifact(
-        markdown=run_markdown(summary, schedule=schedule),
-        key=artifact_key(run_id),
-        description=f"Paradime Bolt run {run_id}",
-    )
+    create_markdown_artifact(**_markdown_artifact(summary, schedule))
     if not create_assets:
         return
+    run_id = summary["run_id"]
     try:
-        artifacts = bolt.list_artifacts(run_id)
-        results: list[Mapping[str, Any]] = [
-            bolt.download_json_artifact(run_id, a.path, command_id=a.command_id)
-            for a in artifacts
-            if a.path == RUN_RESULTS
+        sources = _asset_sources(bolt.list_artifacts(run_id))
+        documents = [
+            bolt.download_json_artifact(run_id, a.path, command_id=a.command_id) for a in sources
         ]
-        manifests = [a for a in artifacts if a.path == MANIFEST]
-        manifest: Mapping[str, Any] = (
-            bolt.download_json_artifact(run_id, MANIFEST, command_id=manifests[-1].command_id)
-            if manifests
-            else {}
-        )
     except BoltError as exc:
         _no_assets(run_id, exc)
         return
-    _materialize(node_outcomes(results, manifest), run_id, summary["url"])
+    _materialize(_outcomes(sources, documents), run_id, summary["url"])
 
 
-def _next_step(
+def _waiting(
+    timeout: float | None, poll_interval: float, max_poll_interval: float, outage_tolerance: float
+) -> dict[str, Any]:
+    """What the flow passes `wait_for_bolt_run`: a failed run comes back, to be retried, and the
+    flow guards the run against interrupts itself (the wait and the publishing)."""
+    return {
+        "timeout": timeout,
+        "poll_interval": poll_interval,
+        "max_poll_interval": max_poll_interval,
+        "outage_tolerance": outage_tolerance,
+        "raise_on_failure": False,
+        "cancel_on_interrupt": False,
+    }
+
+
+def _raise_unless_retried(
     run_id: int, status: RunStatus, run_ids: list[int], attempts: int
-) -> RunFailedError | None:
-    """None to retry the failed run from its failure; else the error the flow raises."""
+) -> None:
+    """Returns when the failed run is to be retried from its failure; else raises its error."""
     error = RunFailedError.from_status(run_id, status)
     if status.run_state is RunState.CANCELED or len(run_ids) > attempts:
         get_run_logger().error("%s", error)
-        return error
+        raise error
     get_run_logger().warning(
         "%s\nRetrying it from its failure (%s of %s)", error, len(run_ids), attempts
     )
-    return None
 
 
 # -- the flow ---------------------------------------------------------------------------------
@@ -229,6 +246,7 @@ async def trigger_bolt_run_and_wait_for_completion(
     attempts = _check_attempts(retry_from_failure_attempts)
     _check_timeout(timeout)
     schedule = schedule_name if schedule_name is not None else slug
+    waiting = _waiting(timeout, poll_interval, max_poll_interval, outage_tolerance)
     run_id: int = await trigger_bolt_run.aio(
         credentials, schedule_name, slug=slug, commands=commands, branch=branch
     )
@@ -236,23 +254,12 @@ async def trigger_bolt_run_and_wait_for_completion(
     async with credentials.get_async_client() as bolt:
         while True:
             async with bolt.cancel_on_interrupt(run_id):
-                status: RunStatus = await wait_for_bolt_run.aio(
-                    credentials,
-                    run_id,
-                    timeout=timeout,
-                    poll_interval=poll_interval,
-                    max_poll_interval=max_poll_interval,
-                    outage_tolerance=outage_tolerance,
-                    raise_on_failure=False,
-                    cancel_on_interrupt=False,
-                )
+                status: RunStatus = await wait_for_bolt_run.aio(credentials, run_id, **waiting)
             summary = summarize(run_id, status, credentials.run_url(run_id), run_ids)
             await _apublish(bolt, summary, schedule, create_assets)
             if not status.run_state.is_failure:
                 return summary
-            error = _next_step(run_id, status, run_ids, attempts)
-            if error is not None:
-                raise error
+            _raise_unless_retried(run_id, status, run_ids, attempts)
             run_id = await retry_bolt_run.aio(credentials, run_id)
             run_ids.append(run_id)
 
@@ -275,6 +282,7 @@ def _trigger_bolt_run_and_wait_for_completion(
     attempts = _check_attempts(retry_from_failure_attempts)
     _check_timeout(timeout)
     schedule = schedule_name if schedule_name is not None else slug
+    waiting = _waiting(timeout, poll_interval, max_poll_interval, outage_tolerance)
     run_id: int = trigger_bolt_run.sync(
         credentials, schedule_name, slug=slug, commands=commands, branch=branch
     )
@@ -282,23 +290,12 @@ def _trigger_bolt_run_and_wait_for_completion(
     with credentials.get_client() as bolt:
         while True:
             with bolt.cancel_on_interrupt(run_id):
-                status: RunStatus = wait_for_bolt_run.sync(
-                    credentials,
-                    run_id,
-                    timeout=timeout,
-                    poll_interval=poll_interval,
-                    max_poll_interval=max_poll_interval,
-                    outage_tolerance=outage_tolerance,
-                    raise_on_failure=False,
-                    cancel_on_interrupt=False,
-                )
+                status: RunStatus = wait_for_bolt_run.sync(credentials, run_id, **waiting)
             summary = summarize(run_id, status, credentials.run_url(run_id), run_ids)
             _publish(bolt, summary, schedule, create_assets)
             if not status.run_state.is_failure:
                 return summary
-            error = _next_step(run_id, status, run_ids, attempts)
-            if error is not None:
-                raise error
+            _raise_unless_retried(run_id, status, run_ids, attempts)
             run_id = retry_bolt_run.sync(credentials, run_id)
             run_ids.append(run_id)
 
