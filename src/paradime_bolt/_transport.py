@@ -218,7 +218,13 @@ class _TransportCore:
     def wrap_exception(
         self, exc: httpx.HTTPError, operation: str | None, target: str | None = None
     ) -> APIError:
-        """Our error for an httpx one; `target` names the server (default: the endpoint)."""
+        """Our error for an httpx one; `target` names the server (default: the endpoint).
+
+        An interrupt behind the httpx error is raised again instead (see `swallowed_interrupt`),
+        so it is neither retried nor waited through as an outage."""
+        interrupt = swallowed_interrupt(exc)
+        if interrupt is not None:
+            raise interrupt
         label = f"{operation}: " if operation else ""
         detail = str(exc) or type(exc).__name__
         detail = detail.replace(self.secret, "**********")
@@ -303,3 +309,20 @@ def _payload(query: str, operation_name: str | None, variables: dict[str, Any]) 
         parts += [b',"operationName":', _json(operation_name)]
     parts.append(b"}")
     return b"".join(parts)
+
+
+def swallowed_interrupt(exc: BaseException) -> BaseException | None:
+    """The interrupt an httpx error stands for, if any.
+
+    asyncio's socket callbacks catch what a signal handler raises in them when it is not an
+    ``Exception`` (Prefect's ``TerminationSignal``, Dagster's interrupt; only Ctrl-C and
+    ``SystemExit`` get through) and close the connection with it: the request then fails with a
+    connection error whose causes hold the interrupt, which must not pass for an outage."""
+    seen: set[int] = set()
+    cause = exc.__cause__ or exc.__context__
+    while cause is not None and id(cause) not in seen:
+        if not isinstance(cause, Exception):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None

@@ -119,3 +119,46 @@ def test_a_cancelled_anyio_scope_still_lets_the_guard_cancel_the_run(
     assert seen["cancelled"] is True
     assert (seen["guard"].interrupted, seen["guard"].canceled) == (True, True)
     assert emulator.client.bolt_run_status(run_id).run_state is RunState.CANCELED
+
+
+class _Interrupt(BaseException):
+    """Stands for what Prefect's SIGTERM handler (``TerminationSignal``) and Dagster's raise."""
+
+
+def test_an_interrupt_asyncio_swallowed_into_a_dropped_connection_ends_the_wait(
+    emulator: BoltEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A signal handler's exception that lands in asyncio's socket callback is caught there and
+    closes the connection with it (the Prefect ring saw a cancelled flow poll on): the wait
+    raises it instead of polling through a seeming outage, and the guard cancels the run."""
+    from anyio._backends import _asyncio as anyio_asyncio
+
+    from paradime_bolt import AsyncBoltClient
+
+    run_id = emulator.client.trigger_bolt_run(UNTIL_CANCELLED).run_id
+    receive = anyio_asyncio.StreamProtocol.data_received
+    state = {"armed": False, "fired": False}
+
+    def data_received(protocol: anyio_asyncio.StreamProtocol, data: bytes) -> None:
+        if state["armed"]:
+            state["armed"], state["fired"] = False, True
+            raise _Interrupt  # inside asyncio's read callback, as a signal would land
+        receive(protocol, data)
+
+    monkeypatch.setattr(anyio_asyncio.StreamProtocol, "data_received", data_received)
+
+    def arm_once(_progress: RunProgress) -> None:
+        assert not state["fired"], "the wait polled on after the interrupt"
+        state["armed"] = True
+
+    async def main() -> None:
+        async with (
+            AsyncBoltClient(**_credentials(emulator)) as bolt,
+            bolt.cancel_on_interrupt(run_id),
+        ):
+            await bolt.wait_for_run(run_id, on_progress=arm_once, timeout=300, **POLL)
+
+    with pytest.raises(_Interrupt):
+        asyncio.run(main())
+    assert state["fired"]
+    assert emulator.client.bolt_run_status(run_id).run_state is RunState.CANCELED
