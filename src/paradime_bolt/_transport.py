@@ -11,6 +11,7 @@ wait through it, so a test or a simulation can replace time in one place.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
@@ -316,12 +317,13 @@ def swallowed_interrupt(exc: BaseException) -> BaseException | None:
 
     asyncio's socket callbacks catch what a signal handler raises in them when it is not an
     ``Exception`` (Prefect's ``TerminationSignal``, Dagster's interrupt; only Ctrl-C and
-    ``SystemExit`` get through) and close the connection with it: the request then fails with a
-    connection error whose causes hold the interrupt, which must not pass for an outage."""
+    ``SystemExit`` get through) and close the connection with it: anyio, httpcore and httpx then
+    raise a connection error whose causes hold it. A cancellation is no such interrupt: a
+    timeout is raised while its cancel scope's ``CancelledError`` is being handled."""
     seen: set[int] = set()
     cause = exc.__cause__ or exc.__context__
     while cause is not None and id(cause) not in seen:
-        if not isinstance(cause, Exception):
+        if not isinstance(cause, Exception | asyncio.CancelledError):
             return cause
         seen.add(id(cause))
         cause = cause.__cause__ or cause.__context__
