@@ -11,11 +11,11 @@ wait through it, so a test or a simulation can replace time in one place.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import logging
 import platform
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -323,8 +323,15 @@ def swallowed_interrupt(exc: BaseException) -> BaseException | None:
     seen: set[int] = set()
     cause = exc.__cause__ or exc.__context__
     while cause is not None and id(cause) not in seen:
-        if not isinstance(cause, Exception | asyncio.CancelledError):
+        if not isinstance(cause, Exception) and not _is_cancellation(cause):
             return cause
         seen.add(id(cause))
         cause = cause.__cause__ or cause.__context__
     return None
+
+
+def _is_cancellation(exc: BaseException) -> bool:
+    """Whether `exc` is asyncio's cancellation; asyncio is not imported for it (a sync client
+    never loads asyncio, and without asyncio loaded there is no such exception)."""
+    asyncio = sys.modules.get("asyncio")
+    return asyncio is not None and isinstance(exc, asyncio.CancelledError)
