@@ -68,6 +68,8 @@ REPLACEMENTS: list[tuple[str, str]] = [
     ("._async_client import", "._client import"),
     ("._async_transport import AsyncTransport", "._sync_transport import SyncTransport"),
     (r"\b_AsyncPool\b", "_Pool"),
+    (r"\b_async_gate\b", "_gate"),
+    (r"\bAbstractAsyncContextManager\b", "AbstractContextManager"),
     ("Awaitable[T]", "T"),
     (".aread()", ".read()"),
     (r"\baiter_bytes\b", "iter_bytes"),

@@ -6,6 +6,7 @@ share is in `_transport.py`.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +23,7 @@ from ._transport import (
     _MAKING_POOL,
     NO_OPTIONS,
     T,
+    _gate,
     _is_mutation,
     _payload,
     _Pool,
@@ -60,6 +62,10 @@ class SyncTransport(_TransportCore):
                 f"http_client= must be an httpx.Client, not {type(http_client).__name__}"
             )
         self.pool: httpx.Client | None = http_client
+        # Our own pool is gated at its size; a pool the caller owns is left as it is.
+        self.own_gate: contextlib.AbstractContextManager[Any] = (
+            _gate() if http_client is None else contextlib.nullcontext()
+        )
         self.proxy = check_proxy(proxy, None)
         if self.proxy is not None:  # made now, so a proxy httpx cannot use fails here
             self.pool = self.make_pool()
@@ -78,6 +84,14 @@ class SyncTransport(_TransportCore):
                 if self.pool is None:
                     self.pool = self.make_pool()
         return self.pool
+
+    @property
+    def gate(self) -> contextlib.AbstractContextManager[Any]:
+        """Held while a request is in the pool, so no more wait in httpcore's queue than it
+        has connections (the pool's sharers share it)."""
+        if isinstance(self.parent, SyncTransport):
+            return self.parent.gate
+        return self.own_gate
 
     def sharing(
         self, config: ClientConfig, settings: RequestSettings | None = None
@@ -113,12 +127,13 @@ class SyncTransport(_TransportCore):
             number += 1
             started = time.perf_counter()
             try:
-                response = self.http.post(
-                    self.url,
-                    content=payload,
-                    headers=self.headers(),
-                    timeout=settings.timeout,
-                )
+                with self.gate:
+                    response = self.http.post(
+                        self.url,
+                        content=payload,
+                        headers=self.headers(),
+                        timeout=settings.timeout,
+                    )
             except httpx.HTTPError as exc:
                 self.log_attempt(operation_name, number, started, type(exc).__name__)
                 raise

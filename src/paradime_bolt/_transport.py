@@ -11,6 +11,7 @@ wait through it, so a test or a simulation can replace time in one place.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -46,6 +47,22 @@ ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 NO_OPTIONS = RequestOptions()
 # Held while a transport makes its connection pool, so threads sharing a client make one.
 _MAKING_POOL = threading.Lock()
+# httpx's default pool size. Requests beyond it wait at the client's gate rather than in
+# httpcore's queue, which matches every queued request against every connection each time one
+# frees up: with 1,000 waits polling at once (a triggerer's), that scan took the whole CPU.
+POOL_CONNECTIONS = 100
+
+
+def _async_gate() -> contextlib.AbstractAsyncContextManager[Any]:
+    """The async pool's gate (asyncio is imported here: a sync client never loads it)."""
+    import asyncio
+
+    return asyncio.Semaphore(POOL_CONNECTIONS)
+
+
+def _gate() -> contextlib.AbstractContextManager[Any]:
+    """The sync pool's gate: threads past the pool's size wait here."""
+    return threading.Semaphore(POOL_CONNECTIONS)
 
 
 def user_agent() -> str:
