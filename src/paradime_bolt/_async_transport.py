@@ -62,10 +62,13 @@ class AsyncTransport(_TransportCore):
                 f"http_client= must be an httpx.AsyncClient, not {type(http_client).__name__}"
             )
         self.pool: httpx.AsyncClient | None = http_client
-        # Our own pool is gated at its size; a pool the caller owns is left as it is.
-        self.own_gate: contextlib.AbstractAsyncContextManager[Any] = (
-            _async_gate() if http_client is None else contextlib.nullcontext()
-        )
+        # Held while a request is in the pool, so no more wait in httpcore's queue than it has
+        # connections: our own pool's gate (its sharers hold the same); a caller's pool has none.
+        self.gate: contextlib.AbstractAsyncContextManager[Any] = contextlib.nullcontext()
+        if parent is not None:
+            self.gate = parent.gate
+        elif http_client is None:
+            self.gate = _async_gate()
         self.proxy = check_proxy(proxy, None)
         if self.proxy is not None:  # made now, so a proxy httpx cannot use fails here
             self.pool = self.make_pool()
@@ -84,14 +87,6 @@ class AsyncTransport(_TransportCore):
                 if self.pool is None:
                     self.pool = self.make_pool()
         return self.pool
-
-    @property
-    def gate(self) -> contextlib.AbstractAsyncContextManager[Any]:
-        """Held while a request is in the pool, so no more wait in httpcore's queue than it
-        has connections (the pool's sharers share it)."""
-        if isinstance(self.parent, AsyncTransport):
-            return self.parent.gate
-        return self.own_gate
 
     def sharing(
         self, config: ClientConfig, settings: RequestSettings | None = None
