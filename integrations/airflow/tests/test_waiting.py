@@ -195,3 +195,18 @@ def test_the_triggers_of_one_loop_share_one_client_and_close_it(
         asyncio.run(made[0].bolt_run_progress(runs[0]))
     asyncio.run(wait_all())  # another event loop: a client of its own
     assert len(made) == 2
+
+
+@pytest.mark.parametrize("make", [BoltRunOperator, BoltRunSensor], ids=["operator", "sensor"])
+def test_outage_tolerance_is_checked_alike_by_the_operator_and_the_sensor(make: Any) -> None:
+    """One check (_common.seconds) behind both: 0 or more seconds, a timedelta too; else a
+    ValueError naming the argument, when the DAG is parsed."""
+    arguments: dict[str, Any] = (
+        {"schedule_name": "daily run"} if make is BoltRunOperator else {"run_id": 3}
+    )
+    assert make(task_id="ok", outage_tolerance=0, **arguments).outage_tolerance == 0.0
+    made = make(task_id="td", outage_tolerance=timedelta(minutes=2), **arguments)
+    assert made.outage_tolerance == 120.0
+    for bad in (-1, float("nan"), "ten", True):
+        with pytest.raises(ValueError, match=r"outage_tolerance must be a number of seconds"):
+            make(task_id="bad", outage_tolerance=bad, **arguments)
