@@ -45,6 +45,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import timezone, tzinfo
 from importlib import resources
 from pathlib import Path
@@ -72,31 +73,6 @@ __all__ = [
 OFF = "OFF"
 BUILTIN_FILE = "default_schedules.yml"
 
-_SCHEDULE_KEYS = frozenset(
-    {
-        "name",
-        "slug",
-        "description",
-        "owner_email",
-        "git_branch",
-        "environment",
-        "schedule",
-        "timezone",
-        "commands",
-        "slack_on",
-        "slack_notify",
-        "email_on",
-        "email_notify",
-        "turbo_ci",
-        "deferred_schedule",
-        "suspended",
-        "source",
-        "emulator",
-    }
-)
-_DEFERRED_KEYS = frozenset({"enabled", "deferred_schedule_name", "successful_run_only"})
-_SCRIPT_KEYS = frozenset({"start_delay", "default_duration", "commands"})
-_COMMAND_KEYS = frozenset({"duration", "return_code", "stdout", "stderr", "fail_attempts"})
 _SOURCES = frozenset({"yaml", "ui"})
 
 
@@ -162,6 +138,17 @@ class ScheduleSpec:
     def zone(self) -> tzinfo:
         """The timezone the cron is evaluated in."""
         return _zone(self.timezone)
+
+
+def _keys(spec: type[Any], *, but: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The YAML keys of a block: the fields of the dataclass it is read into."""
+    return frozenset(item.name for item in dataclass_fields(spec)) - but
+
+
+_SCHEDULE_KEYS = _keys(ScheduleSpec, but=frozenset({"definition"}))
+_DEFERRED_KEYS = _keys(DeferredSpec)
+_SCRIPT_KEYS = _keys(EmulatorScript)
+_COMMAND_KEYS = _keys(CommandScript)
 
 
 def slugify(name: str) -> str:
