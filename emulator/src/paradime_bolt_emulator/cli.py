@@ -249,28 +249,34 @@ def build_parser() -> argparse.ArgumentParser:
     return add_arguments(parser)
 
 
+# Options parsed straight into the EmulatorConfig field of the same name.
+_CONFIG_AS_PARSED = (
+    "host",
+    "port",
+    "db",
+    "schedules",
+    "url_ttl",
+    "log_level",
+    "latency_ms",
+    "workspace_token",
+    "account_key",
+    "dbt_project",
+)
+
+
 def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> EmulatorConfig:
     """The EmulatorConfig for parsed options, taking credentials from the environment if unset."""
     api_key, api_secret = resolve_credentials(args.api_key, args.api_secret, environ)
     workspaces: list[tuple[str, Path | None]] = args.workspaces
     return EmulatorConfig(
-        workspace_token=args.workspace_token,
-        account_key=args.account_key,
+        **{name: getattr(args, name) for name in _CONFIG_AS_PARSED},
+        api_key=api_key,
+        api_secret=api_secret,
         workspaces=tuple(uid for uid, _ in workspaces),
         workspace_schedules=tuple((uid, path) for uid, path in workspaces if path is not None),
         environments=tuple(slug for uid, slug in args.environments if not uid),
         workspace_environments=tuple((uid, slug) for uid, slug in args.environments if uid),
-        host=args.host,
-        port=args.port,
-        db=args.db,
-        schedules=args.schedules,
-        api_key=api_key,
-        api_secret=api_secret,
-        url_ttl=args.url_ttl,
-        log_level=args.log_level,
         webhook_urls=tuple(args.webhook_urls),
-        latency_ms=args.latency_ms,
-        dbt_project=args.dbt_project,
         dbt_profiles_dir=args.profiles_dir,
         dbt_target=args.target,
     )
