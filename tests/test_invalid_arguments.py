@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pytest_httpx import HTTPXMock
 
-from paradime_bolt import ConfigurationError, InvalidArgumentError
+from paradime_bolt import ConfigurationError, InvalidArgumentError, check_wait_arguments
 from tests.support.fake_api import GraphQLScript
 from tests.support.twins import Twin
 
@@ -117,6 +117,25 @@ def test_waits_the_clock_cannot_carry_are_refused_before_any_request(
     with pytest.raises(InvalidArgumentError, match=r"must be a positive, finite number"):
         twin.call(method, first, **kwargs)
     assert httpx_mock.get_requests() == [], "trigger_and_wait starts no run it cannot wait for"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        *((w, "must be a positive, finite number") for w in WAITS),
+        ({"outage_tolerance": -1}, "outage_tolerance must be 0 or more"),
+        ({"outage_tolerance": math.nan}, "outage_tolerance must be 0 or more"),
+    ],
+    ids=repr,
+)
+def test_check_wait_arguments_refuses_what_a_wait_would(
+    kwargs: dict[str, Any], message: str
+) -> None:
+    """The public check that lets code which starts the run itself refuse a wait first."""
+    arguments: dict[str, Any] = {"timeout": 60.0, **kwargs}
+    with pytest.raises(InvalidArgumentError, match=message):
+        check_wait_arguments(**arguments)
+    check_wait_arguments(timeout=None, outage_tolerance=0)  # no timeout, no outage allowed: fine
 
 
 @pytest.mark.parametrize("poll_interval", [*NOT_FINITE, 0, -1])

@@ -56,7 +56,13 @@ if TYPE_CHECKING:
     from ._logs import RunLogs
     from ._types import NOT_GIVEN, NotGiven, Timeout
     from ._views import RunState, parse_bolt_datetime
-    from ._waiting import DEFAULT_OUTAGE_TOLERANCE, FinishedRun, InterruptGuard, LogChunk
+    from ._waiting import (
+        DEFAULT_OUTAGE_TOLERANCE,
+        FinishedRun,
+        InterruptGuard,
+        LogChunk,
+        check_wait_arguments,
+    )
 
 # -- written by scripts/lazy_exports.py from the imports above; do not edit --
 
@@ -106,6 +112,7 @@ _LAZY = {
     "FinishedRun": "._waiting",
     "InterruptGuard": "._waiting",
     "LogChunk": "._waiting",
+    "check_wait_arguments": "._waiting",
 }
 
 
@@ -167,6 +174,7 @@ __all__ = [
     "TransportError",
     "__version__",
     "bolt_run_url",
+    "check_wait_arguments",
     "default_artifacts",
     "parse_bolt_datetime",
 ]

@@ -40,6 +40,7 @@ __all__ = [
     "ProgressCallback",
     "check_async_on_progress",
     "check_on_progress",
+    "check_wait_arguments",
     "is_transient",
     "outage_seconds",
     "positive_seconds",
@@ -138,6 +139,19 @@ def outage_seconds(value: object) -> float:
             f"outage_tolerance must be 0 or more finite seconds, not {value!r}"
         )
     return float(value)
+
+
+def check_wait_arguments(
+    *,
+    timeout: float | None,
+    poll_interval: float = 1.0,
+    max_poll_interval: float = 10.0,
+    outage_tolerance: float = DEFAULT_OUTAGE_TOLERANCE,
+) -> None:
+    """Checks a wait's arguments as `wait_for_run` does (`InvalidArgumentError` naming the bad
+    one), for code that starts the run itself first and must refuse them before it does."""
+    wait_backoff(timeout, poll_interval, max_poll_interval)
+    outage_seconds(outage_tolerance)
 
 
 def is_transient(error: BaseException) -> bool:

@@ -180,3 +180,19 @@ def test_bad_arguments_fail_before_any_run_with_a_clear_error(
     with pytest.raises(InvalidArgumentError, match="timeout"):
         trigger_bolt_run_and_wait_for_completion(credentials, "never run", timeout=0)
     assert not emulator.client.list_bolt_runs("never run").runs
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"poll_interval": 0}, {"max_poll_interval": float("nan")}, {"outage_tolerance": -1}],
+    ids=repr,
+)
+def test_bad_waiting_arguments_fail_before_any_run_too(
+    credentials: BoltCredentials, emulator: BoltEmulator, options: dict[str, Any]
+) -> None:
+    """Every waiting argument is checked by the client's rule before the run is triggered, not
+    only `timeout`: no run is started that the flow could not wait for."""
+    (name,) = options
+    with pytest.raises(InvalidArgumentError, match=name):
+        trigger_bolt_run_and_wait_for_completion(credentials, "never run", **options)
+    assert not emulator.client.list_bolt_runs("never run").runs

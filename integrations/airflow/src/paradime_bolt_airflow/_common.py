@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 class _Log(Protocol):
     def info(self, event: Any, /, *args: Any) -> Any: ...
 
+    def error(self, event: Any, /, *args: Any) -> Any: ...
+
 
 DEFAULT_CONN_ID: Final = "paradime_bolt_default"
 CONN_TYPE: Final = "paradime_bolt"
@@ -28,15 +30,20 @@ XCOM_RUN_URL: Final = "run_url"
 # it started: it survives the task's retries (XComs do not), so a retry finds its own run.
 STATE_RUN_ID: Final = "paradime_bolt_run_id"
 
-# The `status` of the one event a BoltRunTrigger yields.
-SUCCESS: Final = "success"
-FAILED: Final = "failed"
-CANCELED: Final = "canceled"
-SKIPPED: Final = "skipped"
-TIMEOUT: Final = "timeout"  # the task's own `timeout`: stop waiting, the run goes on
-EXECUTION_TIMEOUT: Final = "execution_timeout"  # the task's execution_timeout: cancel and fail
-ERROR: Final = "error"
-STATUSES: Final = (SUCCESS, FAILED, CANCELED, SKIPPED, TIMEOUT, EXECUTION_TIMEOUT, ERROR)
+
+class Status:
+    """The `status` of the one event a BoltRunTrigger yields (plain strings: the event is
+    serialized)."""
+
+    SUCCESS: Final = "success"
+    FAILED: Final = "failed"
+    CANCELED: Final = "canceled"
+    SKIPPED: Final = "skipped"
+    TIMEOUT: Final = "timeout"  # the task's own `timeout`: stop waiting, the run goes on
+    EXECUTION_TIMEOUT: Final = "execution_timeout"  # the task's execution_timeout: cancel, fail
+    ERROR: Final = "error"
+
+
 # The key of a failed or cancelled run's event that holds `RunFailedError.to_dict()`.
 FAILURE: Final = "failure"
 
@@ -44,15 +51,21 @@ FAILURE: Final = "failure"
 PROGRESS_EVERY: Final = 300.0
 
 
-def failure_lines(error: RunFailedError) -> list[str]:
-    """The lines a task log shows for a failed run: the failing command, its return code and
-    the tail of its output."""
-    lines = [f"Bolt run {error.run_id} ended {error.state or 'in an unknown state'}"]
+def log_failure(log: _Log, error: RunFailedError) -> None:
+    """Logs a failed run as a task log shows it: the failing command, its return code and the
+    tail of its output."""
+    log.error("Bolt run %s ended %s", error.run_id, error.state or "in an unknown state")
     if error.command is not None:
-        lines.append(f"failing command: {error.command} (return code {error.return_code})")
+        log.error("failing command: %s (return code %s)", error.command, error.return_code)
     if error.output_tail:
-        lines.append(f"its output ends with:\n{error.output_tail}")
-    return lines
+        log.error("its output ends with:\n%s", error.output_tail)
+
+
+def event_failure(event: dict[str, Any]) -> RunFailedError:
+    """The `RunFailedError` a failed or cancelled run's trigger event carries."""
+    from paradime_bolt import RunFailedError
+
+    return RunFailedError.from_dict(event.get(FAILURE) or event)
 
 
 class ProgressLog:
@@ -129,6 +142,27 @@ def waiting(outage_tolerance: float | None) -> dict[str, Any]:
     """The `wait_for_run` arguments of a task's `outage_tolerance`: none when it is None, so
     the client's default applies."""
     return {} if outage_tolerance is None else {"outage_tolerance": outage_tolerance}
+
+
+def task_wait(
+    log: _Log,
+    run_id: int,
+    *,
+    timeout: float | None,
+    poll_interval: float,
+    outage_tolerance: float | None,
+) -> dict[str, Any]:
+    """The `wait_for_run` arguments of a task waiting for its run, on a worker or in the
+    triggerer alike: a poll every `poll_interval` (no back-off), progress logged, a failed
+    run raised."""
+    return {
+        "timeout": timeout,
+        "poll_interval": poll_interval,
+        "max_poll_interval": poll_interval,
+        "raise_on_failure": True,
+        "on_progress": ProgressLog(log, run_id),
+        **waiting(outage_tolerance),
+    }
 
 
 def default_deferrable() -> bool:

@@ -17,25 +17,19 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from airflow.sdk import BaseOperator
 
 from ._common import (
-    CANCELED,
     DEFAULT_CONN_ID,
-    ERROR,
-    EXECUTION_TIMEOUT,
-    FAILED,
-    FAILURE,
-    SKIPPED,
     STATE_RUN_ID,
-    SUCCESS,
-    TIMEOUT,
     XCOM_RUN_ID,
     XCOM_RUN_URL,
-    ProgressLog,
+    Status,
     default_deferrable,
+    event_failure,
     execution_deadline,
-    failure_lines,
+    log_failure,
     optional_seconds,
     run_id_argument,
     seconds,
+    task_wait,
     waiting,
 )
 from .links import BoltRunLink
@@ -172,12 +166,13 @@ class BoltRunOperator(BaseOperator):
             try:
                 status = bolt.wait_for_run(
                     run_id,
-                    timeout=self.timeout,
-                    poll_interval=self.poll_interval,
-                    max_poll_interval=self.poll_interval,
-                    raise_on_failure=True,
-                    on_progress=ProgressLog(self.log, run_id),
-                    **waiting(self.outage_tolerance),
+                    **task_wait(
+                        self.log,
+                        run_id,
+                        timeout=self.timeout,
+                        poll_interval=self.poll_interval,
+                        outage_tolerance=self.outage_tolerance,
+                    ),
                 )
             except RunFailedError as exc:
                 return self._failed(exc)
@@ -213,20 +208,20 @@ class BoltRunOperator(BaseOperator):
 
     def execute_complete(self, context: Context, event: dict[str, Any]) -> int:
         """Where a deferred task resumes: the trigger's one event decides."""
-        from paradime_bolt import RunFailedError, RunTimeoutError
+        from paradime_bolt import RunTimeoutError
 
         run_id = int(event["run_id"])
         self.bolt_run_id = run_id
         status = event.get("status")
-        if status in (SUCCESS, SKIPPED):
+        if status in (Status.SUCCESS, Status.SKIPPED):
             return self._ended(run_id, event.get("state"))
-        if status in (FAILED, CANCELED):
-            return self._failed(RunFailedError.from_dict(event.get(FAILURE) or event))
-        if status == EXECUTION_TIMEOUT:
+        if status in (Status.FAILED, Status.CANCELED):
+            return self._failed(event_failure(event))
+        if status == Status.EXECUTION_TIMEOUT:
             self._timed_out(run_id, context, event.get("state"))
-        if status == TIMEOUT:
+        if status == Status.TIMEOUT:
             raise RunTimeoutError(run_id, self.timeout or 0.0, state=event.get("state"))
-        if status == ERROR:
+        if status == Status.ERROR:
             raise _task_error(f"waiting for Bolt run {run_id} failed: {event.get('message')}")
         raise _task_error(f"unexpected event from the Bolt trigger: {event!r}")
 
@@ -398,8 +393,7 @@ class BoltRunOperator(BaseOperator):
         return run_id
 
     def _failed(self, error: RunFailedError) -> int:
-        for line in failure_lines(error):
-            self.log.error("%s", line)
+        log_failure(self.log, error)
         if not self.raise_on_failure:
             self.log.warning("raise_on_failure=False: the task succeeds all the same")
             return error.run_id

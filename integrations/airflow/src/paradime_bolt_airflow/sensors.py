@@ -18,18 +18,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from airflow.sdk import BaseSensorOperator
 
 from ._common import (
-    CANCELED,
     DEFAULT_CONN_ID,
-    ERROR,
-    EXECUTION_TIMEOUT,
-    FAILED,
-    FAILURE,
-    SKIPPED,
-    SUCCESS,
-    TIMEOUT,
+    Status,
     default_deferrable,
+    event_failure,
     execution_deadline,
-    failure_lines,
+    log_failure,
     optional_seconds,
     run_id_argument,
     waiting,
@@ -133,8 +127,7 @@ class BoltRunSensor(BaseSensorOperator):
             try:  # ended: the failing command
                 bolt.wait_for_run(run_id, raise_on_failure=True, **waiting(self.outage_tolerance))
             except RunFailedError as exc:
-                for line in failure_lines(exc):
-                    self.log.error("%s", line)
+                log_failure(self.log, exc)
                 raise
         return True  # pragma: no cover - it ended in failure, so wait_for_run raised
 
@@ -173,29 +166,26 @@ class BoltRunSensor(BaseSensorOperator):
             AirflowTaskTimeout,
         )
 
-        from paradime_bolt import RunFailedError
-
         run_id = int(event["run_id"])
         status = event.get("status")
-        if status == SUCCESS:
+        if status == Status.SUCCESS:
             return run_id
-        if status == SKIPPED:
+        if status == Status.SKIPPED:
             raise AirflowSkipException(f"Bolt run {run_id} was skipped")
-        if status in (FAILED, CANCELED):
-            error = RunFailedError.from_dict(event.get(FAILURE) or event)
-            for line in failure_lines(error):
-                self.log.error("%s", line)
+        if status in (Status.FAILED, Status.CANCELED):
+            error = event_failure(event)
+            log_failure(self.log, error)
             raise error
-        if status == EXECUTION_TIMEOUT:
+        if status == Status.EXECUTION_TIMEOUT:
             raise AirflowTaskTimeout(
                 f"execution_timeout ({self.execution_timeout}) passed while waiting for Bolt "
                 f"run {run_id} ({event.get('state')}); the run goes on (this sensor did not "
                 "start it)"
             )
-        if status == TIMEOUT:
+        if status == Status.TIMEOUT:
             raise AirflowSensorTimeout(
                 f"Bolt run {run_id} did not end in time: {event.get('message')}"
             )
-        if status == ERROR:
+        if status == Status.ERROR:
             raise AirflowException(f"waiting for Bolt run {run_id} failed: {event.get('message')}")
         raise AirflowException(f"unexpected event from the Bolt trigger: {event!r}")

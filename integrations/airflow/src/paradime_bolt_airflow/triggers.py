@@ -25,19 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from ._common import (
-    CANCELED,
-    DEFAULT_CONN_ID,
-    ERROR,
-    EXECUTION_TIMEOUT,
-    FAILED,
-    FAILURE,
-    SKIPPED,
-    SUCCESS,
-    TIMEOUT,
-    ProgressLog,
-    waiting,
-)
+from ._common import DEFAULT_CONN_ID, FAILURE, Status, task_wait
 
 if TYPE_CHECKING:
     from paradime_bolt import AsyncBoltClient
@@ -114,7 +102,7 @@ class BoltRunTrigger(BaseTrigger):
                 return await self._poll(bolt, base)
         except RunFailedError as exc:
             canceled = RunState.parse(exc.state) is RunState.CANCELED
-            status = CANCELED if canceled else FAILED
+            status = Status.CANCELED if canceled else Status.FAILED
             message = str(exc)
             return {
                 **base,
@@ -128,15 +116,20 @@ class BoltRunTrigger(BaseTrigger):
                 message = (
                     f"the task's execution_timeout passed while run {self.run_id} was {exc.state}"
                 )
-                return {**base, "status": EXECUTION_TIMEOUT, "state": exc.state, "message": message}
-            return {**base, "status": TIMEOUT, "state": exc.state, "message": str(exc)}
+                return {
+                    **base,
+                    "status": Status.EXECUTION_TIMEOUT,
+                    "state": exc.state,
+                    "message": message,
+                }
+            return {**base, "status": Status.TIMEOUT, "state": exc.state, "message": str(exc)}
         except BoltError as exc:
-            return {**base, "status": ERROR, "state": None, "message": str(exc)}
+            return {**base, "status": Status.ERROR, "state": None, "message": str(exc)}
         except Exception as exc:  # noqa: BLE001 - one event, always: it fails the task
             message = f"{type(exc).__name__}: {exc}"
             if settings is not None:
                 message = settings.redact(message)
-            return {**base, "status": ERROR, "state": None, "message": message}
+            return {**base, "status": Status.ERROR, "state": None, "message": message}
 
     def _deadline(self) -> float | None:
         deadlines = [d for d in (self.end_time, self.execution_deadline) if d is not None]
@@ -158,15 +151,16 @@ class BoltRunTrigger(BaseTrigger):
             remaining = None
         status = await bolt.wait_for_run(
             self.run_id,
-            timeout=remaining,
-            poll_interval=self.poll_interval,
-            max_poll_interval=self.poll_interval,
-            raise_on_failure=True,
-            on_progress=ProgressLog(self.log, self.run_id),
-            **waiting(self.outage_tolerance),
+            **task_wait(
+                self.log,
+                self.run_id,
+                timeout=remaining,
+                poll_interval=self.poll_interval,
+                outage_tolerance=self.outage_tolerance,
+            ),
         )
         state = status.run_state
-        outcome = SKIPPED if state is RunState.SKIPPED else SUCCESS
+        outcome = Status.SKIPPED if state is RunState.SKIPPED else Status.SUCCESS
         return {**base, "status": outcome, "state": status.state, "message": f"run {state.value}"}
 
     async def on_kill(self) -> None:

@@ -41,10 +41,15 @@ ASSET_TYPES = frozenset({"model", "seed", "snapshot"})
 """The dbt resource types that become assets."""
 
 
-class _Selectable:
-    """A node or test that dbt selects by its fully qualified name."""
+@dataclass(frozen=True)
+class _Entry:
+    """What a node and a test of the manifest both have; dbt selects either by its fully
+    qualified name."""
 
+    unique_id: str
+    name: str
     fqn: tuple[str, ...]
+    description: str
 
     @property
     def selector(self) -> str:
@@ -53,31 +58,23 @@ class _Selectable:
 
 
 @dataclass(frozen=True)
-class DbtNode(_Selectable):
+class DbtNode(_Entry):
     """A model, seed or snapshot: one asset."""
 
-    unique_id: str
-    name: str
     resource_type: str
-    fqn: tuple[str, ...]
     asset_key: AssetKey
     parents: tuple[str, ...]
-    description: str
     materialized: str | None
     relation_name: str | None
     group_name: str | None
 
 
 @dataclass(frozen=True)
-class DbtTest(_Selectable):
+class DbtTest(_Entry):
     """A data test: one check, on the asset it is attached to."""
 
-    unique_id: str
-    name: str
-    fqn: tuple[str, ...]
     attached_to: str
     other_parents: tuple[str, ...]
-    description: str
     severity: AssetCheckSeverity
 
 
@@ -330,22 +327,29 @@ def _fqn(props: Mapping[str, Any], unique_id: str, origin: str) -> tuple[str, ..
     return tuple(fqn)
 
 
+def _entry_fields(unique_id: str, props: Mapping[str, Any], origin: str) -> dict[str, Any]:
+    """The `_Entry` fields of a node's or a test's manifest entry."""
+    description = props.get("description")
+    return {
+        "unique_id": unique_id,
+        "name": _text(props, "name", unique_id, origin),
+        "fqn": _fqn(props, unique_id, origin),
+        "description": description if isinstance(description, str) else "",
+    }
+
+
 def _node(unique_id: str, props: Mapping[str, Any], origin: str) -> DbtNode:
-    name = _text(props, "name", unique_id, origin)
+    fields = _entry_fields(unique_id, props, origin)
     version = props.get("version")
-    key_name = f"{name}_v{version}" if version not in (None, "") else name
+    key_name = f"{fields['name']}_v{version}" if version not in (None, "") else fields["name"]
     group = _dagster_meta(props).get("group") or _config(props).get("group")
     materialized = _config(props).get("materialized")
     relation = props.get("relation_name")
-    description = props.get("description")
     return DbtNode(
-        unique_id=unique_id,
-        name=name,
+        **fields,
         resource_type=str(props["resource_type"]),
-        fqn=_fqn(props, unique_id, origin),
         asset_key=_key_override(props, unique_id, origin) or AssetKey([key_name]),
         parents=_parents(props),
-        description=description if isinstance(description, str) else "",
         materialized=materialized if isinstance(materialized, str) else None,
         relation_name=relation if isinstance(relation, str) else None,
         group_name=group if isinstance(group, str) else None,
@@ -364,14 +368,10 @@ def _test(
     if attached is None:
         return None
     severity = str(_config(props).get("severity") or "ERROR").upper()
-    description = props.get("description")
     return DbtTest(
-        unique_id=unique_id,
-        name=_text(props, "name", unique_id, origin),
-        fqn=_fqn(props, unique_id, origin),
+        **_entry_fields(unique_id, props, origin),
         attached_to=attached,
         other_parents=tuple(parent for parent in parents if parent != attached),
-        description=description if isinstance(description, str) else "",
         severity=AssetCheckSeverity.WARN if severity == "WARN" else AssetCheckSeverity.ERROR,
     )
 

@@ -5,7 +5,6 @@ Written twice like the tasks; `trigger_bolt_run_and_wait_for_completion` is the 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,6 +24,7 @@ from paradime_bolt import (
     InvalidArgumentError,
     RunFailedError,
     RunState,
+    check_wait_arguments,
 )
 from paradime_bolt.models import RunStatus
 
@@ -58,20 +58,6 @@ def _check_attempts(value: object) -> int:
             f"retry_from_failure_attempts must be a whole number, 0 or more, not {value!r}"
         )
     return value
-
-
-def _check_timeout(value: object) -> None:
-    if value is None:
-        return
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        raise InvalidArgumentError(
-            f"timeout must be a positive number of seconds or None, not {value!r}"
-        )
 
 
 # -- what a finished run leaves in Prefect ----------------------------------------------------
@@ -193,7 +179,14 @@ def _waiting(
     timeout: float | None, poll_interval: float, max_poll_interval: float, outage_tolerance: float
 ) -> dict[str, Any]:
     """What the flow passes `wait_for_bolt_run`: a failed run comes back, to be retried, and the
-    flow guards the run against interrupts itself (the wait and the publishing)."""
+    flow guards the run against interrupts itself (the wait and the publishing). Checked by the
+    client's rule here, before any run is triggered."""
+    check_wait_arguments(
+        timeout=timeout,
+        poll_interval=poll_interval,
+        max_poll_interval=max_poll_interval,
+        outage_tolerance=outage_tolerance,
+    )
     return {
         "timeout": timeout,
         "poll_interval": poll_interval,
@@ -244,7 +237,6 @@ async def trigger_bolt_run_and_wait_for_completion(
     artifact; with `create_assets`, each model, seed and snapshot it built is a Prefect asset
     materialization (failed ones fail theirs)."""
     attempts = _check_attempts(retry_from_failure_attempts)
-    _check_timeout(timeout)
     schedule = schedule_name if schedule_name is not None else slug
     waiting = _waiting(timeout, poll_interval, max_poll_interval, outage_tolerance)
     run_id: int = await trigger_bolt_run.aio(
@@ -280,7 +272,6 @@ def _trigger_bolt_run_and_wait_for_completion(
 ) -> BoltRunSummary:
     """Runs a Bolt schedule (by name or slug) and waits for the run to end (the sync twin)."""
     attempts = _check_attempts(retry_from_failure_attempts)
-    _check_timeout(timeout)
     schedule = schedule_name if schedule_name is not None else slug
     waiting = _waiting(timeout, poll_interval, max_poll_interval, outage_tolerance)
     run_id: int = trigger_bolt_run.sync(
