@@ -16,39 +16,20 @@ The GraphQL strings in an event (`api_query`, `resource_query`) are data and are
 use the client's own operations with the ids the event carries.
 """
 
+from . import _events
 from ._errors import WebhookPayloadError
-from ._events import (
-    EVENT_TYPES,
-    RUN_COMPLETED,
-    RUN_STARTED,
-    BoltRunEvent,
-    EventType,
-    RunCompletedEvent,
-    RunEvent,
-    RunStartedEvent,
-    WebhookCommand,
-    WebhookResource,
-)
+from ._events import *  # noqa: F403  (the event types and models: its __all__)
 from ._parse import EVENT_TYPE_KEYS, WebhookBody, normalize_event_type, parse_event
 from .receiver import WebhookCallback, WebhookReceiver, create_receiver
 
 __all__ = [
-    "EVENT_TYPES",
     "EVENT_TYPE_KEYS",
-    "RUN_COMPLETED",
-    "RUN_STARTED",
-    "BoltRunEvent",
-    "EventType",
-    "RunCompletedEvent",
-    "RunEvent",
-    "RunStartedEvent",
     "WebhookBody",
     "WebhookCallback",
-    "WebhookCommand",
     "WebhookPayloadError",
     "WebhookReceiver",
-    "WebhookResource",
     "create_receiver",
     "normalize_event_type",
     "parse_event",
 ]
+__all__ += _events.__all__
