@@ -576,17 +576,15 @@ class AsyncBoltClient:
         outage = OutageWatch(run_id, tolerance, clock, deadline=deadline, timeout=timeout)
         intervals = backoff.intervals()
         while True:
-            progress = await bolt._through_outages(outage, lambda: bolt.bolt_run_progress(run_id))
-            outage.answered(progress.state)
-            await report_async_progress(on_progress, progress)
-            if progress.run_state.is_terminal:
+            state = await bolt._poll_state(run_id, outage, on_progress)
+            if RunState.parse(state).is_terminal:
                 break
             interval = next(intervals)
             remaining = None if deadline is None else deadline - clock.now()
             if (
                 remaining is not None
                 and remaining <= 0
-                and not await bolt._timed_out(run_id, timeout or 0.0, progress, cancel_on_timeout)
+                and not await bolt._timed_out(run_id, timeout or 0.0, state, cancel_on_timeout)
             ):
                 break
             await clock.asleep(interval if remaining is None else min(interval, remaining))
@@ -595,6 +593,16 @@ class AsyncBoltClient:
         if raise_on_failure and status.run_state.is_failure:
             raise RunFailedError.from_status(run_id, status)
         return status
+
+    async def _poll_state(
+        self, run_id: int, outage: OutageWatch, on_progress: AsyncProgressCallback | None
+    ) -> str | None:
+        """One poll of the run's progress, shown to `on_progress`; returns only its state, so a
+        wait holds no models while it sleeps (a thousand waits in one triggerer add up)."""
+        progress = await self._through_outages(outage, lambda: self.bolt_run_progress(run_id))
+        outage.answered(progress.state)
+        await report_async_progress(on_progress, progress)
+        return progress.state
 
     async def _through_outages(self, outage: OutageWatch, request: Callable[[], Awaitable[T]]) -> T:
         """`request()`, sent again after each transient failure until `outage` gives up."""
@@ -605,11 +613,11 @@ class AsyncBoltClient:
                 await self._transport.clock.asleep(outage.failed(exc))
 
     async def _timed_out(
-        self, run_id: int, timeout: float, progress: RunProgress, cancel: bool
+        self, run_id: int, timeout: float, state: str | None, cancel: bool
     ) -> bool:
         """Raises `RunTimeoutError`, or returns False when the run ended while we cancelled."""
         if not cancel:
-            raise RunTimeoutError(run_id, timeout, state=progress.state)
+            raise RunTimeoutError(run_id, timeout, state=state)
         try:
             await self.cancel_bolt_run(run_id)
         except OperationFailedError:
@@ -618,8 +626,8 @@ class AsyncBoltClient:
                 return False
             raise RunTimeoutError(run_id, timeout, state=latest.state) from None
         except APIError as exc:  # the API did not answer the cancel: the timeout still stands
-            raise RunTimeoutError(run_id, timeout, state=progress.state) from exc
-        raise RunTimeoutError(run_id, timeout, state=progress.state, canceled=True)
+            raise RunTimeoutError(run_id, timeout, state=state) from exc
+        raise RunTimeoutError(run_id, timeout, state=state, canceled=True)
 
     async def trigger_and_wait(
         self,

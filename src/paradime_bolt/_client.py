@@ -568,17 +568,15 @@ class BoltClient:
         outage = OutageWatch(run_id, tolerance, clock, deadline=deadline, timeout=timeout)
         intervals = backoff.intervals()
         while True:
-            progress = bolt._through_outages(outage, lambda: bolt.bolt_run_progress(run_id))
-            outage.answered(progress.state)
-            report_progress(on_progress, progress)
-            if progress.run_state.is_terminal:
+            state = bolt._poll_state(run_id, outage, on_progress)
+            if RunState.parse(state).is_terminal:
                 break
             interval = next(intervals)
             remaining = None if deadline is None else deadline - clock.now()
             if (
                 remaining is not None
                 and remaining <= 0
-                and not bolt._timed_out(run_id, timeout or 0.0, progress, cancel_on_timeout)
+                and not bolt._timed_out(run_id, timeout or 0.0, state, cancel_on_timeout)
             ):
                 break
             clock.sleep(interval if remaining is None else min(interval, remaining))
@@ -588,6 +586,16 @@ class BoltClient:
             raise RunFailedError.from_status(run_id, status)
         return status
 
+    def _poll_state(
+        self, run_id: int, outage: OutageWatch, on_progress: ProgressCallback | None
+    ) -> str | None:
+        """One poll of the run's progress, shown to `on_progress`; returns only its state, so a
+        wait holds no models while it sleeps (a thousand waits in one triggerer add up)."""
+        progress = self._through_outages(outage, lambda: self.bolt_run_progress(run_id))
+        outage.answered(progress.state)
+        report_progress(on_progress, progress)
+        return progress.state
+
     def _through_outages(self, outage: OutageWatch, request: Callable[[], T]) -> T:
         """`request()`, sent again after each transient failure until `outage` gives up."""
         while True:
@@ -596,10 +604,10 @@ class BoltClient:
             except APIError as exc:
                 self._transport.clock.sleep(outage.failed(exc))
 
-    def _timed_out(self, run_id: int, timeout: float, progress: RunProgress, cancel: bool) -> bool:
+    def _timed_out(self, run_id: int, timeout: float, state: str | None, cancel: bool) -> bool:
         """Raises `RunTimeoutError`, or returns False when the run ended while we cancelled."""
         if not cancel:
-            raise RunTimeoutError(run_id, timeout, state=progress.state)
+            raise RunTimeoutError(run_id, timeout, state=state)
         try:
             self.cancel_bolt_run(run_id)
         except OperationFailedError:
@@ -608,8 +616,8 @@ class BoltClient:
                 return False
             raise RunTimeoutError(run_id, timeout, state=latest.state) from None
         except APIError as exc:  # the API did not answer the cancel: the timeout still stands
-            raise RunTimeoutError(run_id, timeout, state=progress.state) from exc
-        raise RunTimeoutError(run_id, timeout, state=progress.state, canceled=True)
+            raise RunTimeoutError(run_id, timeout, state=state) from exc
+        raise RunTimeoutError(run_id, timeout, state=state, canceled=True)
 
     def trigger_and_wait(
         self,
