@@ -57,6 +57,7 @@ from ._waiting import (
     OutageWatch,
     ProgressCallback,
     check_on_progress,
+    check_wait_arguments,
     outage_seconds,
     positive_seconds,
     report_progress,
@@ -643,8 +644,12 @@ class BoltClient:
         """Triggers a run and waits for it (`trigger_bolt_run`, then `wait_for_run`, which say
         what each argument does); returns the run's id with its final status. The waiting
         arguments are checked first, so no run is started that could not be waited for."""
-        wait_backoff(timeout, poll_interval, max_poll_interval)
-        outage_seconds(outage_tolerance)
+        check_wait_arguments(
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            outage_tolerance=outage_tolerance,
+        )
         check_on_progress(on_progress)
         bolt = self._per_call(request_timeout, max_retries)
         run = bolt.trigger_bolt_run(
