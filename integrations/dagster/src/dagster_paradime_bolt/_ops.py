@@ -28,8 +28,7 @@ __all__ = ["BoltRunConfig", "bolt_run_op", "build_bolt_job", "build_bolt_run_op"
 
 
 class BoltRunConfig(Config):
-    """What `bolt_run_op` runs: a schedule, and optionally other commands or a branch. Its
-    fields but `commands` are `RunSettings`'s."""
+    """What `bolt_run_op` runs: a schedule, and optionally other commands or a branch."""
 
     schedule_name: str = Field(description="The Bolt schedule to trigger.")
     commands: list[str] | None = Field(
@@ -80,7 +79,14 @@ def bolt_run_op(
 ) -> Iterator[Output[int]]:
     """Triggers `config.schedule_name`, waits for its run and outputs the run id; fails naming
     the failed dbt nodes and the failing command's output. Interrupting it cancels the run."""
-    settings = RunSettings(**config.model_dump(exclude={"commands"}))
+    settings = RunSettings(
+        schedule_name=config.schedule_name,
+        branch=config.branch,
+        run_timeout=config.run_timeout,
+        poll_interval=config.poll_interval,
+        max_poll_interval=config.max_poll_interval,
+        outage_tolerance=config.outage_tolerance,
+    )
     yield from _run(context, bolt, settings, config.commands)
 
 
