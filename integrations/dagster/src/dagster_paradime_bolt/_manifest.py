@@ -14,7 +14,7 @@ import sys
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from dagster import (
     AssetCheckKey,
@@ -41,10 +41,11 @@ ASSET_TYPES = frozenset({"model", "seed", "snapshot"})
 """The dbt resource types that become assets."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Entry:
     """What a node and a test of the manifest both have; dbt selects either by its fully
-    qualified name."""
+    qualified name. Fields are keyword-only: a base's fields come first, so positions would
+    not say which field is which."""
 
     unique_id: str
     name: str
@@ -57,7 +58,7 @@ class _Entry:
         return "fqn:" + ".".join(self.fqn)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DbtNode(_Entry):
     """A model, seed or snapshot: one asset."""
 
@@ -69,7 +70,7 @@ class DbtNode(_Entry):
     group_name: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DbtTest(_Entry):
     """A data test: one check, on the asset it is attached to."""
 
@@ -327,7 +328,14 @@ def _fqn(props: Mapping[str, Any], unique_id: str, origin: str) -> tuple[str, ..
     return tuple(fqn)
 
 
-def _entry_fields(unique_id: str, props: Mapping[str, Any], origin: str) -> dict[str, Any]:
+class _EntryFields(TypedDict):
+    unique_id: str
+    name: str
+    fqn: tuple[str, ...]
+    description: str
+
+
+def _entry_fields(unique_id: str, props: Mapping[str, Any], origin: str) -> _EntryFields:
     """The `_Entry` fields of a node's or a test's manifest entry."""
     description = props.get("description")
     return {
