@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypedDict
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from paradime_bolt import RunFailedError
 
 
@@ -144,6 +146,18 @@ def waiting(outage_tolerance: float | None) -> dict[str, Any]:
     return {} if outage_tolerance is None else {"outage_tolerance": outage_tolerance}
 
 
+class TaskWait(TypedDict, total=False):
+    """`wait_for_run`'s keyword arguments as `task_wait` gives them (typed, so mypy checks
+    them against `wait_for_run` where they are spread)."""
+
+    timeout: float | None
+    poll_interval: float
+    max_poll_interval: float
+    raise_on_failure: bool
+    on_progress: Callable[[Any], None]
+    outage_tolerance: float
+
+
 def task_wait(
     log: _Log,
     run_id: int,
@@ -151,18 +165,20 @@ def task_wait(
     timeout: float | None,
     poll_interval: float,
     outage_tolerance: float | None,
-) -> dict[str, Any]:
+) -> TaskWait:
     """The `wait_for_run` arguments of a task waiting for its run, on a worker or in the
     triggerer alike: a poll every `poll_interval` (no back-off), progress logged, a failed
-    run raised."""
-    return {
-        "timeout": timeout,
-        "poll_interval": poll_interval,
-        "max_poll_interval": poll_interval,
-        "raise_on_failure": True,
-        "on_progress": ProgressLog(log, run_id),
-        **waiting(outage_tolerance),
-    }
+    run raised; `outage_tolerance` None leaves the client's default."""
+    arguments = TaskWait(
+        timeout=timeout,
+        poll_interval=poll_interval,
+        max_poll_interval=poll_interval,
+        raise_on_failure=True,
+        on_progress=ProgressLog(log, run_id),
+    )
+    if outage_tolerance is not None:
+        arguments["outage_tolerance"] = outage_tolerance
+    return arguments
 
 
 def default_deferrable() -> bool:
