@@ -122,9 +122,9 @@ def test_waits_the_clock_cannot_carry_are_refused_before_any_request(
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        *((w, "must be a positive, finite number") for w in WAITS),
-        ({"outage_tolerance": -1}, "outage_tolerance must be 0 or more"),
-        ({"outage_tolerance": math.nan}, "outage_tolerance must be 0 or more"),
+        *((w, rf"^{next(iter(w))} must be a positive, finite number") for w in WAITS),
+        ({"outage_tolerance": -1}, "^outage_tolerance must be 0 or more"),
+        ({"outage_tolerance": math.nan}, "^outage_tolerance must be 0 or more"),
     ],
     ids=repr,
 )

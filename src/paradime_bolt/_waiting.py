@@ -143,7 +143,7 @@ def outage_seconds(value: object) -> float:
 
 def check_wait_arguments(
     *,
-    timeout: float | None,
+    timeout: float | None = DEFAULT_WAIT_TIMEOUT,
     poll_interval: float = 1.0,
     max_poll_interval: float = 10.0,
     outage_tolerance: float = DEFAULT_OUTAGE_TOLERANCE,

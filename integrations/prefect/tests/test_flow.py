@@ -193,6 +193,6 @@ def test_bad_waiting_arguments_fail_before_any_run_too(
     """Every waiting argument is checked by the client's rule before the run is triggered, not
     only `timeout`: no run is started that the flow could not wait for."""
     (name,) = options
-    with pytest.raises(InvalidArgumentError, match=name):
+    with pytest.raises(InvalidArgumentError, match=rf"^{name} must"):
         trigger_bolt_run_and_wait_for_completion(credentials, "never run", **options)
     assert not emulator.client.list_bolt_runs("never run").runs
