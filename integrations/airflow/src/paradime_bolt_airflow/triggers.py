@@ -21,6 +21,7 @@ import time
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import KW_ONLY, dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["BoltRunTrigger"]
 
 
+@dataclass(eq=False, repr=False)  # a trigger is an object, not a value; Airflow writes the repr
 class BoltRunTrigger(BaseTrigger):
     """Polls run `run_id` every `poll_interval` seconds until it ends.
 
@@ -43,44 +45,27 @@ class BoltRunTrigger(BaseTrigger):
     `execution_timeout`: an `execution_timeout` event, on which the operator cancels the run).
     `outage_tolerance` (seconds; None: the client's default) is how long the API may fail in a
     row before the wait ends in an error event. `cancel_on_kill` cancels the run when a user
-    kills the task."""
+    kills the task.
 
-    def __init__(
-        self,
-        run_id: int,
-        conn_id: str = DEFAULT_CONN_ID,
-        *,
-        workspace_uid: str | None = None,
-        poll_interval: float = 10.0,
-        end_time: float | None = None,
-        execution_deadline: float | None = None,
-        cancel_on_kill: bool = True,
-        outage_tolerance: float | None = None,
-    ) -> None:
+    Its fields are what `serialize()` hands Airflow to build it again in the triggerer, so the
+    two cannot drift apart."""
+
+    run_id: int
+    conn_id: str = DEFAULT_CONN_ID
+    _: KW_ONLY
+    workspace_uid: str | None = None
+    poll_interval: float = 10.0
+    end_time: float | None = None
+    execution_deadline: float | None = None
+    cancel_on_kill: bool = True
+    outage_tolerance: float | None = None
+
+    def __post_init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # Airflow's is untyped
-        self.run_id = run_id
-        self.conn_id = conn_id
-        self.workspace_uid = workspace_uid
-        self.poll_interval = poll_interval
-        self.end_time = end_time
-        self.execution_deadline = execution_deadline
-        self.cancel_on_kill = cancel_on_kill
-        self.outage_tolerance = outage_tolerance
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
-        return (
-            f"{type(self).__module__}.{type(self).__qualname__}",
-            {
-                "run_id": self.run_id,
-                "conn_id": self.conn_id,
-                "workspace_uid": self.workspace_uid,
-                "poll_interval": self.poll_interval,
-                "end_time": self.end_time,
-                "execution_deadline": self.execution_deadline,
-                "cancel_on_kill": self.cancel_on_kill,
-                "outage_tolerance": self.outage_tolerance,
-            },
-        )
+        path = f"{type(self).__module__}.{type(self).__qualname__}"
+        return path, {field.name: getattr(self, field.name) for field in fields(self)}
 
     def _hook(self) -> BoltHook:
         from .hooks import BoltHook
