@@ -1,5 +1,5 @@
-"""Options shared by several commands: --json, and the waiting options of `run`, `runs wait` and
-`runs retry`."""
+"""Options shared by several commands: --json, the RUN_ID argument (`runs ...`, `artifacts ...`),
+and the waiting options of `run`, `runs wait` and `runs retry`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ __all__ = [
     "json_option",
     "poll_interval_option",
     "request_timeout_option",
+    "run_id_argument",
     "wait_options",
     "waiting_options",
 ]
@@ -71,6 +72,11 @@ def json_option(function: F) -> F:
         is_flag=True,
         help="Write exactly one JSON document to stdout; diagnostics go to stderr.",
     )(function)
+
+
+def run_id_argument(function: F) -> F:
+    """RUN_ID: the id of a run, a whole number from 1."""
+    return click.argument("run_id", type=click.IntRange(min=1))(function)
 
 
 def poll_interval_option(function: F) -> F:
