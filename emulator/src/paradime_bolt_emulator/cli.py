@@ -115,6 +115,28 @@ def _environment(text: str) -> tuple[str, str]:
     return uid, slug
 
 
+def _add_repeatable(
+    parser: argparse.ArgumentParser,
+    flag: str,
+    *,
+    type: Callable[[str], object],
+    metavar: str,
+    help: str,
+) -> None:
+    """An option given any number of times: each value is parsed by ``type`` and collected in a
+    list, empty when the option is not given, under the flag's name made plural (``--webhook-url``:
+    ``args.webhook_urls``)."""
+    parser.add_argument(
+        flag,
+        type=type,
+        action="append",
+        default=[],
+        dest=flag.removeprefix("--").replace("-", "_") + "s",
+        metavar=metavar,
+        help=help,
+    )
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the emulator's options to a parser (the standalone one, or a subcommand's)."""
     parser.add_argument(
@@ -184,24 +206,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         help=f"accept Authorization: Bearer KEY, a {ACCOUNT_KEY_PREFIX}... account API key, for "
         "every workspace, the one named by the X-Paradime-Workspace header (default: none)",
     )
-    parser.add_argument(
+    _add_repeatable(
+        parser,
         "--workspace",
         type=_workspace,
-        action="append",
-        default=[],
-        dest="workspaces",
         metavar="UID[=FILE]",
         help="a workspace that exists, with its own schedules and runs; repeat for several. The "
         "first is the default one, the only one the API key and the workspace token reach. "
         f"=FILE serves that schedules file there instead of --schedules (default: one "
         f"workspace, {DEFAULT_WORKSPACE})",
     )
-    parser.add_argument(
+    _add_repeatable(
+        parser,
         "--environment",
         type=_environment,
-        action="append",
-        default=[],
-        dest="environments",
         metavar="[UID=]SLUG",
         help="a Bolt environment of every workspace (UID=SLUG: of that one only); repeat for "
         "several, the default one first (default: production)",
@@ -219,12 +237,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         default="info",
         help="log verbosity (default: %(default)s)",
     )
-    parser.add_argument(
+    _add_repeatable(
+        parser,
         "--webhook-url",
         type=_webhook_url,
-        action="append",
-        default=[],
-        dest="webhook_urls",
         metavar="URL",
         help="POST bolt.run.started and bolt.run.completed events of every run to this URL; "
         "repeat for several receivers (default: none)",

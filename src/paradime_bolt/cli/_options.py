@@ -1,5 +1,5 @@
-"""Options shared by several commands: --json, and the waiting options of `run`, `runs wait` and
-`runs retry`."""
+"""Options shared by several commands: --json, the RUN_ID argument (`runs ...`, `artifacts ...`),
+--slug (`run`, `schedules show`), and the waiting options of `run`, `runs wait` and `runs retry`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ __all__ = [
     "json_option",
     "poll_interval_option",
     "request_timeout_option",
+    "run_id_argument",
+    "slug_option",
     "wait_options",
     "waiting_options",
 ]
@@ -70,6 +72,18 @@ def json_option(function: F) -> F:
         "as_json",
         is_flag=True,
         help="Write exactly one JSON document to stdout; diagnostics go to stderr.",
+    )(function)
+
+
+def run_id_argument(function: F) -> F:
+    """RUN_ID: the id of a run, a whole number from 1."""
+    return click.argument("run_id", type=click.IntRange(min=1))(function)
+
+
+def slug_option(function: F) -> F:
+    """--slug: the NAME argument of a command naming a schedule is its slug."""
+    return click.option(
+        "--slug", is_flag=True, help="NAME is the schedule's slug (daily-run), not its name."
     )(function)
 
 

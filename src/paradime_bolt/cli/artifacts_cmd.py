@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ._errors import CliError, ExitCode
-from ._options import json_option
+from ._options import json_option, run_id_argument
 from ._state import session
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def artifacts() -> None:
 
 
 @artifacts.command("list")
-@click.argument("run_id", type=click.IntRange(min=1))
+@run_id_argument
 @json_option
 @click.pass_context
 def list_artifacts(ctx: click.Context, run_id: int, as_json: bool) -> None:
@@ -89,7 +89,7 @@ def list_artifacts(ctx: click.Context, run_id: int, as_json: bool) -> None:
 
 
 @artifacts.command("download")
-@click.argument("run_id", type=click.IntRange(min=1))
+@run_id_argument
 @click.argument("path")
 @click.option(
     "-o",

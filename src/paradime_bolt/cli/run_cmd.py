@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._options import WaitOptions, json_option, wait_options
+from ._options import WaitOptions, json_option, slug_option, wait_options
 from ._state import session
 
 __all__ = ["run"]
@@ -12,7 +12,7 @@ __all__ = ["run"]
 
 @click.command("run")
 @click.argument("name")
-@click.option("--slug", is_flag=True, help="NAME is the schedule's slug (daily-run), not its name.")
+@slug_option
 @click.option(
     "-c",
     "--command",

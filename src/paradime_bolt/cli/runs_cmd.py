@@ -10,14 +10,13 @@ from ._options import (
     WaitOptions,
     json_option,
     poll_interval_option,
+    run_id_argument,
     wait_options,
     waiting_options,
 )
 from ._state import session
 
 __all__ = ["runs"]
-
-RUN_ID = click.IntRange(min=1)
 
 
 @click.group("runs")
@@ -35,7 +34,7 @@ def runs() -> None:
 
 
 @runs.command("status")
-@click.argument("run_id", type=RUN_ID)
+@run_id_argument
 @json_option
 @click.pass_context
 def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
@@ -61,7 +60,7 @@ def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
 
 
 @runs.command("wait")
-@click.argument("run_id", type=RUN_ID)
+@run_id_argument
 @waiting_options
 @json_option
 @click.pass_context
@@ -92,7 +91,7 @@ def wait(
 
 
 @runs.command("cancel")
-@click.argument("run_id", type=RUN_ID)
+@run_id_argument
 @json_option
 @click.pass_context
 def cancel(ctx: click.Context, run_id: int, as_json: bool) -> None:
@@ -110,7 +109,7 @@ def cancel(ctx: click.Context, run_id: int, as_json: bool) -> None:
 
 
 @runs.command("logs")
-@click.argument("run_id", type=RUN_ID)
+@run_id_argument
 @click.option(
     "-f",
     "--follow",
@@ -177,7 +176,7 @@ def logs(
 
 
 @runs.command("retry")
-@click.argument("run_id", type=RUN_ID)
+@run_id_argument
 @click.option(
     "--all",
     "retry_all",
@@ -217,7 +216,7 @@ def retry(
 
 
 @runs.command("lineage")
-@click.argument("run_id", type=RUN_ID)
+@run_id_argument
 @click.option(
     "--namespace",
     metavar="URI",

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ._options import json_option
+from ._options import json_option, slug_option
 from ._state import get_state, session
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def _schedule_record(schedule: Schedule) -> dict[str, Any]:
 
 @schedules.command("show")
 @click.argument("name")
-@click.option("--slug", is_flag=True, help="NAME is the schedule's slug (daily-run), not its name.")
+@slug_option
 @json_option
 @click.pass_context
 def show_schedule(ctx: click.Context, name: str, slug: bool, as_json: bool) -> None:
