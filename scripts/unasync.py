@@ -1,23 +1,25 @@
-"""Writes the synchronous twins, src/paradime_bolt/_client.py and _logs.py, from the asynchronous
-ones.
+"""Writes the synchronous twins from the asynchronous sources: the client's `_client.py`,
+`_logs.py` and `_sync_transport.py`.
 
-The two twins must keep the same methods, arguments and types, so only one is written by hand
-(`_async_client.py`, `_async_logs.py`) and the other is derived from it, as httpcore does.
+Each pair must keep the same functions, arguments and types, so only one is written by hand
+(`_async_client.py`, ...) and the other is derived from it, as httpcore does.
 `--check` fails when a twin is stale; tests/test_twins.py runs it.
 
-    python scripts/unasync.py          # rewrite _client.py
-    python scripts/unasync.py --check  # exit 1 if _client.py differs
+    python scripts/unasync.py          # rewrite every sync twin
+    python scripts/unasync.py --check  # exit 1 if a sync twin differs
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from _written import ruff_formatted, write_or_check
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src" / "paradime_bolt"
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "paradime_bolt"
 
 CLIENT_HEADER = '''"""`BoltClient`: the synchronous facade over the generated client.
 
@@ -44,15 +46,8 @@ share is in `_transport.py`.
 """
 '''
 
-# Each asynchronous source, the synchronous twin written from it, and the twin's docstring.
-TWINS = [
-    (PACKAGE / "_async_client.py", PACKAGE / "_client.py", CLIENT_HEADER),
-    (PACKAGE / "_async_logs.py", PACKAGE / "_logs.py", LOGS_HEADER),
-    (PACKAGE / "_async_transport.py", PACKAGE / "_sync_transport.py", TRANSPORT_HEADER),
-]
-
-# Whole phrases first, then identifiers, then keywords.
-REPLACEMENTS: list[tuple[str, str]] = [
+# The client's twins: whole phrases first, then identifiers.
+CLIENT_REPLACEMENTS: list[tuple[str, str]] = [
     ("An asynchronous Bolt API client.", "A synchronous Bolt API client."),
     (
         "async with AsyncBoltClient() as bolt:\n            run = await bolt.",
@@ -89,6 +84,10 @@ REPLACEMENTS: list[tuple[str, str]] = [
     (r"\b__aenter__\b", "__enter__"),
     (r"\b__aexit__\b", "__exit__"),
     (r"\baclose\b", "close"),
+]
+
+# Last, for every twin: the keywords.
+KEYWORDS: list[tuple[str, str]] = [
     (r"\basync def\b", "def"),
     (r"\basync with\b", "with"),
     (r"\basync for\b", "for"),
@@ -96,22 +95,43 @@ REPLACEMENTS: list[tuple[str, str]] = [
 ]
 
 
-def unasync(source: str, header: str, target: Path) -> str:
+@dataclass(frozen=True)
+class Twin:
+    """An asynchronous source, the synchronous twin written from it, the twin's docstring, and
+    what turns the source's asynchronous names into the twin's (before `KEYWORDS`)."""
+
+    source: Path
+    target: Path
+    header: str
+    replacements: list[tuple[str, str]]
+
+
+TWINS = [
+    Twin(PACKAGE / "_async_client.py", PACKAGE / "_client.py", CLIENT_HEADER, CLIENT_REPLACEMENTS),
+    Twin(PACKAGE / "_async_logs.py", PACKAGE / "_logs.py", LOGS_HEADER, CLIENT_REPLACEMENTS),
+    Twin(
+        PACKAGE / "_async_transport.py",
+        PACKAGE / "_sync_transport.py",
+        TRANSPORT_HEADER,
+        CLIENT_REPLACEMENTS,
+    ),
+]
+
+
+def unasync(twin: Twin) -> str:
+    source = twin.source.read_text(encoding="utf-8")
     body = source.split('"""\n', 1)[1] if source.startswith('"""') else source
-    text = header + body
-    for pattern, replacement in REPLACEMENTS:
-        if pattern.startswith("\\b") or "\\b" in pattern:
+    text = twin.header + body
+    for pattern, replacement in [*twin.replacements, *KEYWORDS]:
+        if "\\b" in pattern:
             text = re.sub(pattern, replacement, text)
         else:
             text = text.replace(pattern, replacement)
-    return ruff_formatted(text, target, "I,F401")
+    return ruff_formatted(text, twin.target, "I,F401")
 
 
 def main(argv: list[str]) -> int:
-    written = {
-        target: unasync(source.read_text(encoding="utf-8"), header, target)
-        for source, target, header in TWINS
-    }
+    written = {twin.target: unasync(twin) for twin in TWINS}
     return write_or_check(written, argv, "scripts/unasync.py")
 
 
