@@ -1,8 +1,8 @@
 """Writes the synchronous twins from the asynchronous sources: the client's `_client.py`,
-`_logs.py` and `_sync_transport.py`.
+`_logs.py` and `_sync_transport.py`, and the Prefect integration's `_sync_tasks.py`.
 
 Each pair must keep the same functions, arguments and types, so only one is written by hand
-(`_async_client.py`, ...) and the other is derived from it, as httpcore does.
+(`_async_client.py`, `_async_tasks.py`, ...) and the other is derived from it, as httpcore does.
 `--check` fails when a twin is stale; tests/test_twins.py runs it.
 
     python scripts/unasync.py          # rewrite every sync twin
@@ -20,6 +20,7 @@ from _written import ruff_formatted, write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "paradime_bolt"
+PREFECT = ROOT / "integrations" / "prefect" / "src" / "prefect_paradime_bolt"
 
 CLIENT_HEADER = '''"""`BoltClient`: the synchronous facade over the generated client.
 
@@ -43,6 +44,13 @@ TRANSPORT_HEADER = '''"""`SyncTransport`: sends operations over an `httpx.Client
 
 Written by scripts/unasync.py from `_async_transport.py`; do not edit. What the two transports
 share is in `_transport.py`.
+"""
+'''
+
+PREFECT_TASKS_HEADER = '''"""The sync twins of the Prefect tasks (trigger, wait, retry, fetch).
+
+Written by scripts/unasync.py from `_async_tasks.py`; do not edit. `_tasks.py` pairs each with
+its async twin under one name.
 """
 '''
 
@@ -86,6 +94,11 @@ CLIENT_REPLACEMENTS: list[tuple[str, str]] = [
     (r"\baclose\b", "close"),
 ]
 
+# The Prefect integration's twins: each task's async twin becomes the sync one.
+PREFECT_REPLACEMENTS: list[tuple[str, str]] = [
+    (r"\bget_async_client\b", "get_client"),
+]
+
 # Last, for every twin: the keywords.
 KEYWORDS: list[tuple[str, str]] = [
     (r"\basync def\b", "def"),
@@ -114,6 +127,12 @@ TWINS = [
         PACKAGE / "_sync_transport.py",
         TRANSPORT_HEADER,
         CLIENT_REPLACEMENTS,
+    ),
+    Twin(
+        PREFECT / "_async_tasks.py",
+        PREFECT / "_sync_tasks.py",
+        PREFECT_TASKS_HEADER,
+        PREFECT_REPLACEMENTS,
     ),
 ]
 

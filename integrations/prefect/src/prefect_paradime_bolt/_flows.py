@@ -38,7 +38,8 @@ from ._results import (
     run_markdown,
     summarize,
 )
-from ._tasks import DEFAULT_TIMEOUT, retry_bolt_run, trigger_bolt_run, wait_for_bolt_run
+from ._task_support import DEFAULT_TIMEOUT
+from ._tasks import retry_bolt_run, trigger_bolt_run, wait_for_bolt_run
 
 __all__ = ["DbtNodeFailedError", "trigger_bolt_run_and_wait_for_completion"]
 
