@@ -1,5 +1,6 @@
 """Writes the synchronous twins from the asynchronous sources: the client's `_client.py`,
-`_logs.py` and `_sync_transport.py`, and the Prefect integration's `_sync_tasks.py`.
+`_logs.py` and `_sync_transport.py`, and the Prefect integration's `_sync_tasks.py` and
+`_sync_flow.py`.
 
 Each pair must keep the same functions, arguments and types, so only one is written by hand
 (`_async_client.py`, `_async_tasks.py`, ...) and the other is derived from it, as httpcore does.
@@ -54,6 +55,13 @@ its async twin under one name.
 """
 '''
 
+PREFECT_FLOW_HEADER = '''"""The sync twin of the Prefect flow (trigger, wait, retry, publish).
+
+Written by scripts/unasync.py from `_async_flow.py`; do not edit. `_flows.py` pairs it with the
+async flow under one name.
+"""
+'''
+
 # The client's twins: whole phrases first, then identifiers.
 CLIENT_REPLACEMENTS: list[tuple[str, str]] = [
     ("An asynchronous Bolt API client.", "A synchronous Bolt API client."),
@@ -94,9 +102,15 @@ CLIENT_REPLACEMENTS: list[tuple[str, str]] = [
     (r"\baclose\b", "close"),
 ]
 
-# The Prefect integration's twins: each task's async twin becomes the sync one.
+# The Prefect integration's twins: the async client and each task's async twin become the sync
+# ones, and the async flow (a `BoltFlow`) a plain Prefect flow.
 PREFECT_REPLACEMENTS: list[tuple[str, str]] = [
+    ("from ._dispatch import bolt_flow", "from prefect import flow"),
+    ("@bolt_flow(", "@flow("),
+    (r"\bAsyncBoltClient\b", "BoltClient"),
     (r"\bget_async_client\b", "get_client"),
+    (r"\bacreate_markdown_artifact\b", "create_markdown_artifact"),
+    (".aio(", ".sync("),
 ]
 
 # Last, for every twin: the keywords.
@@ -132,6 +146,12 @@ TWINS = [
         PREFECT / "_async_tasks.py",
         PREFECT / "_sync_tasks.py",
         PREFECT_TASKS_HEADER,
+        PREFECT_REPLACEMENTS,
+    ),
+    Twin(
+        PREFECT / "_async_flow.py",
+        PREFECT / "_sync_flow.py",
+        PREFECT_FLOW_HEADER,
         PREFECT_REPLACEMENTS,
     ),
 ]
