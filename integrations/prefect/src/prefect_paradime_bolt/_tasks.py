@@ -6,7 +6,10 @@ written from it by scripts/unasync.py); one name calls the twin that fits where 
 
 from __future__ import annotations
 
-from prefect import task
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, TypeVar
+
+from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
 
 from . import _async_tasks, _sync_tasks
@@ -19,20 +22,22 @@ __all__ = [
     "wait_for_bolt_run",
 ]
 
-# Never cached: a status read from a cache is how waits stop seeing a run end.
-trigger_bolt_run = BoltTask(
-    task(name="trigger_bolt_run", cache_policy=NO_CACHE)(_sync_tasks.trigger_bolt_run),
-    task(name="trigger_bolt_run", cache_policy=NO_CACHE)(_async_tasks.trigger_bolt_run),
-)
-wait_for_bolt_run = BoltTask(
-    task(name="wait_for_bolt_run", cache_policy=NO_CACHE)(_sync_tasks.wait_for_bolt_run),
-    task(name="wait_for_bolt_run", cache_policy=NO_CACHE)(_async_tasks.wait_for_bolt_run),
-)
-retry_bolt_run = BoltTask(
-    task(name="retry_bolt_run", cache_policy=NO_CACHE)(_sync_tasks.retry_bolt_run),
-    task(name="retry_bolt_run", cache_policy=NO_CACHE)(_async_tasks.retry_bolt_run),
-)
-get_bolt_run_artifact = BoltTask(
-    task(name="get_bolt_run_artifact", cache_policy=NO_CACHE)(_sync_tasks.get_bolt_run_artifact),
-    task(name="get_bolt_run_artifact", cache_policy=NO_CACHE)(_async_tasks.get_bolt_run_artifact),
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _paired(
+    sync: Callable[P, R], aio: Callable[P, Coroutine[Any, Any, R]]
+) -> BoltTask[Task[P, R], Task[P, Coroutine[Any, Any, R]]]:
+    """Both twins as tasks named after their function, under one name. Never cached: a status
+    read from a cache is how waits stop seeing a run end."""
+    named = task(name=sync.__name__, cache_policy=NO_CACHE)
+    return BoltTask(named(sync), named(aio))
+
+
+trigger_bolt_run = _paired(_sync_tasks.trigger_bolt_run, _async_tasks.trigger_bolt_run)
+wait_for_bolt_run = _paired(_sync_tasks.wait_for_bolt_run, _async_tasks.wait_for_bolt_run)
+retry_bolt_run = _paired(_sync_tasks.retry_bolt_run, _async_tasks.retry_bolt_run)
+get_bolt_run_artifact = _paired(
+    _sync_tasks.get_bolt_run_artifact, _async_tasks.get_bolt_run_artifact
 )
