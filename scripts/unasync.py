@@ -1,23 +1,27 @@
-"""Writes the synchronous twins, src/paradime_bolt/_client.py and _logs.py, from the asynchronous
-ones.
+"""Writes the synchronous twins from the asynchronous sources: the client's `_client.py`,
+`_logs.py` and `_sync_transport.py`, and the Prefect integration's `_sync_tasks.py` and
+`_sync_flow.py`.
 
-The two twins must keep the same methods, arguments and types, so only one is written by hand
-(`_async_client.py`, `_async_logs.py`) and the other is derived from it, as httpcore does.
+Each pair must keep the same functions, arguments and types, so only one is written by hand
+(`_async_client.py`, `_async_tasks.py`, ...) and the other is derived from it, as httpcore does.
 `--check` fails when a twin is stale; tests/test_twins.py runs it.
 
-    python scripts/unasync.py          # rewrite _client.py
-    python scripts/unasync.py --check  # exit 1 if _client.py differs
+    python scripts/unasync.py          # rewrite every sync twin
+    python scripts/unasync.py --check  # exit 1 if a sync twin differs
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from _written import ruff_formatted, write_or_check
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src" / "paradime_bolt"
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "paradime_bolt"
+PREFECT = ROOT / "integrations" / "prefect" / "src" / "prefect_paradime_bolt"
 
 CLIENT_HEADER = '''"""`BoltClient`: the synchronous facade over the generated client.
 
@@ -44,15 +48,22 @@ share is in `_transport.py`.
 """
 '''
 
-# Each asynchronous source, the synchronous twin written from it, and the twin's docstring.
-TWINS = [
-    (PACKAGE / "_async_client.py", PACKAGE / "_client.py", CLIENT_HEADER),
-    (PACKAGE / "_async_logs.py", PACKAGE / "_logs.py", LOGS_HEADER),
-    (PACKAGE / "_async_transport.py", PACKAGE / "_sync_transport.py", TRANSPORT_HEADER),
-]
+PREFECT_TASKS_HEADER = '''"""The sync twins of the Prefect tasks (trigger, wait, retry, fetch).
 
-# Whole phrases first, then identifiers, then keywords.
-REPLACEMENTS: list[tuple[str, str]] = [
+Written by scripts/unasync.py from `_async_tasks.py`; do not edit. `_tasks.py` pairs each with
+its async twin under one name.
+"""
+'''
+
+PREFECT_FLOW_HEADER = '''"""The sync twin of the Prefect flow (trigger, wait, retry, publish).
+
+Written by scripts/unasync.py from `_async_flow.py`; do not edit. `_flows.py` pairs it with the
+async flow under one name.
+"""
+'''
+
+# The client's twins: whole phrases first, then identifiers.
+CLIENT_REPLACEMENTS: list[tuple[str, str]] = [
     ("An asynchronous Bolt API client.", "A synchronous Bolt API client."),
     (
         "async with AsyncBoltClient() as bolt:\n            run = await bolt.",
@@ -89,6 +100,21 @@ REPLACEMENTS: list[tuple[str, str]] = [
     (r"\b__aenter__\b", "__enter__"),
     (r"\b__aexit__\b", "__exit__"),
     (r"\baclose\b", "close"),
+]
+
+# The Prefect integration's twins: the async client and each task's async twin become the sync
+# ones, and the async flow (a `BoltFlow`) a plain Prefect flow.
+PREFECT_REPLACEMENTS: list[tuple[str, str]] = [
+    ("from ._dispatch import bolt_flow", "from prefect import flow"),
+    ("@bolt_flow(", "@flow("),
+    (r"\bAsyncBoltClient\b", "BoltClient"),
+    (r"\bget_async_client\b", "get_client"),
+    (r"\bacreate_markdown_artifact\b", "create_markdown_artifact"),
+    (".aio(", ".sync("),
+]
+
+# Last, for every twin: the keywords.
+KEYWORDS: list[tuple[str, str]] = [
     (r"\basync def\b", "def"),
     (r"\basync with\b", "with"),
     (r"\basync for\b", "for"),
@@ -96,22 +122,55 @@ REPLACEMENTS: list[tuple[str, str]] = [
 ]
 
 
-def unasync(source: str, header: str, target: Path) -> str:
+@dataclass(frozen=True)
+class Twin:
+    """An asynchronous source, the synchronous twin written from it, the twin's docstring, and
+    what turns the source's asynchronous names into the twin's (before `KEYWORDS`)."""
+
+    source: Path
+    target: Path
+    header: str
+    replacements: list[tuple[str, str]]
+
+
+TWINS = [
+    Twin(PACKAGE / "_async_client.py", PACKAGE / "_client.py", CLIENT_HEADER, CLIENT_REPLACEMENTS),
+    Twin(PACKAGE / "_async_logs.py", PACKAGE / "_logs.py", LOGS_HEADER, CLIENT_REPLACEMENTS),
+    Twin(
+        PACKAGE / "_async_transport.py",
+        PACKAGE / "_sync_transport.py",
+        TRANSPORT_HEADER,
+        CLIENT_REPLACEMENTS,
+    ),
+    Twin(
+        PREFECT / "_async_tasks.py",
+        PREFECT / "_sync_tasks.py",
+        PREFECT_TASKS_HEADER,
+        PREFECT_REPLACEMENTS,
+    ),
+    Twin(
+        PREFECT / "_async_flow.py",
+        PREFECT / "_sync_flow.py",
+        PREFECT_FLOW_HEADER,
+        PREFECT_REPLACEMENTS,
+    ),
+]
+
+
+def unasync(twin: Twin) -> str:
+    source = twin.source.read_text(encoding="utf-8")
     body = source.split('"""\n', 1)[1] if source.startswith('"""') else source
-    text = header + body
-    for pattern, replacement in REPLACEMENTS:
-        if pattern.startswith("\\b") or "\\b" in pattern:
+    text = twin.header + body
+    for pattern, replacement in [*twin.replacements, *KEYWORDS]:
+        if "\\b" in pattern:
             text = re.sub(pattern, replacement, text)
         else:
             text = text.replace(pattern, replacement)
-    return ruff_formatted(text, target, "I,F401")
+    return ruff_formatted(text, twin.target, "I,F401")
 
 
 def main(argv: list[str]) -> int:
-    written = {
-        target: unasync(source.read_text(encoding="utf-8"), header, target)
-        for source, target, header in TWINS
-    }
+    written = {twin.target: unasync(twin) for twin in TWINS}
     return write_or_check(written, argv, "scripts/unasync.py")
 
 

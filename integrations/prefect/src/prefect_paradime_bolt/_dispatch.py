@@ -5,13 +5,14 @@ the result. As Prefect's own async-dispatching functions decide."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from prefect import Flow, Task
 from prefect.context import get_run_context
 from prefect.exceptions import MissingContextError
 
-__all__ = ["BoltFlow", "BoltTask", "in_async_context"]
+__all__ = ["BoltFlow", "BoltTask", "bolt_flow", "in_async_context"]
 
 S = TypeVar("S", bound="Task[..., Any]")
 A = TypeVar("A", bound="Task[..., Any]")
@@ -67,3 +68,13 @@ class BoltFlow(Flow[..., Any]):
         assert isinstance(new, BoltFlow)
         new.sync = self.sync.with_options(**options)
         return new
+
+
+def bolt_flow(name: str) -> Callable[[Callable[..., Any]], BoltFlow]:
+    """Makes the async function a `BoltFlow`, as `@flow(name=name)` makes a `Flow`; its sync
+    twin is set (`.sync`) where the two are paired."""
+
+    def decorate(fn: Callable[..., Any]) -> BoltFlow:
+        return BoltFlow(fn, name=name)
+
+    return decorate
