@@ -140,13 +140,14 @@ def optional_seconds(name: str, value: float | timedelta | None) -> float | None
     return None if value is None else seconds(name, value, zero=True)
 
 
-def waiting(outage_tolerance: float | None) -> dict[str, Any]:
-    """The `wait_for_run` arguments of a task's `outage_tolerance`: none when it is None, so
-    the client's default applies."""
-    return {} if outage_tolerance is None else {"outage_tolerance": outage_tolerance}
+class Outage(TypedDict, total=False):
+    """`wait_for_run`'s outage argument as `waiting` gives it: absent for the client's
+    default."""
+
+    outage_tolerance: float
 
 
-class TaskWait(TypedDict, total=False):
+class TaskWait(Outage, total=False):
     """`wait_for_run`'s keyword arguments as `task_wait` gives them (typed, so mypy checks
     them against `wait_for_run` where they are spread)."""
 
@@ -155,7 +156,12 @@ class TaskWait(TypedDict, total=False):
     max_poll_interval: float
     raise_on_failure: bool
     on_progress: Callable[[Any], None]
-    outage_tolerance: float
+
+
+def waiting(outage_tolerance: float | None) -> Outage:
+    """The `wait_for_run` arguments of a task's `outage_tolerance`: none when it is None, so
+    the client's default applies."""
+    return {} if outage_tolerance is None else {"outage_tolerance": outage_tolerance}
 
 
 def task_wait(
@@ -169,16 +175,14 @@ def task_wait(
     """The `wait_for_run` arguments of a task waiting for its run, on a worker or in the
     triggerer alike: a poll every `poll_interval` (no back-off), progress logged, a failed
     run raised; `outage_tolerance` None leaves the client's default."""
-    arguments = TaskWait(
-        timeout=timeout,
-        poll_interval=poll_interval,
-        max_poll_interval=poll_interval,
-        raise_on_failure=True,
-        on_progress=ProgressLog(log, run_id),
-    )
-    if outage_tolerance is not None:
-        arguments["outage_tolerance"] = outage_tolerance
-    return arguments
+    return {
+        "timeout": timeout,
+        "poll_interval": poll_interval,
+        "max_poll_interval": poll_interval,
+        "raise_on_failure": True,
+        "on_progress": ProgressLog(log, run_id),
+        **waiting(outage_tolerance),
+    }
 
 
 def default_deferrable() -> bool:
