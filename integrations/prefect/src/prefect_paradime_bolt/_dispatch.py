@@ -70,11 +70,17 @@ class BoltFlow(Flow[..., Any]):
         return new
 
 
+PAIRED_IN = "prefect_paradime_bolt._flows"
+
+
 def bolt_flow(name: str) -> Callable[[Callable[..., Any]], BoltFlow]:
     """Makes the async function a `BoltFlow`, as `@flow(name=name)` makes a `Flow`; its sync
-    twin is set (`.sync`) where the two are paired."""
+    twin is set (`.sync`) where the two are paired, `PAIRED_IN`. That module is the flow's home:
+    a deployment made from the flow names it as its entrypoint, so loading the entrypoint (even
+    as a file) pairs the twins again."""
 
     def decorate(fn: Callable[..., Any]) -> BoltFlow:
+        fn.__module__ = PAIRED_IN
         return BoltFlow(fn, name=name)
 
     return decorate

@@ -14,6 +14,7 @@ from ._sync_flow import (
 
 __all__ = ["DbtNodeFailedError", "trigger_bolt_run_and_wait_for_completion"]
 
-# Both twins keep their names here too, so the entrypoints of deployments made before the twins
-# moved (`_flows.py:<name>`) still load them.
+# The pairing. A deployment made from the async flow names this file as its entrypoint (see
+# `bolt_flow`), so the flow it loads has its sync twin. Both twins keep their names here, so the
+# entrypoints of deployments made before the twins moved (`_flows.py:<name>`) still load them.
 trigger_bolt_run_and_wait_for_completion.sync = _trigger_bolt_run_and_wait_for_completion

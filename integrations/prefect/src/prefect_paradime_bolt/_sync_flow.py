@@ -53,8 +53,8 @@ def publish(
     materialize(outcomes(sources, documents), run_id, summary["url"])
 
 
-# Decorated, so the function's name is its flow: a deployment's entrypoint (file:function), made
-# from the function, loads the flow.
+# Decorated, so the function's name is its flow: a deployment's entrypoint (file:function) loads
+# the flow. The async flow's entrypoint is `_flows.py`, where the twins are paired (`bolt_flow`).
 @flow(name=FLOW_NAME)
 def trigger_bolt_run_and_wait_for_completion(
     credentials: BoltCredentials,
