@@ -72,7 +72,8 @@ def test_no_method_hides_arguments_in_kwargs() -> None:
 
 
 @pytest.mark.subprocess
-def test_the_sync_client_is_fresh_from_the_async_source() -> None:
+def test_every_sync_twin_is_fresh_from_its_async_source() -> None:
+    """The client's and the Prefect integration's (`scripts/unasync.py` writes both)."""
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "unasync.py"), "--check"],
         capture_output=True,
