@@ -4,7 +4,7 @@ flow passes the wait, when a failed run is retried, and what a finished run leav
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 from prefect.assets import Asset, AssetProperties, add_asset_metadata
 from prefect.cache_policies import NO_CACHE
@@ -26,6 +26,7 @@ from ._results import BoltRunSummary, NodeOutcome, artifact_key, node_outcomes, 
 __all__ = [
     "FLOW_NAME",
     "DbtNodeFailedError",
+    "FlowWait",
     "asset_sources",
     "check_attempts",
     "markdown_artifact",
@@ -54,9 +55,21 @@ def check_attempts(value: object) -> int:
     return value
 
 
+class FlowWait(TypedDict):
+    """`wait_for_bolt_run`'s keyword arguments as `waiting` gives them (typed, so mypy checks
+    them against the task where they are spread)."""
+
+    timeout: float | None
+    poll_interval: float
+    max_poll_interval: float
+    outage_tolerance: float
+    raise_on_failure: bool
+    cancel_on_interrupt: bool
+
+
 def waiting(
     timeout: float | None, poll_interval: float, max_poll_interval: float, outage_tolerance: float
-) -> dict[str, Any]:
+) -> FlowWait:
     """What the flow passes `wait_for_bolt_run`: a failed run comes back, to be retried, and the
     flow guards the run against interrupts itself (the wait and the publishing). Checked by the
     client's rule here, before any run is triggered."""

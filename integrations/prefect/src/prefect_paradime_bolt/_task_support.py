@@ -4,8 +4,8 @@ and what is logged."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TypedDict
 
 from prefect.logging import get_run_logger
 
@@ -16,6 +16,7 @@ from ._credentials import BoltCredentials
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "WaitOptions",
     "ended",
     "failing_command_id",
     "if_written",
@@ -64,13 +65,26 @@ class _ProgressLog:
             _logger().info("Bolt run %s is %s", self.run_id, progress.state)
 
 
+class WaitOptions(TypedDict):
+    """`wait_for_run`'s keyword arguments as `wait_options` gives them (typed, so mypy checks
+    them against `wait_for_run` where they are spread)."""
+
+    timeout: float | None
+    poll_interval: float
+    max_poll_interval: float
+    outage_tolerance: float
+    cancel_on_timeout: bool
+    raise_on_failure: bool
+    on_progress: Callable[[RunProgress], None]
+
+
 def wait_options(
     run_id: int,
     timeout: float | None,
     poll_interval: float,
     max_poll_interval: float,
     outage_tolerance: float,
-) -> dict[str, Any]:
+) -> WaitOptions:
     """What both twins pass to `wait_for_run`: a timeout cancels the run, each state it passes
     through is logged, and a failed run comes back (`ended` logs it, then raises)."""
     return {
